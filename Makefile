@@ -1,0 +1,46 @@
+# DTI Portal — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: help install setup run test lint check messages clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else f"Python 3.11 is required; {sys.executable} is {sys.version.split()[0]}")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed  ## Create .venv and install the portal with its dev tools
+
+setup: install  ## Install, migrate, load the reference data and create the demo data (idempotent)
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo_data
+
+run: setup  ## Set up, then serve the portal on 127.0.0.1:$PORT (default 8000)
+	@$(PY) manage.py demo_data --print-accounts
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install  ## Run the test suite (SQLite by default; PostgreSQL when DATABASE_URL says so)
+	$(PY) -m pytest
+
+lint: install  ## ruff, Django's system check and the migrations check
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+messages: install  ## Refresh and compile the English translation catalogue
+	$(PY) manage.py makemessages --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	$(PY) manage.py compilemessages --locale en --ignore '.venv/*'
+
+clean:  ## Remove the virtual environment and local state (database, evidence, static files)
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .hypothesis

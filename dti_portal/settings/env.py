@@ -1,0 +1,120 @@
+"""Typed readers for the environment.
+
+Every setting that comes from the environment is read here, once, at import time. A missing
+required variable or a malformed value stops start-up with `ImproperlyConfigured` naming the
+variable and the expected form, so a misconfigured server never starts half-working.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+_MISSING = object()
+
+
+def _raw(name: str, default: object) -> str | None:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        if default is _MISSING:
+            raise ImproperlyConfigured(f"{name} is required but not set.")
+        return None
+    return value.strip()
+
+
+def env_str(name: str, default: str | object = _MISSING) -> str:
+    """Return the variable as a string; `default` when unset or empty."""
+    value = _raw(name, default)
+    return value if value is not None else str(default)
+
+
+def env_bool(name: str, default: bool | object = _MISSING) -> bool:
+    """Return the variable as a boolean: 1/0, true/false, yes/no, on/off (any case)."""
+    value = _raw(name, default)
+    if value is None:
+        return bool(default)
+    lowered = value.lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {value!r}.")
+
+
+def env_int(name: str, default: int | object = _MISSING, *, minimum: int | None = None) -> int:
+    """Return the variable as an integer, at least `minimum` when given."""
+    value = _raw(name, default)
+    if value is None:
+        return int(default)  # type: ignore[call-overload]
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number; got {value!r}.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {number}.")
+    return number
+
+
+def env_list(name: str, default: list[str] | object = _MISSING) -> list[str]:
+    """Return a comma-separated variable as a list of non-empty, stripped items."""
+    value = _raw(name, default)
+    if value is None:
+        return list(default)  # type: ignore[call-overload]
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_path(name: str, default: Path | object = _MISSING) -> Path:
+    """Return the variable as an absolute path."""
+    value = _raw(name, default)
+    path = Path(value) if value is not None else Path(str(default))
+    if not path.is_absolute():
+        raise ImproperlyConfigured(f"{name} must be an absolute path; got {str(path)!r}.")
+    return path
+
+
+_DATABASE_FORM = "postgres://USER:PASSWORD@HOST:PORT/NAME or sqlite:////absolute/path/db.sqlite3"
+_DATABASE_SCHEMES = {"postgres", "postgresql", "pgsql", "sqlite"}
+
+
+def env_database(name: str, default: str) -> dict[str, Any]:
+    """Return a Django DATABASES entry parsed from a database URL.
+
+    SQLite gets `transaction_mode="IMMEDIATE"` (a writer takes the lock when its transaction
+    begins, so concurrent writers queue instead of failing with "database is locked"), WAL
+    journaling and a busy timeout. PostgreSQL connections are kept open between requests.
+    """
+    url = env_str(name, default)
+    scheme = urlsplit(url).scheme
+    if scheme not in _DATABASE_SCHEMES:
+        raise ImproperlyConfigured(f"{name} must look like {_DATABASE_FORM}; got {url!r}.")
+    config: dict[str, Any] = environ.Env.db_url_config(url)
+    if scheme == "sqlite":
+        if not config["NAME"] or config["NAME"] == ":memory:":
+            raise ImproperlyConfigured(f"{name} must name a SQLite file: {_DATABASE_FORM}; got {url!r}.")
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    else:
+        if not config.get("NAME"):
+            raise ImproperlyConfigured(f"{name} must name a database: {_DATABASE_FORM}; got {url!r}.")
+        config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+_BROKER_SCHEMES = {"redis", "rediss", "amqp", "amqps"}
+
+
+def env_broker(name: str) -> str:
+    """Return the Celery broker URL, or "" when unset (tasks then run in-process)."""
+    url = env_str(name, "")
+    if url and urlsplit(url).scheme not in _BROKER_SCHEMES:
+        raise ImproperlyConfigured(f"{name} must look like redis://HOST:6379/0 or be unset; got {url!r}.")
+    return url

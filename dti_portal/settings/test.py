@@ -1,0 +1,25 @@
+"""Settings for the test suite: the database from DATABASE_URL (PostgreSQL in CI), fast hashing."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-key-not-for-production-use-0123456789abcdefghijklmnop")
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run in-process in tests; the Celery integration test switches a real worker on itself.
+CELERY_TASK_ALWAYS_EAGER = True
+MEDIA_ROOT = BASE_DIR / "var" / "test-evidence"
+# Login throttling is exercised by its own tests, which switch it on.
+AXES_ENABLED = False
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Serve static files from the source folders, as `make run` does, without collectstatic.
+WHITENOISE_USE_FINDERS = True
