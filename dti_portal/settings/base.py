@@ -88,6 +88,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "dti_portal.context_processors.portal",
             ],
+            "libraries": {"portal": "dti_portal.templatetags.portal"},
         },
     },
 ]
@@ -211,6 +212,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute"},
+    # Points and values travel as JSON numbers, not strings.
+    "COERCE_DECIMAL_TO_STRING": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "DTI Portal API",
@@ -220,6 +223,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationLevelEnum": "accounts.models.Organisation.Level",
+        "FrameworkLevelEnum": "indicators.models.Framework.Level",
+    },
 }
 
 # LOGGING

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from accounts.models import Organisation
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="short_name", help_text="Tên như bảng xếp hạng in.")
+    full_name = serializers.CharField(source="name")
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    predecessors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "code", "name", "full_name", "name_en", "level", "group", "region",
+            "valid_from", "valid_to", "predecessors", "variants",
+        ]  # fmt: skip

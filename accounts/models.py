@@ -1,0 +1,140 @@
+"""Organisations that are assessed or assess: provinces, ministries and the national authority.
+
+Organisations change over time (63 provinces became 34 in 2025; ministries were merged the same
+year), so each has the assessment years it exists and links to the units it was formed from.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# Prefixes the reports put before a unit's proper name; lookups ignore them.
+_NAME_PREFIXES = re.compile(r"^(tp\.|tp |thành phố |tỉnh )\s*")
+_HYPHENS = re.compile(r"\s*[-‐‑–—]\s*")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_name(name: str) -> str:
+    """Return the form of a unit's name that lookups compare.
+
+    Ignores case, Unicode normalisation form, the "TP."/"Thành phố"/"Tỉnh" prefixes and the
+    spacing around hyphens, so "TP. Đà Nẵng", "Thành phố Đà Nẵng" and "đà nẵng" are one name,
+    as are "Thừa Thiên - Huế" and "Thừa Thiên Huế".
+    """
+    text = unicodedata.normalize("NFC", name).casefold().strip()
+    text = _SPACES.sub(" ", text)
+    text = _NAME_PREFIXES.sub("", text)
+    text = _HYPHENS.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+class Region(models.Model):
+    """A socio-economic region; ranking tables can be filtered by it."""
+
+    code = models.SlugField(_("mã"), max_length=64, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("vùng")
+        verbose_name_plural = _("vùng")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def valid_in(self, year: int) -> OrganisationQuerySet:
+        """Return the organisations that exist in the given assessment year."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=year),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=year),
+        )
+
+    def of_level(self, level: str) -> OrganisationQuerySet:
+        return self.filter(level=level)
+
+    def name_index(self) -> dict[str, Organisation]:
+        """Map every code and normalised name, short name and variant to its organisation.
+
+        Used by every import to match units "by code or name as printed"; scope the queryset to
+        one year and level first, since a merged unit and its namesake predecessor share a name.
+        """
+        index: dict[str, Organisation] = {}
+        for organisation in self:
+            index[organisation.code] = organisation
+            for name in organisation.all_names():
+                index.setdefault(normalise_name(name), organisation)
+        return index
+
+
+class Organisation(models.Model):
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Tỉnh, thành phố")
+        MINISTRY = "ministry", _("Bộ, ngành")
+        AUTHORITY = "authority", _("Cơ quan đánh giá")
+
+    class Group(models.TextChoices):
+        PROVINCE = "province", _("Tỉnh, thành phố trực thuộc Trung ương")
+        PUBLIC_SERVICES = "public_services", _("Bộ, ngành cung cấp dịch vụ công")
+        NO_PUBLIC_SERVICES = "no_public_services", _("Bộ, ngành không cung cấp dịch vụ công")
+        NOT_ASSESSED = "not_assessed", _("Không thực hiện đánh giá")
+        AUTHORITY = "authority", _("Cơ quan đánh giá")
+
+    code = models.CharField(_("mã"), max_length=32, unique=True, help_text=_("Mã hành chính với tỉnh, thành phố."))
+    level = models.CharField(_("cấp"), max_length=16, choices=Level.choices)
+    name = models.CharField(_("tên đầy đủ"), max_length=200)
+    short_name = models.CharField(_("tên trong bảng xếp hạng"), max_length=200)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=200, blank=True)
+    variants = models.JSONField(_("cách viết khác"), default=list, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("vùng"), null=True, blank=True, on_delete=models.PROTECT, related_name="organisations"
+    )
+    group = models.CharField(_("nhóm xếp hạng"), max_length=32, choices=Group.choices)
+    valid_from = models.PositiveSmallIntegerField(
+        _("từ năm đánh giá"), null=True, blank=True, help_text=_("Để trống: tồn tại từ trước 2020.")
+    )
+    valid_to = models.PositiveSmallIntegerField(
+        _("đến năm đánh giá"), null=True, blank=True, help_text=_("Để trống: còn tồn tại.")
+    )
+    predecessors = models.ManyToManyField(
+        "self", verbose_name=_("đơn vị tiền thân"), symmetrical=False, blank=True, related_name="successors"
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["level", "code"]
+        verbose_name = _("tổ chức")
+        verbose_name_plural = _("tổ chức")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_from__lte=models.F("valid_to")),
+                name="organisation_valid_years_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    def all_names(self) -> list[str]:
+        """Return the full name, the short name and every accepted variant."""
+        return [name for name in [self.name, self.short_name, *self.variants] if name]
+
+    def exists_in(self, year: int) -> bool:
+        """Return True when the organisation exists in the given assessment year."""
+        return (self.valid_from is None or self.valid_from <= year) and (self.valid_to is None or year <= self.valid_to)
+
+
+def match_organisation(index: dict[str, Organisation], text: str) -> Organisation | None:
+    """Return the organisation `text` names (a code, or a name as printed), using `name_index()`."""
+    text = text.strip()
+    return index.get(text) or index.get(normalise_name(text))

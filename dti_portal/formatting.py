@@ -1,0 +1,19 @@
+"""Numbers as users read them: "0,6419" in Vietnamese, "0.6419" in English."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.formats import number_format
+
+
+def format_number(value: Decimal | int | float | None, places: int | None = None) -> str:
+    """Format in the active language; `places` fixes the decimals, else as many as the value needs."""
+    if value is None:
+        return "—"
+    number = Decimal(str(value))
+    if places is None:
+        text = format(number.normalize(), "f")
+        places = len(text.partition(".")[2])
+        number = Decimal(text)
+    return number_format(number, decimal_pos=places, use_l10n=True)

@@ -1,0 +1,72 @@
+"""Reading and writing Excel files safely, for every import and export of the portal.
+
+Reading: an .xlsx file is a zip of XML. Before openpyxl sees it, the archive's entry count and
+declared uncompressed size are checked (zip bombs), and openpyxl parses its XML through
+defusedxml (entity expansion), which it does by itself once defusedxml is installed.
+Writing: text that a spreadsheet would take for a formula (= + - @) is written as text.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.worksheet.worksheet import Worksheet
+
+MAX_ENTRIES = 200
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class SpreadsheetError(Exception):
+    """The file is not a workbook the portal will read; the message says why, in the user's language."""
+
+
+def open_workbook(file: IO[bytes] | bytes) -> Workbook:
+    """Open an uploaded .xlsx read-only, values only, after checking it is not a zip bomb."""
+    content = file if isinstance(file, bytes) else file.read()
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except zipfile.BadZipFile:
+        raise SpreadsheetError(_("Tệp không phải là tệp Excel (.xlsx) hợp lệ.")) from None
+    entries = archive.infolist()
+    total = sum(entry.file_size for entry in entries)
+    compressed = sum(entry.compress_size for entry in entries) or 1
+    if len(entries) > MAX_ENTRIES or total > MAX_UNCOMPRESSED_BYTES or total / compressed > MAX_COMPRESSION_RATIO:
+        raise SpreadsheetError(_("Tệp Excel có cấu trúc bất thường (quá lớn khi giải nén) nên bị từ chối."))
+    try:
+        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds of errors for a damaged file
+        raise SpreadsheetError(_("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng.")) from None
+
+
+def as_text(value: Any) -> str:
+    """Return a cell's value as stripped text ("" for empty cells)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def write_row(sheet: Worksheet, values: list[Any]) -> None:
+    """Append a row, forcing any text that looks like a formula to stay text."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        neutralise(cell)
+
+
+def neutralise(cell: Cell) -> None:
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
+        cell.data_type = "s"
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

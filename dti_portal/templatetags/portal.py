@@ -1,0 +1,17 @@
+"""Template filters shared by every page: `{% load portal %}`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+
+from dti_portal.formatting import format_number
+
+register = template.Library()
+
+
+@register.filter
+def number(value: Decimal | int | float | None, places: int | None = None) -> str:
+    """`{{ value|number }}` as many decimals as needed; `{{ value|number:4 }}` exactly four."""
+    return format_number(value, None if places in (None, "") else int(places))
