@@ -6,6 +6,7 @@ never named in code. Each assessment year is scored with the framework that appl
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db import models
@@ -141,6 +142,11 @@ class Node(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def anchor(self) -> str:
+        """An HTML id for the node: "CQS/5.9.2" → "node-CQS-5-9-2"."""
+        return "node-" + re.sub(r"[^0-9A-Za-z]+", "-", self.key).strip("-")
 
     def describe_rule(self) -> str:
         """The leaf's scoring rule in words; "" for inner nodes."""
