@@ -123,3 +123,11 @@ def test_unknown_pages_answer_404_in_the_portal_frame(client: Client) -> None:
 
     assert response.status_code == 404
     assert "Không tìm thấy trang" in response.content.decode()
+
+
+def test_the_api_docs_are_served_locally_without_inline_code(client: Client) -> None:
+    html = client.get("/api/docs/").content.decode()
+
+    assert '<script src="/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js"></script>' in html
+    assert "<style>" not in html
+    assert "<script>" not in html
