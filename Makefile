@@ -23,6 +23,7 @@ install: $(VENV)/.installed  ## Create .venv and install the portal with its dev
 setup: install  ## Install, migrate, load the reference data and create the demo data (idempotent)
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_reference_data
 	$(PY) manage.py demo_data
 
 run: setup  ## Set up, then serve the portal on 127.0.0.1:$PORT (default 8000)

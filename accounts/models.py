@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -138,3 +139,61 @@ def match_organisation(index: dict[str, Organisation], text: str) -> Organisatio
     """Return the organisation `text` names (a code, or a name as printed), using `name_index()`."""
     text = text.strip()
     return index.get(text) or index.get(normalise_name(text))
+
+
+class Role(models.TextChoices):
+    """What a user may do at their organisation (seed 004 names the four provincial accounts)."""
+
+    REPORTER = "reporter", _("Chuyên viên báo cáo")
+    IT_LEAD = "it_lead", _("Lãnh đạo cơ quan chuyên trách CNTT")
+    OFFICE = "office", _("Văn phòng UBND/Bộ (giám sát)")
+    LEADER = "leader", _("Lãnh đạo tỉnh/bộ (phê duyệt)")
+    APPRAISER = "appraiser", _("Cán bộ thẩm định")
+    ADMIN = "admin", _("Quản trị hệ thống")
+
+
+UNIT_ROLES = frozenset({Role.REPORTER, Role.IT_LEAD, Role.OFFICE, Role.LEADER})
+AUTHORITY_ROLES = frozenset({Role.APPRAISER, Role.ADMIN})
+
+
+class User(AbstractUser):
+    """A person with an account: belongs to one organisation and holds one or more roles there.
+
+    Unit roles (reporter, IT lead, office, leader) belong to provinces and ministries; appraiser
+    and administrator belong to the national authority.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("tổ chức"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    roles = models.JSONField(_("vai trò"), default=list, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("tài khoản")
+        verbose_name_plural = _("tài khoản")
+
+    def has_role(self, role: str) -> bool:
+        return self.is_active and role in self.roles
+
+    def role_labels(self) -> list[str]:
+        return [Role(role).label for role in self.roles if role in Role.values]
+
+    def role_problems(self) -> list[str]:
+        """Return why the roles do not fit the organisation, in Vietnamese; [] when they do."""
+        unknown = [role for role in self.roles if role not in Role.values]
+        if unknown:
+            return [f"Vai trò không tồn tại: {', '.join(unknown)}."]
+        if self.roles and self.organisation is None:
+            return ["Tài khoản có vai trò phải thuộc một tổ chức."]
+        if self.organisation is None:
+            return []
+        allowed = AUTHORITY_ROLES if self.organisation.level == Organisation.Level.AUTHORITY else UNIT_ROLES
+        wrong = [role for role in self.roles if role not in allowed]
+        if wrong:
+            return [f"Vai trò {', '.join(wrong)} không dùng cho {self.organisation.get_level_display().lower()}."]
+        return []

@@ -1,4 +1,8 @@
-"""Shared fixtures: the database guard, factories and the named personas every test talks about."""
+"""Shared fixtures: the database guard, the reference organisations and the named personas.
+
+Personas: a Đà Nẵng reporter; a Huế reporter, who must never see Đà Nẵng's draft; an appraiser
+and an administrator of the national authority.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,10 @@ from django.conf import settings
 from django.db import connection
 from pytest_django.fixtures import Settings
 
+from accounts.models import Organisation, Role, User
+from accounts.services import load_organisations
 from dti_portal import celery_app
-from tests.factories import UserFactory
+from tests.factories import TEST_ORGANISATIONS, UserFactory
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -36,9 +42,31 @@ def _private_media_root(settings: Settings, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def administrator(db: None) -> object:
-    """An administrator of the national authority (a Django superuser until roles exist)."""
-    return UserFactory(username="quantri", is_staff=True, is_superuser=True)
+def organisations(db: None) -> dict[str, Organisation]:
+    """The test slice of the reference organisations, by code."""
+    load_organisations(data=TEST_ORGANISATIONS)
+    return Organisation.objects.in_bulk(field_name="code")
+
+
+@pytest.fixture
+def danang_reporter(organisations: dict[str, Organisation]) -> User:
+    return UserFactory(username="danang.baocao", organisation=organisations["48"], roles=[Role.REPORTER])
+
+
+@pytest.fixture
+def hue_reporter(organisations: dict[str, Organisation]) -> User:
+    """Reports for Huế; must never see Đà Nẵng's unpublished data."""
+    return UserFactory(username="hue.baocao", organisation=organisations["46"], roles=[Role.REPORTER])
+
+
+@pytest.fixture
+def appraiser(organisations: dict[str, Organisation]) -> User:
+    return UserFactory(username="thamdinh", organisation=organisations["authority"], roles=[Role.APPRAISER])
+
+
+@pytest.fixture
+def administrator(organisations: dict[str, Organisation]) -> User:
+    return UserFactory(username="quantri", organisation=organisations["authority"], roles=[Role.ADMIN], is_staff=True)
 
 
 @pytest.fixture
