@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from accounts.models import Organisation, Role
 from accounts.services import save_account
 
-DEMO_PASSWORD = "Demo-DTI-2026"
+DEMO_PASSWORD = "Demo-DTI-2026"  # noqa: S105 - demo accounts exist only with DEBUG on
 
 # (username, organisation code, roles, description)
 DEMO_ACCOUNTS: list[tuple[str, str, list[str], str]] = [
