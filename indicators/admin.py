@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .excel import read_framework_workbook, write_framework_workbook
 from .framework_data import FrameworkDataError, check_framework_data, compare_frameworks
-from .models import Aggregate, Framework, MissingNode, Node
+from .models import Aggregate, Framework, MissingNode, Node, NodeMapping
 from .services import framework_data, import_framework, refresh_integrity
 
 
@@ -98,6 +98,13 @@ class NodeAdmin(admin.ModelAdmin):
     search_fields = ["key", "name"]
     list_select_related = ["framework"]
     readonly_fields = ["framework", "key", "parent", "kind", "max_points", "rule", "parameters", "order"]
+
+
+@admin.register(NodeMapping)
+class NodeMappingAdmin(admin.ModelAdmin):
+    list_display = ["earlier", "later", "note"]
+    list_select_related = ["earlier__framework", "later__framework"]
+    autocomplete_fields = ["earlier", "later"]
 
 
 admin.site.register(Aggregate)

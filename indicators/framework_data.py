@@ -497,27 +497,38 @@ _COMPARED_FIELDS = (
 )
 
 
-def compare_frameworks(old: FrameworkData, new: FrameworkData) -> list[Change]:
-    """List the nodes added, removed or changed from `old` to `new`, matched by key, in `new`'s order."""
+def compare_frameworks(old: FrameworkData, new: FrameworkData, mapping: dict[str, str] | None = None) -> list[Change]:
+    """List the nodes added, removed or changed from `old` to `new`, in `new`'s order.
+
+    Nodes are matched by key, or through `mapping` (old key → new key) where a later version
+    gave the same indicator a new code.
+    """
+    mapping = mapping or {}
+    renamed_to = {old_key: new_key for old_key, new_key in mapping.items()}
+    renamed_from = {new_key: old_key for old_key, new_key in mapping.items()}
     old_nodes = {node.key: node for node in old.nodes}
     new_keys = {node.key for node in new.nodes}
     changes: list[Change] = []
     for node in new.nodes:
-        before = old_nodes.get(node.key)
+        before = old_nodes.get(renamed_from.get(node.key, node.key))
         if before is None:
             changes.append(Change("added", node.key, node.name, [f"điểm tối đa {_plain(node.max_points)}"]))
             continue
         details = [
             f"{label}: {_show(getattr(before, attribute))} → {_show(getattr(node, attribute))}"
             for attribute, label in _COMPARED_FIELDS
-            if getattr(before, attribute) != getattr(node, attribute)
+            if getattr(before, attribute) != getattr(node, attribute) and attribute != "parent"
         ]
+        if before.key != node.key:
+            details.insert(0, f"mã: {before.key} → {node.key}")
+        elif before.parent != node.parent:
+            details.append(f"chỉ số cha: {_show(before.parent)} → {_show(node.parent)}")
         if details:
             changes.append(Change("changed", node.key, node.name, details))
     changes.extend(
         Change("removed", node.key, node.name, [f"điểm tối đa {_plain(node.max_points)}"])
         for node in old.nodes
-        if node.key not in new_keys
+        if renamed_to.get(node.key, node.key) not in new_keys
     )
     return changes
 

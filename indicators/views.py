@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from .framework_data import compare_frameworks
-from .models import Framework, Node
+from .models import Framework, Node, NodeMapping
 from .services import framework_data
 
 
@@ -54,7 +54,12 @@ def framework_detail(request: HttpRequest, code: str) -> HttpResponse:
 def framework_compare(request: HttpRequest, code: str) -> HttpResponse:
     framework = get_object_or_404(Framework, code=code)
     other = get_object_or_404(Framework, code=request.GET.get("with", ""))
-    changes = compare_frameworks(framework_data(framework), framework_data(other))
+    mapping = dict(
+        NodeMapping.objects.filter(earlier__framework=framework, later__framework=other).values_list(
+            "earlier__key", "later__key"
+        )
+    )
+    changes = compare_frameworks(framework_data(framework), framework_data(other), mapping)
     counts = {kind: sum(change.kind == kind for change in changes) for kind in ("added", "removed", "changed")}
     return render(
         request,

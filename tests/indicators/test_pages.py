@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from indicators.framework_data import MissingData
+from indicators.models import NodeMapping
 from indicators.services import import_framework
 from tests.indicators.builders import small_framework
 
@@ -84,3 +85,18 @@ def test_two_versions_can_be_compared(client: Client) -> None:
 
 def test_an_unknown_framework_is_a_404_page(client: Client) -> None:
     assert client.get("/frameworks/khong-co/").status_code == 404
+
+
+def test_a_mapped_node_counts_as_the_same_indicator_under_its_new_code(client: Client) -> None:
+    # given a newer version where criterion 2.1.2 was renumbered 2.1.3
+    older = import_framework(data=small_framework("cu"))
+    newer_data = small_framework("moi")
+    renumbered = next(node for node in newer_data.nodes if node.key == "2.1.2")
+    renumbered.key = renumbered.code = "2.1.3"
+    newer = import_framework(data=newer_data)
+    NodeMapping.objects.create(earlier=older.nodes.get(key="2.1.2"), later=newer.nodes.get(key="2.1.3"))
+
+    response = client.get("/frameworks/cu/compare/", {"with": "moi"})
+
+    changes = [(change.kind, change.key, change.details) for change in response.context["changes"]]
+    assert changes == [("changed", "2.1.3", ["mã: 2.1.2 → 2.1.3"])]
