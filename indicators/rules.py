@@ -155,3 +155,47 @@ def describe_rule(rule: str, parameters: dict[str, Any], max_points: Decimal | N
     if rule == Rule.MANUAL:
         return _("Chấm điểm trực tiếp, tối đa %(points)s điểm.") % {"points": points}
     return ""
+
+
+PEER_GROUP_RULES = frozenset({Rule.RELATIVE_TO_BEST, Rule.MINMAX, Rule.ZSCORE})
+
+
+def local_score(
+    rule: str,
+    parameters: dict[str, Any],
+    max_points: Decimal,
+    *,
+    value: Decimal | None = None,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+    choice: str = "",
+) -> Decimal | None:
+    """Score one unit's answer to a leaf by a rule that needs no other unit, unrounded.
+
+    Returns 0 for a missing answer (the method's default) and None for the peer-group rules
+    (relative to best, min-max, z-score), which only a whole-campaign computation can score.
+    """
+    zero = Decimal(0)
+    if rule in PEER_GROUP_RULES:
+        return None
+    if rule == Rule.BOOLEAN:
+        return max_points if value is not None and value != 0 else zero
+    if rule == Rule.MANUAL:
+        return zero if value is None else min(max(value, zero), max_points)
+    if rule == Rule.LEVELS:
+        fractions = {level["label"]: _decimal(level["fraction"]) for level in parameters.get("levels", [])}
+        return max_points * (fractions.get(choice) or zero)
+    if rule == Rule.COUNT:
+        cap = _decimal(parameters["cap"]) or Decimal(1)
+        return zero if value is None else max_points * min(max(value, zero), cap) / cap
+    if rule == Rule.RATIO:
+        if numerator is None or not denominator:
+            return zero
+        value = numerator / denominator * 100
+    if rule in (Rule.PERCENTAGE, Rule.RATIO):
+        if value is None:
+            return zero
+        target = _decimal(parameters.get("target", DEFAULT_TARGET)) or DEFAULT_TARGET
+        share = min(max(value, zero), target) / target
+        return max_points * (1 - share if parameters.get("inverted") else share)
+    raise ValueError(f"Unknown rule {rule!r}")

@@ -199,7 +199,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "remind-entry-deadline": {
+        "task": "submissions.remind_entry_deadline",
+        "schedule": timedelta(days=1),
+        "kwargs": {"days_before": 3},
+    },
+}
 
 # REST API
 # -----------------------------------------------------------------------------

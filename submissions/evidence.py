@@ -1,0 +1,68 @@
+"""Checking an evidence file by its content: a whole, readable, unencrypted PDF of a bounded size.
+
+Scans and digitally signed documents are both plain PDFs here. Anything else — another type
+renamed .pdf, an empty, truncated, damaged or encrypted file, or one over the size limit — is
+rejected with its own message, before anything is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+
+import magic
+from django.conf import settings
+from django.utils.translation import gettext as _
+from pypdf import PdfReader
+
+MAX_PAGES = 2000
+
+
+class EvidenceRejected(Exception):
+    """The file is not acceptable evidence; the message says why, in the user's language."""
+
+
+@dataclass(frozen=True)
+class CheckedPdf:
+    content: bytes
+    size: int
+    sha256: str
+    pages: int
+
+
+def check_pdf(content: bytes) -> CheckedPdf:
+    """Return the facts of an acceptable PDF, or raise EvidenceRejected with the reason."""
+    limit = settings.EVIDENCE_MAX_MB * 1024 * 1024
+    if not content:
+        raise EvidenceRejected(_("Tệp rỗng (0 byte)."))
+    if len(content) > limit:
+        raise EvidenceRejected(
+            _("Tệp quá lớn: %(size)s MB, tối đa %(limit)s MB.")
+            % {"size": f"{len(content) / 1024 / 1024:.1f}".replace(".", ","), "limit": settings.EVIDENCE_MAX_MB}
+        )
+    mime = magic.from_buffer(content[:8192], mime=True)
+    if mime != "application/pdf" or not content.startswith(b"%PDF-"):
+        raise EvidenceRejected(
+            _("Tệp không phải PDF (nội dung là %(mime)s) dù có thể mang đuôi .pdf.") % {"mime": mime}
+        )
+    if b"%%EOF" not in content[-2048:]:
+        raise EvidenceRejected(_("Tệp PDF bị cắt cụt (thiếu phần cuối tệp); vui lòng tải lên bản đầy đủ."))
+    try:
+        reader = PdfReader(io.BytesIO(content), strict=False)
+        if reader.is_encrypted:
+            raise EvidenceRejected(_("Tệp PDF được đặt mật khẩu hoặc mã hóa; vui lòng tải lên bản không mã hóa."))
+        pages = len(reader.pages)
+        if pages:
+            reader.pages[0]
+    except EvidenceRejected:
+        raise
+    except Exception:  # noqa: BLE001 - pypdf raises many kinds of errors for a damaged file
+        raise EvidenceRejected(_("Tệp PDF bị hỏng, không đọc được.")) from None
+    if pages == 0:
+        raise EvidenceRejected(_("Tệp PDF không có trang nào."))
+    if pages > MAX_PAGES:
+        raise EvidenceRejected(
+            _("Tệp PDF có quá nhiều trang (%(pages)s, tối đa %(max)s).") % {"pages": pages, "max": MAX_PAGES}
+        )
+    return CheckedPdf(content=content, size=len(content), sha256=hashlib.sha256(content).hexdigest(), pages=pages)

@@ -1,0 +1,371 @@
+"""Workflow steps of data entry and approval: each one function, one transaction, one history row."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation, Role, User
+from indicators.models import Node
+from indicators.rules import Rule, local_score
+
+from .evidence import EvidenceRejected, check_pdf
+from .models import (
+    ACTIONS_NEEDING_A_REASON,
+    TRANSITIONS,
+    Answer,
+    Campaign,
+    Event,
+    Evidence,
+    Notification,
+    StaleAnswerError,
+    Submission,
+    SubmissionState,
+    WorkflowError,
+)
+from .tasks import send_notification_emails
+
+
+class AnswerInvalid(Exception):
+    """Input that cannot be saved; `errors` maps each field to a Vietnamese message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+        self.errors = errors
+
+
+@transaction.atomic
+def open_campaign(*, campaign: Campaign, by: User) -> int:
+    """Open a campaign: one submission per unit of its year, level and groups, with an answer per leaf.
+
+    The framework must pass the integrity check unless the campaign is marked as a trial.
+    Returns the number of submissions created.
+    """
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.state != Campaign.State.DRAFT:
+        raise WorkflowError(_("Đợt đánh giá đã được mở."))
+    if not campaign.framework.complete and not campaign.is_trial:
+        raise WorkflowError(_("Bộ chỉ số chưa qua kiểm tra tính toàn vẹn; chỉ có thể mở ở chế độ chạy thử."))
+    if not campaign.framework.applies_to(campaign.year) or campaign.framework.level != campaign.level:
+        raise WorkflowError(_("Bộ chỉ số không áp dụng cho năm và cấp của đợt đánh giá."))
+    units = Organisation.objects.of_level(campaign.level).valid_in(campaign.year).filter(group__in=campaign.groups)
+    submissions = Submission.objects.bulk_create(Submission(campaign=campaign, organisation=unit) for unit in units)
+    parents = set(campaign.framework.nodes.exclude(parent=None).values_list("parent_id", flat=True))
+    leaves = [node for node in campaign.framework.nodes.all() if node.pk not in parents]
+    Answer.objects.bulk_create(
+        Answer(submission=submission, node=leaf) for submission in submissions for leaf in leaves
+    )
+    campaign.state = Campaign.State.OPEN
+    campaign.opened_at = timezone.now()
+    campaign.save(update_fields=["state", "opened_at"])
+    return len(submissions)
+
+
+@dataclass
+class AnswerInput:
+    """What a unit may change on an answer; None leaves a field as it is."""
+
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    choice: str | None = None
+    explanation: str | None = None
+    clear_value: bool = False
+
+
+def _validated(node: Node, given: AnswerInput) -> dict[str, Any]:
+    """Check input against the leaf's rule; return the fields to store or raise AnswerInvalid."""
+    errors: dict[str, str] = {}
+    fields: dict[str, Any] = {}
+    rule = node.rule
+    if given.explanation is not None:
+        fields["explanation"] = given.explanation.strip()
+    if given.clear_value:
+        return {**fields, "value": None, "numerator": None, "denominator": None, "choice": ""}
+    if rule == Rule.RATIO:
+        if given.numerator is not None or given.denominator is not None:
+            if given.numerator is None or given.numerator < 0:
+                errors["numerator"] = _("Tử số phải là số không âm.")
+            if given.denominator is None or given.denominator <= 0:
+                errors["denominator"] = _("Mẫu số phải là số lớn hơn 0.")
+            elif given.numerator is not None and given.numerator > given.denominator:
+                errors["numerator"] = _("Tử số không được lớn hơn mẫu số.")
+            fields.update(numerator=given.numerator, denominator=given.denominator)
+    elif rule == Rule.LEVELS:
+        if given.choice is not None:
+            labels = [level["label"] for level in node.parameters.get("levels", [])]
+            if given.choice and given.choice not in labels:
+                errors["choice"] = _("Chọn một trong các mức: %(labels)s.") % {"labels": "; ".join(labels)}
+            fields["choice"] = given.choice
+    elif given.value is not None:
+        value = given.value
+        if rule == Rule.BOOLEAN and value not in (0, 1):
+            errors["value"] = _("Chọn Có hoặc Không.")
+        elif rule == Rule.PERCENTAGE and not Decimal(0) <= value <= Decimal(100):
+            errors["value"] = _("Tỷ lệ phải từ 0 đến 100 (%).")
+        elif rule == Rule.MANUAL and not Decimal(0) <= value <= (node.max_points or Decimal(0)):
+            errors["value"] = _("Điểm phải từ 0 đến %(max)s.") % {"max": node.max_points}
+        elif value < 0:
+            errors["value"] = _("Giá trị không được âm.")
+        fields["value"] = value
+    if errors:
+        raise AnswerInvalid(errors)
+    return fields
+
+
+@transaction.atomic
+def save_answer(*, answer_id: int, user: User, given: AnswerInput, expected_version: int) -> Answer:
+    """Save a unit's answer if nobody saved it since `expected_version`; record the change.
+
+    Raises StaleAnswerError (keeping the other person's value) on a stale version, PermissionDenied
+    when the user may not edit this submission now, AnswerInvalid on bad input.
+    """
+    answer = Answer.objects.select_related("node").get(pk=answer_id)
+    submission = Submission.objects.select_for_update().select_related("campaign").get(pk=answer.submission_id)
+    answer = Answer.objects.select_for_update().select_related("node").get(pk=answer_id)
+    if not submission.can_edit(user):
+        raise PermissionDenied(_("Hồ sơ không ở trạng thái cho phép sửa, hoặc bạn không có quyền nhập số liệu."))
+    if answer.node.source != "self_report":
+        raise PermissionDenied(_("Chỉ số này do cơ quan đánh giá cung cấp; đơn vị không nhập."))
+    if answer.version != expected_version:
+        raise StaleAnswerError(_("Dữ liệu đã được người khác cập nhật – vui lòng tải lại"))
+    fields = _validated(answer.node, given)
+    before = answer.reported()
+    for name, value in fields.items():
+        setattr(answer, name, value)
+    after = answer.reported()
+    if after == before:
+        return answer
+    answer.self_score = score_answer(answer)
+    answer.version += 1
+    answer.updated_by = user
+    answer.updated_at = timezone.now()
+    answer.save()
+    Event.objects.create(
+        submission=submission, answer=answer, kind=Event.Kind.ANSWER, actor=user, old=before, new=after
+    )
+    Submission.objects.filter(pk=submission.pk).update(last_activity=answer.updated_at)
+    return answer
+
+
+def score_answer(answer: Answer) -> Decimal | None:
+    """The live self-assessed score of an answer, by the leaf's rule (None for peer-group rules)."""
+    node = answer.node
+    if node.max_points is None:
+        return None
+    return local_score(
+        node.rule,
+        node.parameters,
+        node.max_points,
+        value=answer.value,
+        numerator=answer.numerator,
+        denominator=answer.denominator,
+        choice=answer.choice,
+    )
+
+
+@transaction.atomic
+def upload_evidence(*, answer_id: int, user: User, content: bytes, original_name: str, title: str) -> Evidence:
+    """Attach a checked PDF to an answer; reject it, storing nothing, when it is not acceptable."""
+    answer = Answer.objects.select_related("submission").get(pk=answer_id)
+    submission = Submission.objects.select_for_update().select_related("campaign").get(pk=answer.submission_id)
+    if not submission.can_edit(user):
+        raise PermissionDenied(_("Hồ sơ không ở trạng thái cho phép sửa, hoặc bạn không có quyền nhập số liệu."))
+    checked = check_pdf(content)
+    if answer.evidence.filter(sha256=checked.sha256, removed_at=None).exists():
+        raise EvidenceRejected(_("Tệp này đã được đính kèm cho chỉ số này (trùng nội dung)."))
+    evidence = Evidence(
+        answer=answer,
+        title=title.strip() or original_name,
+        original_name=original_name[:255],
+        size=checked.size,
+        sha256=checked.sha256,
+        pages=checked.pages,
+        uploaded_by=user,
+    )
+    evidence.file.save("evidence.pdf", ContentFile(checked.content), save=False)
+    try:
+        evidence.save()
+        Event.objects.create(
+            submission=submission,
+            answer=answer,
+            kind=Event.Kind.EVIDENCE_ADDED,
+            actor=user,
+            new={"evidence": evidence.pk, "title": evidence.title, "sha256": evidence.sha256},
+        )
+    except Exception:
+        evidence.file.delete(save=False)
+        raise
+    Submission.objects.filter(pk=submission.pk).update(last_activity=timezone.now())
+    return evidence
+
+
+@transaction.atomic
+def remove_evidence(*, evidence_id: int, user: User) -> Evidence:
+    """Withdraw a file from an answer; it stays stored and in the history."""
+    evidence = Evidence.objects.select_related("answer").get(pk=evidence_id)
+    submission = Submission.objects.select_for_update().select_related("campaign").get(pk=evidence.answer.submission_id)
+    if not submission.can_edit(user):
+        raise PermissionDenied(_("Hồ sơ không ở trạng thái cho phép sửa, hoặc bạn không có quyền nhập số liệu."))
+    if evidence.removed_at is not None:
+        return evidence
+    evidence.removed_at = timezone.now()
+    evidence.removed_by = user
+    evidence.save(update_fields=["removed_at", "removed_by"])
+    Event.objects.create(
+        submission=submission,
+        answer=evidence.answer,
+        kind=Event.Kind.EVIDENCE_REMOVED,
+        actor=user,
+        old={"evidence": evidence.pk, "title": evidence.title, "sha256": evidence.sha256},
+    )
+    return evidence
+
+
+def missing_explanations(submission: Submission) -> list[Answer]:
+    """Answers whose leaf needs evidence but has none attached and no explanation (seed 002's rule)."""
+    return [
+        answer
+        for answer in submission.answers.filter(node__evidence_required=True, node__source="self_report")
+        .select_related("node")
+        .prefetch_related("evidence")
+        if not answer.explanation and not any(item.removed_at is None for item in answer.evidence.all())
+    ]
+
+
+@transaction.atomic
+def transition_submission(*, submission_id: int, user: User, action: str, comment: str = "") -> Submission:
+    """Take one step of the approval chain, as the table of transitions allows.
+
+    Raises WorkflowError when the action is not allowed in the current state (or is incomplete),
+    PermissionDenied when the user lacks the role, belongs elsewhere or would approve their own work.
+    """
+    submission = Submission.objects.select_for_update().select_related("campaign").get(pk=submission_id)
+    step = TRANSITIONS.get((submission.state, action))
+    if step is None:
+        raise WorkflowError(
+            _("Không thể “%(action)s” khi hồ sơ đang ở trạng thái “%(state)s”.")
+            % {"action": action, "state": submission.get_state_display()}
+        )
+    new_state, role = step
+    if user.organisation_id != submission.organisation_id or not user.has_role(role):
+        raise PermissionDenied(_("Bạn không có vai trò để thực hiện bước này."))
+    comment = comment.strip()
+    if action in ACTIONS_NEEDING_A_REASON and not comment:
+        raise AnswerInvalid({"comment": _("Phải nêu lý do khi trả lại.")})
+    if action == "approve":
+        submitter = (
+            submission.events.filter(kind=Event.Kind.TRANSITION, new__action="submit")
+            .order_by("-at", "-id")
+            .values_list("actor_id", flat=True)
+            .first()
+        )
+        if submitter == user.pk:
+            raise PermissionDenied(_("Không ai được tự phê duyệt hồ sơ do chính mình trình."))
+    if action == "submit":
+        if not submission.entry_window_open():
+            raise WorkflowError(_("Đã hết hạn nhập số liệu."))
+        lacking = missing_explanations(submission)
+        if lacking:
+            codes = ", ".join(answer.node.code for answer in lacking[:20])
+            raise WorkflowError(
+                _("Các chỉ số cần tài liệu kiểm chứng nhưng chưa có tài liệu và chưa giải thích: %(codes)s.")
+                % {"codes": codes}
+            )
+    old_state = submission.state
+    submission.state = new_state
+    submission.last_activity = timezone.now()
+    submission.save(update_fields=["state", "last_activity"])
+    Event.objects.create(
+        submission=submission,
+        kind=Event.Kind.TRANSITION,
+        actor=user,
+        from_state=old_state,
+        to_state=new_state,
+        new={"action": action},
+        comment=comment,
+    )
+    notify_next_actors(submission=submission, actor=user, action=action, comment=comment)
+    return submission
+
+
+NEXT_ACTOR_ROLE = {
+    SubmissionState.DRAFT: Role.REPORTER,
+    SubmissionState.AWAITING_IT_LEAD: Role.IT_LEAD,
+    SubmissionState.AWAITING_LEADER: Role.LEADER,
+}
+
+
+def notify_next_actors(*, submission: Submission, actor: User, action: str, comment: str) -> None:
+    """Tell whoever acts next (in-app, and by e-mail after commit) that the submission waits for them."""
+    role = NEXT_ACTOR_ROLE.get(submission.state)
+    if role is None:
+        recipients = [user for user in submission.organisation.users.filter(is_active=True) if user.pk != actor.pk]
+    else:
+        recipients = [
+            user
+            for user in submission.organisation.users.filter(is_active=True)
+            if user.has_role(role) and user.pk != actor.pk
+        ]
+    message = _("%(unit)s — %(campaign)s: %(state)s.") % {
+        "unit": submission.organisation.short_name,
+        "campaign": submission.campaign.name,
+        "state": submission.get_state_display(),
+    }
+    if comment:
+        message += " " + _("Ý kiến: %(comment)s") % {"comment": comment}
+    notifications = Notification.objects.bulk_create(
+        Notification(user=user, submission=submission, message=message) for user in recipients
+    )
+    if notifications:
+        send_notification_emails.delay_on_commit([notification.pk for notification in notifications])
+
+
+@transaction.atomic
+def reopen_submission(*, submission_id: int, by: User, until: datetime.date, reason: str) -> Submission:
+    """Let one unit edit again until a date after the entry deadline; logged with the reason."""
+    if not by.has_role(Role.ADMIN):
+        raise PermissionDenied(_("Chỉ quản trị viên được mở lại nhập liệu."))
+    if not reason.strip():
+        raise AnswerInvalid({"reason": _("Phải nêu lý do mở lại.")})
+    submission = Submission.objects.select_for_update().get(pk=submission_id)
+    if submission.state not in (
+        SubmissionState.DRAFT,
+        SubmissionState.AWAITING_IT_LEAD,
+        SubmissionState.AWAITING_LEADER,
+        SubmissionState.SUBMITTED,
+    ):
+        raise WorkflowError(_("Hồ sơ đã vào giai đoạn thẩm định, không mở lại nhập liệu được."))
+    old_state = submission.state
+    submission.reopened_until = until
+    submission.state = SubmissionState.DRAFT
+    submission.save(update_fields=["reopened_until", "state"])
+    Event.objects.create(
+        submission=submission,
+        kind=Event.Kind.REOPENED,
+        actor=by,
+        from_state=old_state,
+        to_state=submission.state,
+        new={"until": until.isoformat()},
+        comment=reason.strip(),
+    )
+    return submission
+
+
+@transaction.atomic
+def add_comment(*, submission_id: int, user: User, text: str) -> Event:
+    """A remark on a submission by anyone of its unit (the provincial office included) or the authority."""
+    submission = Submission.objects.visible_to(user).filter(pk=submission_id).first()
+    if submission is None:
+        raise PermissionDenied(_("Bạn không xem được hồ sơ này."))
+    if not text.strip():
+        raise AnswerInvalid({"comment": _("Ý kiến không được để trống.")})
+    return Event.objects.create(submission=submission, kind=Event.Kind.COMMENT, actor=user, comment=text.strip())
