@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.urls import include, path
+from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import OrganisationViewSet
@@ -11,4 +13,8 @@ router = DefaultRouter()
 router.register("frameworks", FrameworkViewSet, basename="framework")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("", include("submissions.api.urls")),
+    *router.urls,
+]
