@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
 
 
 def format_number(value: Decimal | int | float | None, places: int | None = None) -> str:
-    """Format in the active language; `places` fixes the decimals, else as many as the value needs."""
+    """Format in the active language; `places` rounds to that many decimals, else as many as needed."""
     if value is None:
         return "—"
     number = Decimal(str(value))
-    if places is None:
+    if places is not None:
+        # Django's number_format cuts extra decimals off; published figures are rounded half up.
+        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    else:
         text = format(number.normalize(), "f")
         places = len(text.partition(".")[2])
         number = Decimal(text)

@@ -15,3 +15,9 @@ register = template.Library()
 def number(value: Decimal | int | float | None, places: int | None = None) -> str:
     """`{{ value|number }}` as many decimals as needed; `{{ value|number:4 }}` exactly four."""
     return format_number(value, None if places in (None, "") else int(places))
+
+
+@register.filter
+def get_item(mapping: dict[str, object], key: str) -> object:
+    """`{{ labels|get_item:action }}`: a dictionary value by a variable key."""
+    return mapping.get(key, key)

@@ -1,0 +1,294 @@
+"""Pages of data entry and approval. Each view parses input, checks access, calls one service, renders."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Role
+
+from .access import get_answer_for_user, get_evidence_for_user, get_submission_for_user
+from .evidence import EvidenceRejected
+from .forms import AnswerForm, CommentForm, EvidenceForm, TransitionForm
+from .models import Action, Answer, Evidence, StaleAnswerError, Submission, WorkflowError
+from .services import (
+    AnswerInvalid,
+    add_comment,
+    missing_explanations,
+    remove_evidence,
+    save_answer,
+    transition_submission,
+    upload_evidence,
+)
+
+
+@login_required
+@require_GET
+def submission_list(request: HttpRequest) -> HttpResponse:
+    submissions = (
+        Submission.objects.visible_to(request.user)  # type: ignore[arg-type]
+        .select_related("campaign", "organisation__region")
+        .annotate(
+            answered=Count(
+                "answers",
+                filter=Q(answers__node__source="self_report")
+                & (Q(answers__value__isnull=False) | Q(answers__numerator__isnull=False) | ~Q(answers__choice="")),
+            ),
+            required=Count("answers", filter=Q(answers__node__source="self_report")),
+            evidence_count=Count("answers__evidence", filter=Q(answers__evidence__removed_at=None)),
+        )
+        .order_by("-campaign__year", "campaign__level", "organisation__code")
+    )
+    group, region, state = (request.GET.get(name, "") for name in ("group", "region", "state"))
+    if group:
+        submissions = submissions.filter(organisation__group=group)
+    if region:
+        submissions = submissions.filter(organisation__region__code=region)
+    if state:
+        submissions = submissions.filter(state=state)
+    awaiting = set(Submission.objects.awaiting(request.user).values_list("pk", flat=True))  # type: ignore[arg-type]
+    context = {
+        "submissions": submissions,
+        "awaiting": awaiting,
+        "is_authority": request.user.has_role(Role.APPRAISER) or request.user.has_role(Role.ADMIN),  # type: ignore[union-attr]
+        "filters": {"group": group, "region": region, "state": state},
+        "today": timezone.localdate(),
+    }
+    return render(request, "submissions/submission_list.html", context)
+
+
+def _sections(submission: Submission, forms_by_answer: dict[int, AnswerForm] | None = None) -> list[dict[str, Any]]:
+    """Group the answers by main index, in framework order, with progress per section."""
+    nodes = {node.pk: node for node in submission.campaign.framework.nodes.all()}
+    answers = (
+        submission.answers.select_related("node")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.filter(removed_at=None)))
+        .order_by("node__order")
+    )
+    sections: dict[int, dict[str, Any]] = {}
+    by_main: dict[int, list[Answer]] = defaultdict(list)
+    for answer in answers:
+        node = answer.node
+        while node.kind not in ("main",) and node.parent_id is not None:
+            node = nodes[node.parent_id]
+        sections.setdefault(node.pk, {"node": node, "items": []})
+        by_main[node.pk].append(answer)
+    result = []
+    for key, section in sections.items():
+        items = []
+        for answer in by_main[key]:
+            form = (forms_by_answer or {}).get(answer.pk) or AnswerForm(
+                node=answer.node, initial=_initial(answer), prefix=answer.node.anchor
+            )
+            items.append({"answer": answer, "form": form, "path": _path(answer.node, nodes)})
+        reported = [item for item in items if item["answer"].node.source == "self_report"]
+        section["items"] = items
+        section["answered"] = sum(item["answer"].is_answered() for item in reported)
+        section["required"] = len(reported)
+        section["evidence_missing"] = sum(
+            1 for item in reported if item["answer"].node.evidence_required and not item["answer"].evidence.all()
+        )
+        result.append(section)
+    return result
+
+
+def _path(node: Any, nodes: dict[int, Any]) -> list[Any]:
+    path = []
+    while node.parent_id is not None:
+        node = nodes[node.parent_id]
+        path.append(node)
+    return list(reversed(path))
+
+
+def _initial(answer: Answer) -> dict[str, Any]:
+    from dti_portal.formatting import format_number
+
+    def text(value: Any) -> str:
+        return "" if value is None else format_number(value)
+
+    return {
+        "version": answer.version,
+        "value": ("" if answer.value is None else str(int(answer.value)))
+        if answer.node.rule == "boolean"
+        else text(answer.value),
+        "numerator": text(answer.numerator),
+        "denominator": text(answer.denominator),
+        "choice": answer.choice,
+        "explanation": answer.explanation,
+    }
+
+
+def _detail_context(
+    request: HttpRequest, submission: Submission, forms_by_answer: dict[int, AnswerForm] | None = None
+) -> dict[str, Any]:
+    return {
+        "submission": submission,
+        "sections": _sections(submission, forms_by_answer),
+        "can_edit": submission.can_edit(request.user),  # type: ignore[arg-type]
+        "actions": submission.allowed_actions(request.user),  # type: ignore[arg-type]
+        "action_labels": dict(Action.choices),
+        "lacking": missing_explanations(submission) if submission.state == "draft" else [],
+        "events": submission.events.select_related("actor", "answer__node").order_by("-at", "-id")[:50],
+        "comment_form": CommentForm(),
+        "evidence_form": EvidenceForm(),
+    }
+
+
+@login_required
+@require_GET
+def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = get_submission_for_user(request.user, submission_id)  # type: ignore[arg-type]
+    return render(request, "submissions/submission_detail.html", _detail_context(request, submission))
+
+
+@login_required
+@require_POST
+def answer_save(request: HttpRequest, submission_id: int, leaf_key: str) -> HttpResponse:
+    """Save one leaf. With HTMX the leaf's card comes back; without, the page reloads at the leaf."""
+    answer = get_answer_for_user(request.user, submission_id, leaf_key)  # type: ignore[arg-type]
+    form = AnswerForm(request.POST, node=answer.node, prefix=answer.node.anchor)
+    status = 200
+    if form.is_valid():
+        try:
+            answer = save_answer(
+                answer_id=answer.pk,
+                user=request.user,  # type: ignore[arg-type]
+                given=form.given(),
+                expected_version=form.cleaned_data["version"],
+            )
+            form = AnswerForm(node=answer.node, initial=_initial(answer), prefix=answer.node.anchor)
+            form.saved = True  # type: ignore[attr-defined]
+        except AnswerInvalid as error:
+            for field, message in error.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+            status = 400
+        except StaleAnswerError as error:
+            answer.refresh_from_db()
+            form = AnswerForm(node=answer.node, initial=_initial(answer), prefix=answer.node.anchor)
+            form.stale = str(error)  # type: ignore[attr-defined]
+            status = 409
+    else:
+        status = 400
+    if not request.htmx:  # type: ignore[attr-defined]
+        if status == 200:
+            messages.success(request, _("Đã lưu %(code)s.") % {"code": answer.node.code})
+        else:
+            messages.error(request, _("Chưa lưu %(code)s: xem lỗi bên dưới.") % {"code": answer.node.code})
+            context = _detail_context(request, answer.submission, {answer.pk: form})
+            return render(request, "submissions/submission_detail.html", context, status=status)
+        return redirect(f"{answer.submission.get_absolute_url()}#{answer.node.anchor}")
+    answer = Answer.objects.select_related("node", "submission__campaign").get(pk=answer.pk)
+    submission = answer.submission
+    nodes = {node.pk: node for node in submission.campaign.framework.nodes.all()}
+    item = {"answer": answer, "form": form, "path": _path(answer.node, nodes)}
+    return render(
+        request,
+        "submissions/_leaf.html",
+        {
+            "item": item,
+            "submission": submission,
+            "can_edit": submission.can_edit(request.user),  # type: ignore[arg-type]
+            "evidence_form": EvidenceForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def evidence_upload(request: HttpRequest, submission_id: int, leaf_key: str) -> HttpResponse:
+    answer = get_answer_for_user(request.user, submission_id, leaf_key)  # type: ignore[arg-type]
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Chọn một tệp PDF để tải lên."))
+    else:
+        upload = form.cleaned_data["file"]
+        try:
+            upload_evidence(
+                answer_id=answer.pk,
+                user=request.user,  # type: ignore[arg-type]
+                content=upload.read(),
+                original_name=upload.name,
+                title=form.cleaned_data["title"],
+            )
+            messages.success(
+                request, _("Đã đính kèm “%(name)s” cho %(code)s.") % {"name": upload.name, "code": answer.node.code}
+            )
+        except EvidenceRejected as error:
+            messages.error(request, _("Tệp “%(name)s” bị từ chối: %(reason)s") % {"name": upload.name, "reason": error})
+    return redirect(f"{answer.submission.get_absolute_url()}#{answer.node.anchor}")
+
+
+@login_required
+@require_POST
+def evidence_remove(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    evidence = get_evidence_for_user(request.user, evidence_id)  # type: ignore[arg-type]
+    remove_evidence(evidence_id=evidence.pk, user=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Đã gỡ tài liệu “%(title)s”.") % {"title": evidence.title})
+    answer = evidence.answer
+    return redirect(f"{answer.submission.get_absolute_url()}#{answer.node.anchor}")
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
+    """Serve a file to those who may see its submission: as an attachment, or inline to view in the page."""
+    evidence = get_evidence_for_user(request.user, evidence_id)  # type: ignore[arg-type]
+    inline = request.GET.get("inline") == "1"
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=not inline,
+        filename=evidence.original_name if evidence.original_name.lower().endswith(".pdf") else "tai-lieu.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    if inline:
+        # The portal's own pages may frame the file for the in-page viewer; nobody else may.
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def submission_transition(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = get_submission_for_user(request.user, submission_id)  # type: ignore[arg-type]
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            submission = transition_submission(
+                submission_id=submission.pk,
+                user=request.user,  # type: ignore[arg-type]
+                action=form.cleaned_data["action"],
+                comment=form.cleaned_data["comment"],
+            )
+            messages.success(request, _("Hồ sơ chuyển sang: %(state)s.") % {"state": submission.get_state_display()})
+        except (WorkflowError, PermissionDenied) as error:
+            messages.error(request, str(error))
+        except AnswerInvalid as error:
+            messages.error(request, " ".join(error.errors.values()))
+    return redirect(submission)
+
+
+@login_required
+@require_POST
+def submission_comment(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = get_submission_for_user(request.user, submission_id)  # type: ignore[arg-type]
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        add_comment(submission_id=submission.pk, user=request.user, text=form.cleaned_data["text"])  # type: ignore[arg-type]
+        messages.success(request, _("Đã ghi ý kiến."))
+    else:
+        messages.error(request, _("Ý kiến không được để trống."))
+    return redirect(f"{submission.get_absolute_url()}#history")

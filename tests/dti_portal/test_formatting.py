@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from dti_portal.formatting import format_number
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "expected"),
+    [
+        (Decimal("0.64185"), 4, "0,6419"),
+        (Decimal("19.068"), 2, "19,07"),
+        (Decimal("0.5"), None, "0,5"),
+        (Decimal("1000"), None, "1000"),
+        (Decimal("2.50"), None, "2,5"),
+        (None, 2, "—"),
+    ],
+)
+def test_numbers_are_rounded_half_up_and_written_with_the_decimal_comma(
+    value: Decimal | None, places: int | None, expected: str
+) -> None:
+    with translation.override("vi"):
+        assert format_number(value, places) == expected
+
+
+def test_english_keeps_the_decimal_point() -> None:
+    with translation.override("en"):
+        assert format_number(Decimal("0.64185"), 4) == "0.6419"

@@ -1,0 +1,150 @@
+"""The data-entry pages: what each person sees and what a save, an upload or a step does."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from accounts.models import User
+from submissions.models import Submission
+from submissions.services import upload_evidence
+from tests.pdfs import pdf, png_renamed_pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_reporter_sees_every_section_with_progress(danang_submission: Submission, danang_reporter: User) -> None:
+    response = logged_in(danang_reporter).get(f"/submissions/{danang_submission.pk}/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert [section["node"].code for section in response.context["sections"]] == ["1", "2"]
+    assert [(s["answered"], s["required"]) for s in response.context["sections"]] == [(0, 3), (0, 1)]
+    assert 'id="node-1-1-2-value"' in html
+    assert "Chỉ số do cơ quan đánh giá cung cấp (Đánh giá của chuyên gia); đơn vị không nhập." in html
+
+
+def test_a_huế_reporter_gets_404_for_đà_nẵng(danang_submission: Submission, hue_reporter: User) -> None:
+    client = logged_in(hue_reporter)
+
+    assert client.get(f"/submissions/{danang_submission.pk}/").status_code == 404
+    assert client.post(f"/submissions/{danang_submission.pk}/answers/1.1.1/").status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_log_in(danang_submission: Submission) -> None:
+    response = Client().get(f"/submissions/{danang_submission.pk}/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_an_htmx_save_answers_with_the_leaf_card_and_its_new_score(
+    danang_submission: Submission, danang_reporter: User
+) -> None:
+    response = logged_in(danang_reporter).post(
+        f"/submissions/{danang_submission.pk}/answers/1.1.2/",
+        {"node-1-1-2-version": "0", "node-1-1-2-value": "63,56", "node-1-1-2-explanation": ""},
+        HTTP_HX_REQUEST="true",
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<article class="leaf-card"')
+    assert '<strong class="self-score">19,07</strong>' in html
+    assert "Đã lưu." in html
+    assert danang_submission.answers.get(node__key="1.1.2").version == 1
+
+
+def test_a_bad_number_is_shown_next_to_its_field_and_nothing_is_saved(
+    danang_submission: Submission, danang_reporter: User
+) -> None:
+    response = logged_in(danang_reporter).post(
+        f"/submissions/{danang_submission.pk}/answers/1.1.2/",
+        {"node-1-1-2-version": "0", "node-1-1-2-value": "120"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 400
+    assert '<p class="field-error" role="alert">Tỷ lệ phải từ 0 đến 100 (%).</p>' in response.content.decode()
+    assert danang_submission.answers.get(node__key="1.1.2").version == 0
+
+
+def test_a_stale_save_says_so_and_shows_the_current_value(danang_submission: Submission, danang_reporter: User) -> None:
+    client = logged_in(danang_reporter)
+    url = f"/submissions/{danang_submission.pk}/answers/1.1.2/"
+    client.post(url, {"node-1-1-2-version": "0", "node-1-1-2-value": "40"}, HTTP_HX_REQUEST="true")
+
+    response = client.post(url, {"node-1-1-2-version": "0", "node-1-1-2-value": "90"}, HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Dữ liệu đã được người khác cập nhật – vui lòng tải lại" in html
+    assert 'value="40"' in html
+
+
+def test_a_rejected_upload_names_the_file_and_the_reason(danang_submission: Submission, danang_reporter: User) -> None:
+    response = logged_in(danang_reporter).post(
+        f"/submissions/{danang_submission.pk}/answers/1.1.1/evidence/",
+        {"file": SimpleUploadedFile("anh-chup.pdf", png_renamed_pdf()), "title": "Ảnh"},
+        follow=True,
+    )
+
+    messages = [str(message) for message in response.context["messages"]]
+    assert messages == [
+        "Tệp “anh-chup.pdf” bị từ chối: Tệp không phải PDF (nội dung là image/png) dù có thể mang đuôi .pdf."
+    ]
+
+
+def test_evidence_is_served_only_to_those_who_see_the_submission(
+    danang_submission: Submission, danang_reporter: User, hue_reporter: User, appraiser: User
+) -> None:
+    answer = danang_submission.answers.get(node__key="1.1.1")
+    evidence = upload_evidence(answer_id=answer.pk, user=danang_reporter, content=pdf(), original_name="Quyết định.pdf",
+                               title="QĐ")  # fmt: skip
+    url = f"/submissions/evidence/{evidence.pk}/"
+
+    own = logged_in(danang_reporter).get(url)
+    inline = logged_in(appraiser).get(url + "?inline=1")
+
+    assert own.status_code == 200
+    assert own["Content-Type"] == "application/pdf"
+    assert own["Content-Disposition"] == "attachment; filename*=utf-8''Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh.pdf"
+    assert own["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(own.streaming_content).startswith(b"%PDF-")  # type: ignore[attr-defined]
+    assert inline["Content-Disposition"].startswith("inline;")
+    assert inline["X-Frame-Options"] == "SAMEORIGIN"
+    assert logged_in(hue_reporter).get(url).status_code == 404
+    assert Client().get(url).status_code == 302
+
+
+def test_the_approver_sees_the_step_and_can_return_with_a_reason(
+    danang_submission: Submission, danang_it_lead: User
+) -> None:
+    danang_submission.state = "awaiting_it_lead"
+    danang_submission.save()
+    client = logged_in(danang_it_lead)
+
+    page = client.get(f"/submissions/{danang_submission.pk}/").content.decode()
+    response = client.post(f"/submissions/{danang_submission.pk}/transition/",
+                           {"action": "return", "comment": "Thiếu số liệu 1.2.1"}, follow=True)  # fmt: skip
+
+    assert 'name="action" value="approve"' in page
+    assert 'name="action" value="return"' in page
+    assert [str(m) for m in response.context["messages"]] == ["Hồ sơ chuyển sang: Đang nhập số liệu."]
+
+
+def test_the_list_marks_what_waits_for_the_user(danang_submission: Submission, danang_it_lead: User) -> None:
+    danang_submission.state = "awaiting_it_lead"
+    danang_submission.save()
+
+    response = logged_in(danang_it_lead).get("/submissions/")
+
+    assert [s.organisation.code for s in response.context["submissions"]] == ["48"]
+    assert response.context["awaiting"] == {danang_submission.pk}
