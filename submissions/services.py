@@ -256,7 +256,16 @@ def transition_submission(*, submission_id: int, user: User, action: str, commen
             % {"action": action, "state": submission.get_state_display()}
         )
     new_state, role = step
-    if user.organisation_id != submission.organisation_id or not user.has_role(role):
+    if user.organisation_id != submission.organisation_id:
+        raise PermissionDenied(_("Bạn không có vai trò để thực hiện bước này."))
+    if not user.has_role(role):
+        if any(user.has_role(other_role) for (_state, other_action), (_new, other_role) in TRANSITIONS.items()
+               if other_action == action):  # fmt: skip
+            # Someone else took the step first (a double click, a colleague): the state moved on.
+            raise WorkflowError(
+                _("Hồ sơ đã chuyển sang trạng thái “%(state)s”; không thể “%(action)s” nữa.")
+                % {"action": action, "state": submission.get_state_display()}
+            )
         raise PermissionDenied(_("Bạn không có vai trò để thực hiện bước này."))
     comment = comment.strip()
     if action in ACTIONS_NEEDING_A_REASON and not comment:
