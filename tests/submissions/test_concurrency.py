@@ -48,9 +48,7 @@ def run_together(count: int, work: Callable[[int], Any]) -> list[Any]:
     return results
 
 
-def test_sixteen_people_saving_one_answer_lose_no_update(
-    danang_submission: Submission, danang_reporter: User
-) -> None:
+def test_sixteen_people_saving_one_answer_lose_no_update(danang_submission: Submission, danang_reporter: User) -> None:
     answer = danang_submission.answers.get(node__key="1.1.2")
 
     def save_until_accepted(position: int) -> int:
@@ -58,8 +56,12 @@ def test_sixteen_people_saving_one_answer_lose_no_update(
         for _attempt in range(500):
             current = Answer.objects.get(pk=answer.pk)
             try:
-                save_answer(answer_id=answer.pk, user=danang_reporter,
-                            given=AnswerInput(value=Decimal(position + 1)), expected_version=current.version)  # fmt: skip
+                save_answer(
+                    answer_id=answer.pk,
+                    user=danang_reporter,
+                    given=AnswerInput(value=Decimal(position + 1)),
+                    expected_version=current.version,
+                )
             except StaleAnswerError:
                 continue
             return position + 1
