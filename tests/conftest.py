@@ -82,3 +82,56 @@ def celery_config() -> Iterator[Callable[..., None]]:
     yield change
     for key, value in saved.items():
         celery_app.conf[key] = value
+
+
+CHROMIUM = Path(os.environ.get("DTI_CHROMIUM", "/usr/bin/chromium"))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright; never a downloaded browser.
+
+    Skipped, visibly, where Chromium is not installed, unless DTI_REQUIRE_BROWSER=1 (CI) makes
+    that a failure.
+    """
+    if not CHROMIUM.exists():
+        if os.environ.get("DTI_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"DTI_REQUIRE_BROWSER=1 but {CHROMIUM} is missing (apt-get install chromium).")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls of the test itself
+    # are still plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        yield browser
+        browser.close()
+
+
+class PageProblems(list[str]):
+    """Console errors, page errors and CSP violations seen while a test drove a page."""
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Callable[[], tuple[Any, PageProblems]]]:
+    """`page, problems = open_page()`: a fresh browser context (its own cookies) per person."""
+    contexts = []
+
+    def make() -> tuple[Any, PageProblems]:
+        context = browser.new_context(locale="vi-VN", accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        problems = PageProblems()
+        page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        return page, problems
+
+    yield make
+    for context in contexts:
+        context.close()

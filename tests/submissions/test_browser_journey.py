@@ -1,0 +1,101 @@
+"""A province's reporter, IT lead and leader take a submission to the authority in a real browser."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_django.live_server_helper import LiveServer
+
+from accounts.models import User
+from submissions.models import Evidence, Submission
+from tests.pdfs import pdf
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Mat-khau-thu-2026"
+
+
+def log_in(page: Any, live_server: LiveServer, user: User) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def take_step(page: Any, action_label: str, comment: str = "") -> None:
+    if comment:
+        page.fill("#transition-comment", comment)
+    page.get_by_role("button", name=action_label, exact=True).click()
+    page.wait_for_load_state()
+
+
+def test_a_province_submits_in_the_browser_with_evidence_and_one_return(
+    live_server: LiveServer,
+    open_page: Callable[[], tuple[Any, list[str]]],
+    tmp_path: Path,
+    danang_submission: Submission,
+    danang_reporter: User,
+    danang_it_lead: User,
+    danang_leader: User,
+) -> None:
+    detail = f"{live_server.url}/submissions/{danang_submission.pk}/"
+    evidence_file = tmp_path / "quyet-dinh-ban-hanh.pdf"
+    evidence_file.write_bytes(pdf(pages=2))
+
+    reporter_page, reporter_problems = open_page()
+    log_in(reporter_page, live_server, danang_reporter)
+    reporter_page.goto(detail)
+    reporter_page.select_option("#node-1-1-1-value", "1")
+    reporter_page.locator("#node-1-1-1 button", has_text="Lưu").click()
+    reporter_page.locator("#node-1-1-1 .saved").wait_for()
+    reporter_page.set_input_files("#node-1-1-1-file", str(evidence_file))
+    reporter_page.fill("#node-1-1-1-file-title", "Quyết định ban hành chuyên mục")
+    reporter_page.locator("#node-1-1-1 .evidence-form button").click()
+    reporter_page.wait_for_load_state()
+    for key, fill in [("1-1-2", "63,56"), ("2-1-1", "5")]:
+        reporter_page.fill(f"#node-{key}-value", fill)
+        reporter_page.fill(f"#node-{key}-explanation", "Theo báo cáo của Sở Nội vụ.")
+        reporter_page.locator(f"#node-{key} button", has_text="Lưu").click()
+        reporter_page.locator(f"#node-{key} .saved").wait_for()
+    reporter_page.select_option("#node-1-2-1-choice", "Hằng tháng")
+    reporter_page.fill("#node-1-2-1-explanation", "Lịch phát sóng của Đài.")
+    reporter_page.locator("#node-1-2-1 button", has_text="Lưu").click()
+    reporter_page.locator("#node-1-2-1 .saved").wait_for()
+    # The live score uses the decimal comma the person typed: 63,56 % of 30 points.
+    assert reporter_page.locator("#node-1-1-2 .self-score").inner_text() == "19,07"
+    take_step(reporter_page, "Trình duyệt")
+    assert reporter_page.locator("#submission-state").inner_text() == "Chờ lãnh đạo cơ quan CNTT duyệt"
+
+    it_lead_page, it_lead_problems = open_page()
+    log_in(it_lead_page, live_server, danang_it_lead)
+    it_lead_page.goto(detail)
+    take_step(it_lead_page, "Phê duyệt")
+
+    leader_page, leader_problems = open_page()
+    log_in(leader_page, live_server, danang_leader)
+    leader_page.goto(detail)
+    take_step(leader_page, "Trả lại", comment="Bổ sung văn bản cho chỉ số 1.1.2")
+    assert leader_page.locator("#submission-state").inner_text() == "Chờ lãnh đạo cơ quan CNTT duyệt"
+    assert "Bổ sung văn bản cho chỉ số 1.1.2" in leader_page.locator("#history").inner_text()
+
+    it_lead_page.goto(detail)
+    take_step(it_lead_page, "Phê duyệt")
+    leader_page.goto(detail)
+    take_step(leader_page, "Phê duyệt")
+
+    assert leader_page.locator("#submission-state").inner_text() == "Đã gửi cơ quan đánh giá"
+    danang_submission.refresh_from_db()
+    assert danang_submission.state == "submitted"
+    steps = list(danang_submission.events.filter(kind="transition").values_list("to_state", flat=True))
+    assert steps == ["awaiting_it_lead", "awaiting_leader", "awaiting_it_lead", "awaiting_leader", "submitted"]
+    evidence = Evidence.objects.get(answer__submission=danang_submission, answer__node__key="1.1.1")
+    assert (evidence.title, evidence.original_name, evidence.pages) == (
+        "Quyết định ban hành chuyên mục",
+        "quyet-dinh-ban-hanh.pdf",
+        2,
+    )
+    assert reporter_problems + it_lead_problems + leader_problems == []
