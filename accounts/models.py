@@ -180,6 +180,13 @@ class User(AbstractUser):
     def has_role(self, role: str) -> bool:
         return self.is_active and role in self.roles
 
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        """The authority's administrators hold every admin permission; each ModelAdmin still narrows it."""
+        return self.has_role(Role.ADMIN) or super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self.has_role(Role.ADMIN) or super().has_module_perms(app_label)
+
     def role_labels(self) -> list[str]:
         return [Role(role).label for role in self.roles if role in Role.values]
 

@@ -111,6 +111,7 @@ def browser() -> Iterator[Any]:
         )  # fmt: skip
         yield browser
         browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 class PageProblems(list[str]):
