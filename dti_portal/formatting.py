@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django import forms
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 
 def format_number(value: Decimal | int | float | None, places: int | None = None) -> str:
@@ -20,3 +22,23 @@ def format_number(value: Decimal | int | float | None, places: int | None = None
         places = len(text.partition(".")[2])
         number = Decimal(text)
     return number_format(number, decimal_pos=places, use_l10n=True)
+
+
+def parse_number(text: str) -> Decimal | None:
+    """Read a number as people type it: "63,56", "63.56", "1.234,5", "1 234,5"; "" is None.
+
+    A comma is the decimal separator, a point too when no comma is present; with both, points
+    group thousands as in Vietnamese writing.
+    """
+    text = text.strip().replace(" ", "").replace(" ", "").rstrip("%")
+    if not text:
+        return None
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise forms.ValidationError(_("Nhập một số, ví dụ 63,56.")) from None
+    if not number.is_finite():
+        raise forms.ValidationError(_("Nhập một số, ví dụ 63,56."))
+    return number

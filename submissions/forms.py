@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
 
+from dti_portal.formatting import parse_number
 from indicators.models import Node
 from indicators.rules import Rule
 
 from .services import AnswerInput
-
-
-def parse_number(text: str) -> Decimal | None:
-    """Read a number as people type it: "63,56", "63.56", "1.234,5", "1 234,5"; "" is None.
-
-    A comma is the decimal separator, a point too when no comma is present; with both, points
-    group thousands as in Vietnamese writing.
-    """
-    text = text.strip().replace(" ", "").replace(" ", "").rstrip("%")
-    if not text:
-        return None
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise forms.ValidationError(_("Nhập một số, ví dụ 63,56.")) from None
-    if not number.is_finite():
-        raise forms.ValidationError(_("Nhập một số, ví dụ 63,56."))
-    return number
 
 
 class NumberField(forms.CharField):
@@ -97,3 +78,8 @@ class TransitionForm(forms.Form):
 
 class CommentForm(forms.Form):
     text = forms.CharField(label=_("Ý kiến"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+
+
+class WorkbookUploadForm(forms.Form):
+    file = forms.FileField(label=_("Tệp Excel đã điền (.xlsx)"))
+    dry_run = forms.BooleanField(label=_("Chỉ xem trước, chưa lưu"), required=False, initial=True)

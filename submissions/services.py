@@ -18,6 +18,7 @@ from indicators.models import Node
 from indicators.rules import Rule, local_score
 
 from .evidence import EvidenceRejected, check_pdf
+from .excel import RowInput, WorkbookReading, column_letter
 from .models import (
     ACTIONS_NEEDING_A_REASON,
     TRANSITIONS,
@@ -378,3 +379,81 @@ def add_comment(*, submission_id: int, user: User, text: str) -> Event:
     if not text.strip():
         raise AnswerInvalid({"comment": _("Ý kiến không được để trống.")})
     return Event.objects.create(submission=submission, kind=Event.Kind.COMMENT, actor=user, comment=text.strip())
+
+
+class ImportRejected(Exception):
+    """An uploaded template cannot be applied; `problems` names the row and column of each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class ImportChange:
+    row: int
+    code: str
+    name: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+@transaction.atomic
+def import_answers(*, submission_id: int, user: User, reading: WorkbookReading, apply: bool) -> list[ImportChange]:
+    """Check an uploaded template against the submission and, when `apply`, save every change.
+
+    All or nothing: any problem (a bad cell, a leaf changed by someone since the template was
+    downloaded) raises ImportRejected and nothing is saved. Each applied change is recorded like
+    a save from the page, plus one history row for the import itself.
+    """
+    submission = Submission.objects.select_for_update().select_related("campaign").get(pk=submission_id)
+    if not submission.can_edit(user):
+        raise PermissionDenied(_("Hồ sơ không ở trạng thái cho phép sửa, hoặc bạn không có quyền nhập số liệu."))
+    problems = list(reading.errors)
+    changes: list[tuple[ImportChange, RowInput, AnswerInput]] = []
+    locked = Answer.objects.select_for_update().select_related("node").in_bulk([row.answer.pk for row in reading.rows])
+    for row in reading.rows:
+        answer = locked[row.answer.pk]
+        if answer.version != row.version:
+            problems.append(
+                _("Dòng %(row)s (%(code)s): số liệu đã được cập nhật sau khi tải mẫu về; hãy tải mẫu mới.")
+                % {"row": row.row, "code": answer.node.code}
+            )
+            continue
+        values = row.values
+        inputs = [values.get(name) for name in ("value", "numerator", "denominator", "choice") if name in values]
+        given = AnswerInput(
+            value=values.get("value"),
+            numerator=values.get("numerator"),
+            denominator=values.get("denominator"),
+            choice=values.get("choice"),
+            explanation=values.get("explanation", ""),
+            clear_value=all(item in (None, "") for item in inputs),
+        )
+        try:
+            fields = _validated(answer.node, given)
+        except AnswerInvalid as error:
+            problems.extend(
+                _("Dòng %(row)s, cột %(col)s (%(code)s): %(reason)s")
+                % {"row": row.row, "col": column_letter(name), "code": answer.node.code, "reason": message}
+                for name, message in error.errors.items()
+            )
+            continue
+        before = answer.reported()
+        after = {**before, **{name: value for name, value in fields.items() if name in before}}
+        after = Answer(**{name: after[name] for name in ("value", "numerator", "denominator", "choice",
+                                                           "explanation")}).reported()  # fmt: skip
+        if after != before:
+            changes.append((ImportChange(row.row, answer.node.code, answer.node.name, before, after), row, given))
+    if problems:
+        raise ImportRejected(problems)
+    if apply and changes:
+        for _change, row, given in changes:
+            save_answer(answer_id=row.answer.pk, user=user, given=given, expected_version=row.version)
+        Event.objects.create(
+            submission=submission,
+            kind=Event.Kind.IMPORT,
+            actor=user,
+            new={"rows": len(changes), "codes": [change.code for change, _row, _given in changes]},
+        )
+    return [change for change, _row, _given in changes]

@@ -16,14 +16,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
+from dti_portal.spreadsheets import SpreadsheetError
 
 from .access import get_answer_for_user, get_evidence_for_user, get_submission_for_user
 from .evidence import EvidenceRejected
-from .forms import AnswerForm, CommentForm, EvidenceForm, TransitionForm
+from .excel import read_submission_workbook, write_submission_workbook
+from .forms import AnswerForm, CommentForm, EvidenceForm, TransitionForm, WorkbookUploadForm
 from .models import Action, Answer, Evidence, StaleAnswerError, Submission, WorkflowError
 from .services import (
     AnswerInvalid,
+    ImportRejected,
     add_comment,
+    import_answers,
     missing_explanations,
     remove_evidence,
     save_answer,
@@ -292,3 +296,43 @@ def submission_comment(request: HttpRequest, submission_id: int) -> HttpResponse
     else:
         messages.error(request, _("Ý kiến không được để trống."))
     return redirect(f"{submission.get_absolute_url()}#history")
+
+
+@login_required
+@require_GET
+def submission_workbook(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """The submission as an Excel template to fill offline (current values and versions included)."""
+    submission = get_submission_for_user(request.user, submission_id)  # type: ignore[arg-type]
+    response = HttpResponse(
+        write_submission_workbook(submission),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"dti-{submission.campaign.year}-{submission.organisation.code}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def submission_import(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """Upload a filled template: a dry run lists every change and error; applying is all or nothing."""
+    submission = get_submission_for_user(request.user, submission_id)  # type: ignore[arg-type]
+    form = WorkbookUploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"submission": submission, "form": form, "can_edit": submission.can_edit(request.user)}  # type: ignore[arg-type]
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        apply = not form.cleaned_data["dry_run"]
+        try:
+            reading = read_submission_workbook(form.cleaned_data["file"].read(), submission)
+            changes = import_answers(submission_id=submission.pk, user=request.user, reading=reading, apply=apply)  # type: ignore[arg-type]
+        except SpreadsheetError as error:
+            context["problems"], status = [str(error)], 400
+        except ImportRejected as error:
+            context["problems"], status = error.problems, 400
+        except PermissionDenied as error:
+            context["problems"], status = [str(error)], 403
+        else:
+            context.update(changes=changes, applied=apply)
+            if apply:
+                messages.success(request, _("Đã nhập %(count)s thay đổi từ Excel.") % {"count": len(changes)})
+                return redirect(submission)
+    return render(request, "submissions/submission_import.html", context, status=status)

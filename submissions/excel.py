@@ -1,0 +1,223 @@
+"""A unit's submission as an Excel template: download it, fill it offline, upload it back.
+
+One row per leaf the unit reports, with the current values and version; the inputs carry the
+rule's allowed values as data validation. Reading names the row and column of every problem;
+nothing here writes to the database (the service applies the rows, all or nothing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import IO, Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill, Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from dti_portal.formatting import parse_number
+from dti_portal.spreadsheets import SpreadsheetError, as_text, open_workbook, workbook_bytes, write_row
+from indicators.rules import Rule
+
+from .models import Answer, Submission
+
+SHEET = "Số liệu"
+COLUMNS = ["key", "code", "name", "max_points", "rule", "value", "numerator", "denominator", "choice",
+           "explanation", "version"]  # fmt: skip
+HEADERS = {
+    "key": "Khóa (key)",
+    "code": "Mã",
+    "name": "Chỉ số / tiêu chí",
+    "max_points": "Điểm tối đa",
+    "rule": "Cách tính",
+    "value": "Giá trị (Có/Không, %, số lượng)",
+    "numerator": "Tử số",
+    "denominator": "Mẫu số",
+    "choice": "Mức",
+    "explanation": "Giải thích",
+    "version": "Phiên bản (không sửa)",
+}
+INPUT_COLUMNS = ("value", "numerator", "denominator", "choice", "explanation")
+YES, NO = "Có", "Không"
+MAX_ROWS = 5000
+
+
+def column_letter(column: str) -> str:
+    """The spreadsheet column of a field: "value" → "F"."""
+    return chr(ord("A") + COLUMNS.index(column))
+
+
+def write_submission_workbook(submission: Submission) -> bytes:
+    """Return the submission's self-reported leaves as an .xlsx template with current values."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET
+    write_row(sheet, [HEADERS[name] for name in COLUMNS])
+    write_row(sheet, COLUMNS)
+    sheet.row_dimensions[2].hidden = True
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    editable = PatternFill("solid", fgColor="FFF7E0")
+    validations: dict[str, DataValidation] = {}
+
+    def validate(kind: str, **options: Any) -> DataValidation:
+        if kind not in validations:
+            validation = DataValidation(allow_blank=True, showErrorMessage=True, errorTitle=_("Giá trị không hợp lệ"),
+                                        **options)  # fmt: skip
+            sheet.add_data_validation(validation)
+            validations[kind] = validation
+        return validations[kind]
+
+    answers = submission.answers.select_related("node").filter(node__source="self_report").order_by("node__order")
+    for answer in answers:
+        node = answer.node
+        value: Any = answer.value
+        if node.rule == Rule.BOOLEAN and value is not None:
+            value = YES if value else NO
+        write_row(
+            sheet,
+            [node.key, node.code, node.name, node.max_points, node.get_rule_display(), value, answer.numerator,
+             answer.denominator, answer.choice, answer.explanation, answer.version],
+        )  # fmt: skip
+        row = sheet.max_row
+        inputs = _inputs_for(node.rule)
+        for column in (*inputs, "explanation"):
+            sheet[f"{column_letter(column)}{row}"].fill = editable
+        cell = f"{column_letter('value')}{row}"
+        if node.rule == Rule.BOOLEAN:
+            validate("boolean", type="list", formula1=f'"{YES},{NO}"').add(cell)
+        elif node.rule == Rule.PERCENTAGE:
+            validate("percentage", type="decimal", operator="between", formula1="0", formula2="100",
+                     error=_("Tỷ lệ phải từ 0 đến 100 (%).")).add(cell)  # fmt: skip
+        elif node.rule in (Rule.COUNT, Rule.MANUAL):
+            validate("number", type="decimal", operator="greaterThanOrEqual", formula1="0",
+                     error=_("Giá trị không được âm.")).add(cell)  # fmt: skip
+        elif node.rule == Rule.RATIO:
+            ratio = validate("ratio", type="decimal", operator="greaterThanOrEqual", formula1="0",
+                             error=_("Giá trị không được âm."))  # fmt: skip
+            ratio.add(f"{column_letter('numerator')}{row}")
+            ratio.add(f"{column_letter('denominator')}{row}")
+        elif node.rule == Rule.LEVELS:
+            labels = ",".join(level["label"].replace(",", " ") for level in node.parameters.get("levels", []))
+            # Each leaf has its own bands, so each gets its own list.
+            validation = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True, showErrorMessage=True)
+            sheet.add_data_validation(validation)
+            validation.add(f"{column_letter('choice')}{row}")
+    for column, width in zip(COLUMNS, [14, 10, 60, 10, 22, 16, 12, 12, 18, 40, 10], strict=True):
+        sheet.column_dimensions[column_letter(column)].width = width
+    sheet.freeze_panes = "C3"
+    sheet.protection.sheet = False
+    for row in sheet.iter_rows(min_row=3):
+        for cell in row:
+            cell.protection = Protection(locked=False)
+    return workbook_bytes(workbook)
+
+
+def _inputs_for(rule: str) -> tuple[str, ...]:
+    if rule == Rule.RATIO:
+        return ("numerator", "denominator")
+    if rule == Rule.LEVELS:
+        return ("choice",)
+    return ("value",)
+
+
+@dataclass
+class RowInput:
+    """One row of an uploaded template: which answer, the version it was filled from, what it says."""
+
+    row: int
+    answer: Answer
+    version: int
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class WorkbookReading:
+    rows: list[RowInput] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def read_submission_workbook(file: IO[bytes] | bytes, submission: Submission) -> WorkbookReading:
+    """Read an uploaded template of this submission; every problem names its row and column.
+
+    Raises SpreadsheetError when the file is not a workbook or not this template at all.
+    """
+    workbook = open_workbook(file)
+    if SHEET not in workbook.sheetnames:
+        raise SpreadsheetError(_("Tệp không theo mẫu: không có trang “%(sheet)s”.") % {"sheet": SHEET})
+    sheet = workbook[SHEET]
+    rows = sheet.iter_rows(values_only=True)
+    next(rows, None)
+    codes = [as_text(value) for value in next(rows, ())]
+    if codes[: len(COLUMNS)] != COLUMNS:
+        raise SpreadsheetError(_("Tệp không theo mẫu của hồ sơ: dòng 2 phải giữ nguyên các mã cột."))
+    answers = {
+        answer.node.key: answer
+        for answer in submission.answers.select_related("node").filter(node__source="self_report")
+    }
+    reading = WorkbookReading()
+    seen: dict[str, int] = {}
+    for number, raw in enumerate(rows, start=3):
+        if number > MAX_ROWS:
+            raise SpreadsheetError(_("Tệp có quá nhiều dòng."))
+        cells = dict(zip(COLUMNS, raw, strict=False))
+        if all(value in (None, "") for value in cells.values()):
+            continue
+        key = as_text(cells.get("key"))
+        answer = answers.get(key)
+        if answer is None:
+            message = _("Dòng %(row)s, cột A: không có chỉ số “%(key)s” mà đơn vị nhập.")
+            reading.errors.append(message % {"row": number, "key": key})
+            continue
+        if key in seen:
+            reading.errors.append(_("Dòng %(row)s: chỉ số %(code)s đã có ở dòng %(first)s.")
+                                  % {"row": number, "code": answer.node.code, "first": seen[key]})  # fmt: skip
+            continue
+        seen[key] = number
+        try:
+            version = int(as_text(cells.get("version")))
+        except ValueError:
+            reading.errors.append(_("Dòng %(row)s, cột %(col)s: phiên bản phải giữ nguyên như khi tải về.")
+                                  % {"row": number, "col": column_letter("version")})  # fmt: skip
+            continue
+        values: dict[str, Any] = {"explanation": as_text(cells.get("explanation"))}
+        problems = []
+        for column in _inputs_for(answer.node.rule):
+            try:
+                values[column] = _cell_value(answer, column, cells.get(column))
+            except forms.ValidationError as error:
+                problems.append(
+                    _("Dòng %(row)s, cột %(col)s (%(code)s): %(reason)s")
+                    % {
+                        "row": number,
+                        "col": column_letter(column),
+                        "code": answer.node.code,
+                        "reason": error.messages[0],
+                    }
+                )
+        if problems:
+            reading.errors.extend(problems)
+            continue
+        reading.rows.append(RowInput(row=number, answer=answer, version=version, values=values))
+    return reading
+
+
+def _cell_value(answer: Answer, column: str, value: Any) -> Decimal | str | None:
+    if column == "choice":
+        return as_text(value)
+    if value is None or value == "":
+        return None
+    if answer.node.rule == Rule.BOOLEAN and column == "value":
+        text = as_text(value).casefold()
+        if text in (YES.casefold(), "1", "yes", "true"):
+            return Decimal(1)
+        if text in (NO.casefold(), "0", "no", "false"):
+            return Decimal(0)
+        raise forms.ValidationError(_("Ghi “Có” hoặc “Không”."))
+    if isinstance(value, bool):
+        raise forms.ValidationError(_("Nhập một số, ví dụ 63,56."))
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value))
+    return parse_number(as_text(value))
