@@ -8,6 +8,7 @@ app_name = "submissions"
 
 urlpatterns = [
     path("", views.submission_list, name="list"),
+    path("notifications/", views.notification_list, name="notifications"),
     path("<int:submission_id>/", views.submission_detail, name="detail"),
     path("<int:submission_id>/transition/", views.submission_transition, name="transition"),
     path("<int:submission_id>/comment/", views.submission_comment, name="comment"),

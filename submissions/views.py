@@ -15,14 +15,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import Role
+from accounts.models import Region, Role
 from dti_portal.spreadsheets import SpreadsheetError
 
 from .access import get_answer_for_user, get_evidence_for_user, get_submission_for_user
 from .evidence import EvidenceRejected
 from .excel import read_submission_workbook, write_submission_workbook
 from .forms import AnswerForm, CommentForm, EvidenceForm, TransitionForm, WorkbookUploadForm
-from .models import Action, Answer, Evidence, StaleAnswerError, Submission, WorkflowError
+from .models import (
+    Action,
+    Answer,
+    Evidence,
+    Notification,
+    StaleAnswerError,
+    Submission,
+    SubmissionState,
+    WorkflowError,
+)
 from .services import (
     AnswerInvalid,
     ImportRejected,
@@ -66,6 +75,8 @@ def submission_list(request: HttpRequest) -> HttpResponse:
         "awaiting": awaiting,
         "is_authority": request.user.has_role(Role.APPRAISER) or request.user.has_role(Role.ADMIN),  # type: ignore[union-attr]
         "filters": {"group": group, "region": region, "state": state},
+        "regions": Region.objects.all(),
+        "states": SubmissionState.choices,
         "today": timezone.localdate(),
     }
     return render(request, "submissions/submission_list.html", context)
@@ -336,3 +347,13 @@ def submission_import(request: HttpRequest, submission_id: int) -> HttpResponse:
                 messages.success(request, _("Đã nhập %(count)s thay đổi từ Excel.") % {"count": len(changes)})
                 return redirect(submission)
     return render(request, "submissions/submission_import.html", context, status=status)
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The user's notifications, newest first; POST marks them all as read."""
+    notifications = Notification.objects.filter(user=request.user).select_related("submission__organisation")
+    if request.method == "POST":
+        notifications.filter(read_at=None).update(read_at=timezone.now())
+        return redirect("submissions:notifications")
+    return render(request, "submissions/notification_list.html", {"notifications": notifications[:200]})

@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "dti_portal.context_processors.portal",
+                "submissions.context_processors.notifications",
             ],
             "libraries": {"portal": "dti_portal.templatetags.portal"},
         },

@@ -148,3 +148,23 @@ def test_the_list_marks_what_waits_for_the_user(danang_submission: Submission, d
 
     assert [s.organisation.code for s in response.context["submissions"]] == ["48"]
     assert response.context["awaiting"] == {danang_submission.pk}
+
+
+def test_the_next_actor_sees_an_unread_notification_and_can_mark_it_read(
+    danang_submission: Submission, danang_reporter: User, danang_it_lead: User
+) -> None:
+    from submissions.models import Notification
+    from submissions.services import transition_submission
+    from tests.submissions.test_workflow import fill_in
+
+    fill_in(danang_submission, danang_reporter)
+    transition_submission(submission_id=danang_submission.pk, user=danang_reporter, action="submit")
+    client = Client()
+    client.force_login(danang_it_lead)
+
+    page = client.get("/submissions/notifications/")
+
+    assert page.context["unread_notifications"] == 1
+    assert [n.submission_id for n in page.context["notifications"]] == [danang_submission.pk]
+    assert client.post("/submissions/notifications/").status_code == 302
+    assert Notification.objects.filter(user=danang_it_lead, read_at=None).count() == 0
