@@ -1,10 +1,18 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
+from dti_portal.spreadsheets import SpreadsheetError
+
 from .models import Organisation, Region, User
+from .services import AccountError, deactivate_account, import_accounts, read_account_rows
 
 
 @admin.register(Organisation)
@@ -14,6 +22,14 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "short_name"]
     filter_horizontal = ["predecessors"]
     list_select_related = ["region"]
+
+
+class AccountListForm(forms.Form):
+    file = forms.FileField(
+        label=_("Danh sách tài khoản (.csv hoặc .xlsx)"),
+        help_text=_("Các cột: username, organisation, roles, full_name, email, password."),
+    )
+    dry_run = forms.BooleanField(label=_("Chạy thử (không lưu)"), required=False, initial=True)
 
 
 @admin.register(User)
@@ -26,6 +42,44 @@ class PortalUserAdmin(UserAdmin):
         *UserAdmin.fieldsets,
         (_("Tổ chức và vai trò"), {"fields": ("organisation", "roles")}),
     )
+    actions = ["deactivate_selected"]
+    change_list_template = "admin/accounts/user/change_list.html"
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        # Accounts appear in the history of every submission they touched: deactivate, never delete.
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="accounts_user_import"),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description=_("Khóa tài khoản (kết thúc mọi phiên đăng nhập)"))
+    def deactivate_selected(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            deactivate_account(user_id=user.pk)
+        self.message_user(request, _("Đã khóa %(count)s tài khoản.") % {"count": queryset.count()})
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        form = AccountListForm(request.POST or None, request.FILES or None)
+        context = {**self.admin_site.each_context(request), "title": _("Tạo tài khoản hàng loạt"), "form": form,
+                   "opts": self.model._meta}  # fmt: skip
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                rows = read_account_rows(upload.read(), upload.name)
+                context["imported"] = import_accounts(rows=rows, dry_run=form.cleaned_data["dry_run"])
+                context["dry_run"] = form.cleaned_data["dry_run"]
+            except AccountError as error:
+                context["problems"] = error.problems
+            except SpreadsheetError as error:
+                context["problems"] = [str(error)]
+            else:
+                if not form.cleaned_data["dry_run"]:
+                    self.message_user(request, _("Đã nhập %(count)s tài khoản.") % {"count": len(context["imported"])},
+                                      messages.SUCCESS)  # fmt: skip
+        return TemplateResponse(request, "admin/accounts/user/import.html", context)
 
 
 admin.site.register(Region)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
-from .models import Organisation, Region, Role, User
+from .models import Organisation, Region, Role, User, match_organisation
 
 
 @transaction.atomic
@@ -95,3 +101,112 @@ def save_account(
     user.is_staff = Role.ADMIN in user.roles
     user.save()
     return user, created
+
+
+ACCOUNT_COLUMNS = ("username", "organisation", "roles", "full_name", "email", "password")
+
+
+@dataclass
+class ImportedAccount:
+    username: str
+    organisation: str
+    roles: list[str]
+    password: str
+    created: bool
+
+
+def import_accounts(*, rows: list[dict[str, str]], dry_run: bool = False) -> list[ImportedAccount]:
+    """Create or update accounts from a list (CSV or Excel rows), all or nothing.
+
+    Columns: username, organisation (code, or the name as printed), roles (comma-separated codes),
+    full_name, email, password (empty: a random one is generated and returned, to hand over).
+    Raises AccountError naming the row of every problem; nothing is saved then, nor on a dry run.
+    """
+    # A name shared by a merged unit and its namesake predecessor means the unit that exists now.
+    index = Organisation.objects.order_by(F("valid_to").desc(nulls_first=True), "code").name_index()
+    problems: list[str] = []
+    results: list[ImportedAccount] = []
+    seen: dict[str, int] = {}
+    try:
+        with transaction.atomic():
+            for number, row in enumerate(rows, start=2):
+                username = (row.get("username") or "").strip()
+                if not username:
+                    problems.append(f"Dòng {number}: thiếu tên đăng nhập (username).")
+                    continue
+                if username in seen:
+                    problems.append(f"Dòng {number}: tên đăng nhập “{username}” đã có ở dòng {seen[username]}.")
+                    continue
+                seen[username] = number
+                organisation = match_organisation(index, row.get("organisation") or "")
+                if organisation is None:
+                    problems.append(f"Dòng {number}: không có tổ chức “{(row.get('organisation') or '').strip()}”.")
+                    continue
+                roles = [role.strip() for role in (row.get("roles") or "").replace(";", ",").split(",") if role.strip()]
+                password = (row.get("password") or "").strip()
+                exists = User.objects.filter(username=username).exists()
+                generated = not password and not exists
+                if generated:
+                    password = secrets.token_urlsafe(12)
+                try:
+                    _user, created = save_account(
+                        username=username,
+                        password=password or None,
+                        organisation=organisation,
+                        roles=roles,
+                        full_name=(row.get("full_name") or "").strip(),
+                        email=(row.get("email") or "").strip(),
+                    )
+                except AccountError as error:
+                    problems.extend(f"Dòng {number}: {problem}" for problem in error.problems)
+                    continue
+                results.append(ImportedAccount(username, organisation.code, roles,
+                                               password if generated else "", created))  # fmt: skip
+            if problems or dry_run:
+                raise _RollBack
+    except _RollBack:
+        pass
+    if problems:
+        raise AccountError(problems)
+    return results
+
+
+class _RollBack(Exception):
+    """Leaves the import's transaction without saving (errors or a dry run)."""
+
+
+def read_account_rows(content: bytes, filename: str) -> list[dict[str, str]]:
+    """Read an account list from CSV (UTF-8, comma or semicolon) or .xlsx; the first row names the columns."""
+    if filename.lower().endswith(".xlsx"):
+        from dti_portal.spreadsheets import as_text, open_workbook
+
+        sheet = open_workbook(content).worksheets[0]
+        table = [[as_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    else:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise AccountError(["Tệp CSV phải dùng mã UTF-8."]) from error
+        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;")
+        table = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    if not table:
+        raise AccountError(["Tệp không có dữ liệu."])
+    header = [cell.strip().casefold() for cell in table[0]]
+    missing = [column for column in ("username", "organisation", "roles") if column not in header]
+    if missing:
+        raise AccountError([f"Dòng 1: thiếu cột {', '.join(missing)} (cần: {', '.join(ACCOUNT_COLUMNS)})."])
+    return [dict(zip(header, row, strict=False)) for row in table[1:] if any(cell.strip() for cell in row)]
+
+
+@transaction.atomic
+def deactivate_account(*, user_id: int) -> User:
+    """Switch an account off: it can no longer log in, and its open sessions end now."""
+    from django.contrib.sessions.models import Session
+
+    user = User.objects.select_for_update().get(pk=user_id)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+    return user
