@@ -1,4 +1,8 @@
-"""Create the demo accounts for a local run, idempotently, and print them.
+"""Create the demo accounts and demo campaigns for a local run, idempotently, and print the accounts.
+
+The demo campaigns assess year 2020, the year the 2020 framework was used: one on the 2020
+ministry framework (complete) and one on the 2020 province framework, opened as a trial because
+the source text lost part of it. Published results of later years are separate campaigns.
 
 Demo data exists only for trying the portal on a developer's machine: the command refuses to
 run when DEBUG is off, so a production database never receives known passwords.
@@ -6,13 +10,18 @@ run when DEBUG is off, so a production database never receives known passwords.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
-from accounts.models import Organisation, Role
+from accounts.models import Organisation, Role, User
 from accounts.services import save_account
+from indicators.models import Framework
+from submissions.models import Campaign
+from submissions.services import open_campaign
 
 DEMO_PASSWORD = "Demo-DTI-2026"  # noqa: S105 - demo accounts exist only with DEBUG on
 
@@ -35,8 +44,16 @@ DEMO_ACCOUNTS: list[tuple[str, str, list[str], str]] = [
 ]
 
 
+DEMO_YEAR = 2020
+# (name, level, framework code, peer groups, opened as a trial)
+DEMO_CAMPAIGNS: list[tuple[str, str, str, list[str], bool]] = [
+    ("DTI 2020 cấp bộ (dùng thử)", "ministry", "dti-2020-ministry", ["public_services", "no_public_services"], False),
+    ("DTI 2020 cấp tỉnh (chạy thử)", "province", "dti-2020-province", ["province"], True),
+]
+
+
 class Command(BaseCommand):
-    help = "Create the demo accounts (local runs only) and optionally print them."
+    help = "Create the demo accounts and campaigns (local runs only) and optionally print the accounts."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--print-accounts", action="store_true", help="Only print the demo accounts.")
@@ -62,6 +79,40 @@ class Command(BaseCommand):
                 user.is_superuser = True
                 user.save(update_fields=["is_superuser"])
             self.stdout.write(f"{'Created' if created else 'Updated'} demo account {username}")
+        administrator = User.objects.get(username="quantri")
+        for name, level, framework_code, groups, trial in DEMO_CAMPAIGNS:
+            self.create_campaign(name, level, framework_code, groups, trial, administrator)
+
+    def create_campaign(
+        self, name: str, level: str, framework_code: str, groups: list[str], trial: bool, administrator: User
+    ) -> None:
+        framework = Framework.objects.filter(code=framework_code).first()
+        if framework is None:
+            raise CommandError(f"Framework {framework_code} is missing: run `manage.py load_reference_data` first.")
+        today = timezone.localdate()
+        campaign, created = Campaign.objects.get_or_create(
+            name=name,
+            defaults={
+                "year": DEMO_YEAR,
+                "level": level,
+                "framework": framework,
+                "groups": groups,
+                "is_trial": trial,
+                # Entry is open for a month from today, so the demo accounts can try every step.
+                "entry_opens": today - datetime.timedelta(days=1),
+                "entry_closes": today + datetime.timedelta(days=30),
+                "appraisal_closes": today + datetime.timedelta(days=45),
+                "explanation_closes": today + datetime.timedelta(days=55),
+                "final_appraisal_closes": today + datetime.timedelta(days=65),
+                "publication_date": today + datetime.timedelta(days=75),
+                "created_by": administrator,
+            },
+        )
+        if campaign.state == Campaign.State.DRAFT:
+            count = open_campaign(campaign=campaign, by=administrator)
+            self.stdout.write(f"Opened demo campaign {name}: {count} submissions")
+        elif not created:
+            self.stdout.write(f"Demo campaign {name}: already open")
 
     def print_accounts(self) -> None:
         self.stdout.write(
