@@ -25,6 +25,7 @@ from .forms import AnswerForm, CommentForm, EvidenceForm, TransitionForm, Workbo
 from .models import (
     Action,
     Answer,
+    Event,
     Evidence,
     Notification,
     StaleAnswerError,
@@ -87,7 +88,10 @@ def _sections(submission: Submission, forms_by_answer: dict[int, AnswerForm] | N
     nodes = {node.pk: node for node in submission.campaign.framework.nodes.all()}
     answers = (
         submission.answers.select_related("node")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.filter(removed_at=None)))
+        .prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.filter(removed_at=None)),
+            Prefetch("events", queryset=Event.objects.select_related("actor").order_by("-at", "-id")),
+        )
         .order_by("node__order")
     )
     sections: dict[int, dict[str, Any]] = {}

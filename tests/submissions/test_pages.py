@@ -168,3 +168,25 @@ def test_the_next_actor_sees_an_unread_notification_and_can_mark_it_read(
     assert [n.submission_id for n in page.context["notifications"]] == [danang_submission.pk]
     assert client.post("/submissions/notifications/").status_code == 302
     assert Notification.objects.filter(user=danang_it_lead, read_at=None).count() == 0
+
+
+def test_each_leaf_shows_its_own_history(danang_submission: Submission, danang_reporter: User) -> None:
+    from decimal import Decimal
+
+    from submissions.services import AnswerInput, save_answer
+
+    answer = danang_submission.answers.get(node__key="1.1.2")
+    save_answer(answer_id=answer.pk, user=danang_reporter, given=AnswerInput(value=Decimal(40)), expected_version=0)
+    save_answer(answer_id=answer.pk, user=danang_reporter, given=AnswerInput(value=Decimal(55)), expected_version=1)
+    client = Client()
+    client.force_login(danang_reporter)
+
+    page = client.get(f"/submissions/{danang_submission.pk}/")
+
+    sections = page.context["sections"]
+    item = next(item for section in sections for item in section["items"] if item["answer"].node.key == "1.1.2")
+    assert [(event.old["value"], event.new["value"]) for event in item["answer"].events.all()] == [
+        ("40", "55"),
+        (None, "40"),
+    ]
+    assert "Lịch sử (2)" in page.content.decode()
