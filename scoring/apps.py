@@ -9,3 +9,6 @@ from django.utils.translation import gettext_lazy as _
 class ScoringConfig(AppConfig):
     name = "scoring"
     verbose_name = _("Tính điểm")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the recompute to data entry

@@ -32,6 +32,7 @@ from .models import (
     SubmissionState,
     WorkflowError,
 )
+from .signals import campaign_values_changed
 from .tasks import send_notification_emails
 
 
@@ -154,6 +155,7 @@ def save_answer(*, answer_id: int, user: User, given: AnswerInput, expected_vers
         submission=submission, answer=answer, kind=Event.Kind.ANSWER, actor=user, old=before, new=after
     )
     Submission.objects.filter(pk=submission.pk).update(last_activity=answer.updated_at)
+    campaign_values_changed.send(sender=Answer, campaign_id=submission.campaign_id)
     return answer
 
 

@@ -1,0 +1,89 @@
+"""Computed results of a campaign, and the state of its recomputation.
+
+Results are replaced as a whole, in one transaction, each time the campaign is recomputed:
+readers see the previous complete set or the new one, never a mix.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+from submissions.models import Campaign
+
+
+class Stage(models.TextChoices):
+    SELF = "self", _("Tự đánh giá")
+    APPRAISED = "appraised", _("Thẩm định")
+    FINAL = "final", _("Kết quả cuối cùng")
+
+
+class Result(models.Model):
+    """One unit's score on one node (leaf, component, main index, pillar) or aggregate, at one stage."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="results")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="results")
+    stage = models.CharField(_("giai đoạn"), max_length=16, choices=Stage.choices)
+    key = models.CharField(_("chỉ số"), max_length=64, help_text=_("Khóa của chỉ số, hoặc mã chỉ số tổng hợp."))
+    is_aggregate = models.BooleanField(default=False)
+    score = models.DecimalField(_("điểm"), max_digits=16, decimal_places=8)
+    max_points = models.DecimalField(_("điểm tối đa"), max_digits=12, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("kết quả")
+        verbose_name_plural = _("kết quả")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "organisation", "stage", "key"], name="one_result_per_node"),
+        ]
+        indexes = [models.Index(fields=["campaign", "stage", "key"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.key} {self.stage}: {self.score}/{self.max_points}"
+
+    @property
+    def value(self) -> Decimal | None:
+        """Score over max; None for a node worth nothing."""
+        return self.score / self.max_points if self.max_points else None
+
+
+class Recompute(models.Model):
+    """A campaign's recomputation: whether one is pending, and how the last run went.
+
+    One row per campaign. A run locks it, so two runs of one campaign never overlap; `pending`
+    coalesces a burst of saves into one queued run.
+    """
+
+    class State(models.TextChoices):
+        IDLE = "idle", _("Chưa chạy")
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang tính")
+        DONE = "done", _("Hoàn tất")
+        FAILED = "failed", _("Lỗi")
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="recompute")
+    state = models.CharField(_("trạng thái"), max_length=16, choices=State.choices, default=State.IDLE)
+    pending = models.BooleanField(_("đang chờ tính lại"), default=False)
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    units = models.PositiveIntegerField(default=0)
+    results = models.PositiveIntegerField(default=0)
+    runs = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("tính điểm")
+        verbose_name_plural = _("tính điểm")
+
+    def __str__(self) -> str:
+        return f"{self.campaign}: {self.get_state_display()}"
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None

@@ -1,0 +1,169 @@
+"""Recomputing a campaign: load its data with a fixed number of queries, run the engine, swap results.
+
+`schedule_recompute` is what every change calls: after commit, it queues one run unless one is
+already queued (a burst of saves gives one run). `recompute_campaign` is the run itself: it holds
+the campaign's Recompute row locked for the whole computation, so two runs never overlap, and
+replaces the results in one transaction. A failure leaves the previous results in place.
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from indicators.models import Aggregate, Node
+from submissions.models import Answer, Campaign, Submission
+
+from .engine import FrameworkSpec, LeafValue, NodeSpec, Results, UnitInput, score_campaign
+from .models import Recompute, Result, Stage
+
+logger = logging.getLogger(__name__)
+
+
+def load_campaign(campaign: Campaign) -> tuple[FrameworkSpec, list[UnitInput]]:
+    """The campaign's framework and every unit's self-assessed values, as the engine's plain data.
+
+    Four queries, whatever the number of units and leaves: nodes, aggregates with their main
+    indices, submissions with their organisations, answers.
+    """
+    nodes = list(Node.objects.filter(framework_id=campaign.framework_id).order_by("order").values(
+        "id", "key", "parent_id", "max_points", "rule", "parameters", "not_applicable_groups"))  # fmt: skip
+    keys = {node["id"]: node["key"] for node in nodes}
+    aggregates: dict[str, list[str]] = {}
+    for code, main_id in (
+        Aggregate.objects.filter(framework_id=campaign.framework_id)
+        .order_by("order", "code")
+        .values_list("code", "main_indices")
+    ):
+        aggregates.setdefault(code, [])
+        if main_id is not None:
+            aggregates[code].append(keys[main_id])
+    framework = FrameworkSpec(
+        nodes=tuple(
+            NodeSpec(
+                key=node["key"],
+                parent=keys.get(node["parent_id"]),
+                max_points=node["max_points"] or Decimal(0),
+                rule=node["rule"],
+                parameters=node["parameters"] or {},
+                not_applicable_groups=frozenset(node["not_applicable_groups"] or []),
+            )
+            for node in nodes
+        ),
+        aggregates={code: tuple(mains) for code, mains in aggregates.items()},
+    )
+    submissions = {
+        row["id"]: row
+        for row in Submission.objects.filter(campaign=campaign).values(
+            "id", "organisation__code", "organisation__group"
+        )
+    }
+    values: dict[int, dict[str, LeafValue]] = {submission_id: {} for submission_id in submissions}
+    for row in Answer.objects.filter(submission__campaign=campaign).values(
+        "submission_id", "node_id", "value", "numerator", "denominator", "choice"
+    ):
+        values[row["submission_id"]][keys[row["node_id"]]] = LeafValue(
+            value=row["value"], numerator=row["numerator"], denominator=row["denominator"], choice=row["choice"]
+        )
+    units = [
+        UnitInput(code=row["organisation__code"], group=row["organisation__group"], values=values[submission_id])
+        for submission_id, row in submissions.items()
+    ]
+    return framework, units
+
+
+def schedule_recompute(*, campaign_id: int) -> None:
+    """Queue one recompute of the campaign after the current transaction commits (coalesced)."""
+    from .tasks import recompute_campaign_task
+
+    def queue() -> None:
+        recompute, _created = Recompute.objects.get_or_create(campaign_id=campaign_id)
+        # Only the request that flips `pending` queues a run: a burst of saves gives one run.
+        flipped = Recompute.objects.filter(pk=recompute.pk, pending=False).update(
+            pending=True, requested_at=timezone.now(), state=Recompute.State.QUEUED
+        )
+        if not flipped:
+            return
+        try:
+            recompute_campaign_task.apply_async(kwargs={"campaign_id": campaign_id}, countdown=_coalesce_seconds())
+        except Exception:
+            logger.exception(
+                "Could not queue the recompute of campaign %s; the next change will try again", campaign_id
+            )
+            Recompute.objects.filter(pk=recompute.pk).update(pending=False, state=Recompute.State.FAILED,
+                                                             error="Không gửi được yêu cầu tính lại.")  # fmt: skip
+
+    transaction.on_commit(queue)
+
+
+def _coalesce_seconds() -> int:
+    from django.conf import settings
+
+    return 0 if settings.CELERY_TASK_ALWAYS_EAGER else 2
+
+
+def recompute_campaign(*, campaign_id: int) -> Recompute:
+    """Recompute every result of a campaign and replace the stored set in one transaction.
+
+    Idempotent: the same data gives the same results. Raises what the computation raised, after
+    recording the failure; the previous results stay in place.
+    """
+    Recompute.objects.get_or_create(campaign_id=campaign_id)
+    failure: Exception | None = None
+    with transaction.atomic():
+        # The lock is held for the whole run: a second run of this campaign waits for it.
+        recompute = Recompute.objects.select_for_update().get(campaign_id=campaign_id)
+        Recompute.objects.filter(pk=recompute.pk).update(pending=False)
+        recompute.state, recompute.progress, recompute.started_at = Recompute.State.RUNNING, 0, timezone.now()
+        try:
+            with transaction.atomic():
+                campaign = Campaign.objects.get(pk=campaign_id)
+                framework, units = load_campaign(campaign)
+                results = score_campaign(framework, units)
+                count = _replace_results(campaign, results, framework)
+        except Exception as error:
+            logger.exception("Recompute of campaign %s failed", campaign_id)
+            failure = error
+            recompute.state = Recompute.State.FAILED
+            recompute.error = f"{type(error).__name__}: {error}"
+        else:
+            recompute.state, recompute.progress, recompute.error = Recompute.State.DONE, 100, ""
+            recompute.units, recompute.results = len(units), count
+            recompute.runs += 1
+        recompute.finished_at = timezone.now()
+        recompute.save(update_fields=["state", "progress", "error", "units", "results", "runs", "started_at",
+                                      "finished_at"])  # fmt: skip
+    if failure is not None:
+        raise failure
+    return recompute
+
+
+def _replace_results(campaign: Campaign, results: Results, framework: FrameworkSpec) -> int:
+    organisations = dict(
+        Submission.objects.filter(campaign=campaign).values_list("organisation__code", "organisation_id")
+    )
+    aggregate_codes = set(framework.aggregates)
+    rows: list[Result] = []
+    # Appraised and final values arrive with the appraisal; until a unit is appraised they equal its own.
+    for stage in Stage.values:
+        for unit, nodes in results.items():
+            rows.extend(
+                Result(campaign=campaign, organisation_id=organisations[unit], stage=stage, key=key,
+                       is_aggregate=key in aggregate_codes, score=result.score, max_points=result.max_points)
+                for key, result in nodes.items()
+            )  # fmt: skip
+    Result.objects.filter(campaign=campaign).delete()
+    Result.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def results_table(campaign: Campaign, stage: str = Stage.SELF) -> dict[str, dict[str, Any]]:
+    """{organisation code: {key: Result}} for one stage of a campaign."""
+    table: dict[str, dict[str, Any]] = {}
+    for result in Result.objects.filter(campaign=campaign, stage=stage).select_related("organisation"):
+        table.setdefault(result.organisation.code, {})[result.key] = result
+    return table

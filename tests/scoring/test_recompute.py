@@ -1,0 +1,119 @@
+"""Recomputing a campaign: results for every node and stage, a fixed number of queries, atomic swap."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
+
+from accounts.models import User
+from scoring import services
+from scoring.models import Recompute, Result
+from scoring.services import recompute_campaign
+from submissions.models import Campaign, Submission
+from submissions.services import AnswerInput, save_answer
+
+pytestmark = pytest.mark.django_db
+
+
+def answer(submission: Submission, reporter: User, key: str, **given: object) -> None:
+    current = submission.answers.get(node__key=key)
+    save_answer(answer_id=current.pk, user=reporter, given=AnswerInput(**given), expected_version=current.version)  # type: ignore[arg-type]
+
+
+def result(campaign: Campaign, code: str, key: str, stage: str = "self") -> tuple[Decimal, Decimal]:
+    row = Result.objects.get(campaign=campaign, organisation__code=code, key=key, stage=stage)
+    return row.score, row.max_points
+
+
+def test_every_unit_gets_every_node_and_aggregate_at_every_stage(
+    campaign: Campaign, danang_submission: Submission, danang_reporter: User
+) -> None:
+    answer(danang_submission, danang_reporter, "1.1.1", value=Decimal(1))
+    answer(danang_submission, danang_reporter, "1.1.2", value=Decimal("63.56"))
+
+    run = recompute_campaign(campaign_id=campaign.pk)
+
+    assert (run.state, run.units, run.runs) == ("done", 3, 1)
+    assert result(campaign, "48", "1.1.2") == (Decimal("19.068"), Decimal(30))
+    score, points = result(campaign, "48", "DTI")
+    assert score == Decimal("19.068") + Decimal(10)
+    assert points == campaign.framework.max_points
+    assert result(campaign, "46", "DTI")[0] == 0  # missing self-reported data scores 0
+    per_unit = Result.objects.filter(campaign=campaign, organisation__code="48", stage="self").count()
+    assert Result.objects.filter(campaign=campaign).count() == 3 * 3 * per_unit
+
+
+def test_loading_takes_the_same_number_of_queries_whatever_the_number_of_units(
+    campaign: Campaign, hue_submission: Submission, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    with django_assert_num_queries(4):
+        services.load_campaign(campaign)
+    hue_submission.answers.all().delete()
+    hue_submission.delete()
+
+    with django_assert_num_queries(4):
+        _framework, units = services.load_campaign(campaign)
+    assert len(units) == 2
+
+
+def test_recomputing_twice_gives_identical_results(
+    campaign: Campaign, danang_submission: Submission, danang_reporter: User
+) -> None:
+    answer(danang_submission, danang_reporter, "1.2.1", choice="Hằng tháng")
+    recompute_campaign(campaign_id=campaign.pk)
+    first = sorted(Result.objects.filter(campaign=campaign).values_list("organisation__code", "stage", "key",
+                                                                        "score", "max_points"))  # fmt: skip
+
+    recompute_campaign(campaign_id=campaign.pk)
+
+    second = sorted(Result.objects.filter(campaign=campaign).values_list("organisation__code", "stage", "key",
+                                                                         "score", "max_points"))  # fmt: skip
+    assert first == second
+    assert Recompute.objects.get(campaign=campaign).runs == 2
+
+
+def test_a_failed_run_leaves_the_previous_results_and_says_why(
+    campaign: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recompute_campaign(campaign_id=campaign.pk)
+    before = Result.objects.filter(campaign=campaign).count()
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ArithmeticError("division impossible")
+
+    monkeypatch.setattr(services, "score_campaign", broken)
+    with pytest.raises(ArithmeticError):
+        recompute_campaign(campaign_id=campaign.pk)
+
+    run = Recompute.objects.get(campaign=campaign)
+    assert (run.state, run.error, run.runs) == ("failed", "ArithmeticError: division impossible", 1)
+    assert Result.objects.filter(campaign=campaign).count() == before
+
+
+def test_a_save_schedules_one_recompute_after_commit(
+    campaign: Campaign, danang_submission: Submission, danang_reporter: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        answer(danang_submission, danang_reporter, "1.1.2", value=Decimal(50))
+
+    assert len(callbacks) == 1
+    assert Recompute.objects.get(campaign=campaign).runs == 1
+    assert result(campaign, "48", "1.1.2") == (Decimal(15), Decimal(30))
+
+
+def test_saves_while_a_run_is_queued_queue_nothing_more(
+    campaign: Campaign, danang_submission: Submission, danang_reporter: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:  # fmt: skip
+    Recompute.objects.create(campaign=campaign, pending=True, state="queued")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(danang_submission, danang_reporter, "1.1.2", value=Decimal(50))
+        answer(danang_submission, danang_reporter, "1.1.1", value=Decimal(1))
+
+    run = Recompute.objects.get(campaign=campaign)
+    assert (run.pending, run.runs) == (True, 0)
+    assert not Result.objects.filter(campaign=campaign).exists()
