@@ -22,31 +22,38 @@ class Stage(models.TextChoices):
 
 
 class Result(models.Model):
-    """One unit's score on one node (leaf, component, main index, pillar) or aggregate, at one stage."""
+    """One unit's score on one node (leaf, component, main index, pillar) or aggregate, at every stage.
+
+    The max points are the same at every stage (exclusions and not-applicable leaves do not
+    depend on it), so one row holds the three stages' scores.
+    """
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="results")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="results")
-    stage = models.CharField(_("giai đoạn"), max_length=16, choices=Stage.choices)
     key = models.CharField(_("chỉ số"), max_length=64, help_text=_("Khóa của chỉ số, hoặc mã chỉ số tổng hợp."))
     is_aggregate = models.BooleanField(default=False)
-    score = models.DecimalField(_("điểm"), max_digits=16, decimal_places=8)
     max_points = models.DecimalField(_("điểm tối đa"), max_digits=12, decimal_places=4)
+    self_score = models.DecimalField(_("điểm tự đánh giá"), max_digits=16, decimal_places=8)
+    appraised_score = models.DecimalField(_("điểm thẩm định"), max_digits=16, decimal_places=8)
+    final_score = models.DecimalField(_("điểm cuối cùng"), max_digits=16, decimal_places=8)
 
     class Meta:
         verbose_name = _("kết quả")
         verbose_name_plural = _("kết quả")
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "organisation", "stage", "key"], name="one_result_per_node"),
+            models.UniqueConstraint(fields=["campaign", "organisation", "key"], name="one_result_per_node"),
         ]
-        indexes = [models.Index(fields=["campaign", "stage", "key"])]
+        indexes = [models.Index(fields=["campaign", "key"])]
 
     def __str__(self) -> str:
-        return f"{self.organisation} {self.key} {self.stage}: {self.score}/{self.max_points}"
+        return f"{self.organisation} {self.key}: {self.final_score}/{self.max_points}"
 
-    @property
-    def value(self) -> Decimal | None:
-        """Score over max; None for a node worth nothing."""
-        return self.score / self.max_points if self.max_points else None
+    def score(self, stage: str = "final") -> Decimal:
+        return {Stage.SELF: self.self_score, Stage.APPRAISED: self.appraised_score}.get(stage, self.final_score)
+
+    def value(self, stage: str = "final") -> Decimal | None:
+        """Score over max at a stage; None for a node worth nothing."""
+        return self.score(stage) / self.max_points if self.max_points else None
 
 
 class Recompute(models.Model):

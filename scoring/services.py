@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal
-from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from indicators.models import Aggregate, Node
 from submissions.models import Answer, Campaign, Submission
 
 from .engine import FrameworkSpec, LeafValue, NodeSpec, Results, UnitInput, score_campaign
-from .models import Recompute, Result, Stage
+from .models import Recompute, Result
 
 logger = logging.getLogger(__name__)
 
@@ -147,23 +146,35 @@ def _replace_results(campaign: Campaign, results: Results, framework: FrameworkS
         Submission.objects.filter(campaign=campaign).values_list("organisation__code", "organisation_id")
     )
     aggregate_codes = set(framework.aggregates)
-    rows: list[Result] = []
     # Appraised and final values arrive with the appraisal; until a unit is appraised they equal its own.
-    for stage in Stage.values:
-        for unit, nodes in results.items():
-            rows.extend(
-                Result(campaign=campaign, organisation_id=organisations[unit], stage=stage, key=key,
-                       is_aggregate=key in aggregate_codes, score=result.score, max_points=result.max_points)
-                for key, result in nodes.items()
-            )  # fmt: skip
+    rows = [
+        (campaign.pk, organisations[unit], key, key in aggregate_codes, result.max_points, result.score,
+         result.score, result.score)
+        for unit, nodes in results.items()
+        for key, result in nodes.items()
+    ]  # fmt: skip
     Result.objects.filter(campaign=campaign).delete()
-    Result.objects.bulk_create(rows, batch_size=5000)
+    if connection.vendor == "postgresql":
+        # COPY writes tens of thousands of rows in a fraction of what INSERTs take.
+        columns = (
+            "campaign_id, organisation_id, key, is_aggregate, max_points, self_score, appraised_score, final_score"
+        )
+        with (
+            connection.cursor() as cursor,
+            cursor.connection.cursor().copy(f"COPY {Result._meta.db_table} ({columns}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+    else:
+        fields = ("campaign_id", "organisation_id", "key", "is_aggregate", "max_points", "self_score",
+                  "appraised_score", "final_score")  # fmt: skip
+        Result.objects.bulk_create((Result(**dict(zip(fields, row, strict=True))) for row in rows), batch_size=2000)
     return len(rows)
 
 
-def results_table(campaign: Campaign, stage: str = Stage.SELF) -> dict[str, dict[str, Any]]:
-    """{organisation code: {key: Result}} for one stage of a campaign."""
-    table: dict[str, dict[str, Any]] = {}
-    for result in Result.objects.filter(campaign=campaign, stage=stage).select_related("organisation"):
+def results_table(campaign: Campaign) -> dict[str, dict[str, Result]]:
+    """{organisation code: {key: Result}} for a campaign."""
+    table: dict[str, dict[str, Result]] = {}
+    for result in Result.objects.filter(campaign=campaign).select_related("organisation"):
         table.setdefault(result.organisation.code, {})[result.key] = result
     return table
