@@ -28,8 +28,15 @@ class Result(models.Model):
     depend on it), so one row holds the three stages' scores.
     """
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="results")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="results")
+    # Results are derived rows, written only by the recompute from ids it has just read, hundreds of
+    # thousands at a time: the database checks neither key per row (the ORM still cascades and
+    # protects), and the unique constraint's index, which starts with the campaign, is the only index.
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="results", db_index=False, db_constraint=False
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="results", db_index=False, db_constraint=False
+    )
     key = models.CharField(_("chỉ số"), max_length=64, help_text=_("Khóa của chỉ số, hoặc mã chỉ số tổng hợp."))
     is_aggregate = models.BooleanField(default=False)
     max_points = models.DecimalField(_("điểm tối đa"), max_digits=12, decimal_places=4)

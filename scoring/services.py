@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from indicators.models import Aggregate, Node
@@ -62,12 +64,14 @@ def load_campaign(campaign: Campaign) -> tuple[FrameworkSpec, list[UnitInput]]:
         )
     }
     values: dict[int, dict[str, LeafValue]] = {submission_id: {} for submission_id in submissions}
-    for row in Answer.objects.filter(submission__campaign=campaign).values(
-        "submission_id", "node_id", "value", "numerator", "denominator", "choice"
+    answered = Q(value__isnull=False) | Q(numerator__isnull=False) | ~Q(choice="")
+    # Unanswered leaves score 0 whether they are loaded or not, so only answers with a value are read.
+    for submission_id, node_id, value, numerator, denominator, choice in (
+        Answer.objects.filter(answered, submission__campaign=campaign)
+        .values_list("submission_id", "node_id", "value", "numerator", "denominator", "choice")
+        .iterator(chunk_size=20000)
     ):
-        values[row["submission_id"]][keys[row["node_id"]]] = LeafValue(
-            value=row["value"], numerator=row["numerator"], denominator=row["denominator"], choice=row["choice"]
-        )
+        values[submission_id][keys[node_id]] = LeafValue(value, numerator, denominator, choice)
     units = [
         UnitInput(code=row["organisation__code"], group=row["organisation__group"], values=values[submission_id])
         for submission_id, row in submissions.items()
@@ -163,13 +167,20 @@ def _replace_results(campaign: Campaign, results: Results, framework: FrameworkS
             connection.cursor() as cursor,
             cursor.connection.cursor().copy(f"COPY {Result._meta.db_table} ({columns}) FROM STDIN") as copy,
         ):
-            for row in rows:
-                copy.write_row(row)
+            for start in range(0, len(rows), 20000):
+                copy.write("".join(_copy_line(row) for row in rows[start : start + 20000]))
     else:
         fields = ("campaign_id", "organisation_id", "key", "is_aggregate", "max_points", "self_score",
                   "appraised_score", "final_score")  # fmt: skip
         Result.objects.bulk_create((Result(**dict(zip(fields, row, strict=True))) for row in rows), batch_size=2000)
     return len(rows)
+
+
+def _copy_line(row: tuple[Any, ...]) -> str:
+    """One row in COPY's text form; keys are framework codes (no tabs, newlines or backslashes)."""
+    campaign_id, organisation_id, key, is_aggregate, max_points, self_score, appraised_score, final_score = row
+    return (f"{campaign_id}\t{organisation_id}\t{key}\t{'t' if is_aggregate else 'f'}\t{max_points}\t"
+            f"{self_score}\t{appraised_score}\t{final_score}\n")  # fmt: skip
 
 
 def results_table(campaign: Campaign) -> dict[str, dict[str, Result]]:

@@ -85,7 +85,7 @@ class Command(BaseCommand):
             "recompute_seconds": round(end_to_end, 3),
             "queries": len(queries.captured_queries),
             "results_written": run.results,
-            "peak_python_memory_mb": round(peak / 2**20, 1),
+            "recompute_peak_memory_mb": round(peak / 2**20, 1),
             "process_max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         }
 
@@ -156,5 +156,8 @@ def build_campaign(unit_count: int, leaf_count: int, rng: random.Random) -> Any:
                 else:
                     answer.value = Decimal(rng.randint(0, 10000)) / 100
             answers.append(answer)
+        if len(answers) >= 20000:
+            Answer.objects.bulk_create(answers, batch_size=5000)
+            answers = []
     Answer.objects.bulk_create(answers, batch_size=5000)
     return campaign
