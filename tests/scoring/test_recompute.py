@@ -118,3 +118,21 @@ def test_saves_while_a_run_is_queued_queue_nothing_more(
     run = Recompute.objects.get(campaign=campaign)
     assert (run.pending, run.runs) == (True, 0)
     assert not Result.objects.filter(campaign=campaign).exists()
+
+
+def test_a_whole_recompute_takes_the_same_number_of_queries_whatever_the_number_of_units(
+    campaign: Campaign, hue_submission: Submission
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    recompute_campaign(campaign_id=campaign.pk)  # the first run also creates the campaign's Recompute row
+    with CaptureQueriesContext(connection) as three_units:
+        recompute_campaign(campaign_id=campaign.pk)
+    Result.objects.filter(organisation=hue_submission.organisation).delete()
+    hue_submission.answers.all().delete()
+    hue_submission.delete()
+    with CaptureQueriesContext(connection) as two_units:
+        recompute_campaign(campaign_id=campaign.pk)
+
+    assert len(two_units.captured_queries) == len(three_units.captured_queries)
