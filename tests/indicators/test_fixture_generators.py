@@ -13,7 +13,7 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 
 
 @pytest.mark.skipif(not SEEDS.exists(), reason="the seed documents are not beside the project (../shared/seeds)")
-@pytest.mark.parametrize("script", ["build_framework_fixtures.py", "build_results_2021.py"])
+@pytest.mark.parametrize("script", ["build_framework_fixtures.py", "build_results_2021.py", "build_organisations.py"])
 def test_regenerating_from_the_seeds_changes_no_committed_fixture(script: str) -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / script), "--check", "--seeds", str(SEEDS)],

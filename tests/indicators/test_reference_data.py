@@ -161,3 +161,27 @@ def test_the_2022_provincial_framework_has_the_published_main_indices() -> None:
     aggregates = {aggregate.code: len(aggregate.main_indices) for aggregate in data.aggregates}
     assert aggregates == {"DTI": 9, "CQS": 7, "KTS": 7, "XHS": 7}
     assert check_framework_data(data).errors == []
+
+
+@pytest.mark.parametrize(("level", "count"), [("province", 63), ("ministry", 26)])
+def test_every_unit_the_2021_report_prints_is_found_by_its_printed_name(
+    reference_data: None, level: str, count: int
+) -> None:
+    import csv
+
+    index = Organisation.objects.of_level(level).valid_in(2021).name_index()
+    with (FIXTURES / "results" / f"dti-2021-{level}.csv").open(encoding="utf-8") as file:
+        printed = [row["organisation"] for row in csv.DictReader(file)]
+
+    found = {name: index.get(normalise(name)) for name in printed}
+    assert [name for name, unit in found.items() if unit is None] == []
+    assert len({unit.code for unit in found.values() if unit}) == count
+
+
+def test_the_2025_ministries_list_the_bodies_merged_into_them(reference_data: None) -> None:
+    finance = Organisation.objects.get(code="BTC")
+    agriculture = Organisation.objects.get(code="BNNMT")
+
+    assert sorted(finance.predecessors.values_list("code", flat=True)) == ["BKHDT", "UBQLV"]
+    assert sorted(agriculture.predecessors.values_list("code", flat=True)) == ["BNNPTNT", "BTNMT"]
+    assert not Organisation.objects.get(code="BKHDT").exists_in(2025)
