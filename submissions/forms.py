@@ -47,6 +47,8 @@ class AnswerForm(forms.Form):
         else:
             label = {Rule.PERCENTAGE: _("Tỷ lệ (%)"), Rule.COUNT: _("Số lượng"), Rule.MANUAL: _("Điểm tự đánh giá")}
             self.fields["value"] = NumberField(label=label.get(rule, _("Giá trị")), required=False)
+        # The value comes first, the explanation after it, as a person reads the leaf.
+        self.order_fields([name for name in self.fields if name != "explanation"])
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("id", f"{node.anchor}-{name}")
 

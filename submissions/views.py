@@ -100,7 +100,8 @@ def _sections(submission: Submission, forms_by_answer: dict[int, AnswerForm] | N
         node = answer.node
         while node.kind not in ("main",) and node.parent_id is not None:
             node = nodes[node.parent_id]
-        sections.setdefault(node.pk, {"node": node, "items": []})
+        pillar = nodes.get(node.parent_id) if node.parent_id else None
+        sections.setdefault(node.pk, {"node": node, "pillar": pillar, "items": []})
         by_main[node.pk].append(answer)
     result = []
     for key, section in sections.items():
