@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from scripts import frameworks_2020, frameworks_2022  # noqa: E402
+from scripts.fixture_files import write_or_check  # noqa: E402
 
 OUTPUT = ROOT / "fixtures" / "frameworks"
 DEFAULT_SEEDS = ROOT.parent / "shared" / "seeds"
@@ -40,19 +41,8 @@ def main() -> int:
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS, help="Folder holding the seed texts.")
     parser.add_argument("--check", action="store_true", help="Fail when a committed fixture differs.")
     options = parser.parse_args()
-    stale = []
-    for code, fixture in build(options.seeds).items():
-        path = OUTPUT / f"{code}.json"
-        if options.check:
-            if not path.exists() or path.read_text(encoding="utf-8") != render(fixture):
-                stale.append(path.name)
-            continue
-        path.write_text(render(fixture), encoding="utf-8")
-        print(f"wrote {path.relative_to(ROOT)}: {len(fixture['nodes'])} nodes")
-    if stale:
-        print("out of date: " + ", ".join(stale), file=sys.stderr)
-        return 1
-    return 0
+    files = {OUTPUT / f"{code}.json": render(fixture) for code, fixture in build(options.seeds).items()}
+    return write_or_check(files, check=options.check, root=ROOT)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,10 @@ import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from scripts.fixture_files import write_or_check  # noqa: E402
+
 OUTPUT = ROOT / "fixtures" / "organisations.json"
 RESULTS = ROOT / "fixtures" / "results"
 
@@ -232,15 +236,7 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="Fail when the committed file differs.")
     parser.add_argument("--seeds", type=Path, help="Not read: printed names come from fixtures/results.")
     options = parser.parse_args()
-    text = render(build())
-    if options.check:
-        if not OUTPUT.exists() or OUTPUT.read_text(encoding="utf-8") != text:
-            print(f"out of date: {OUTPUT.name}", file=sys.stderr)
-            return 1
-        return 0
-    OUTPUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUTPUT.relative_to(ROOT)}")
-    return 0
+    return write_or_check({OUTPUT: render(build())}, check=options.check, root=ROOT)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from scripts.fixture_files import write_or_check  # noqa: E402
+
 OUTPUT = ROOT / "fixtures" / "results"
 DEFAULT_SEEDS = ROOT.parent / "shared" / "seeds"
 REPORT = "002_2b7b94aae0ee5dde.txt"
@@ -111,20 +115,8 @@ def main() -> int:
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
     parser.add_argument("--check", action="store_true")
     options = parser.parse_args()
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    stale = []
-    for filename, text in build(options.seeds).items():
-        path = OUTPUT / filename
-        if options.check:
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                stale.append(filename)
-            continue
-        path.write_text(text, encoding="utf-8")
-        print(f"wrote {path.relative_to(ROOT)}: {text.count(chr(10)) - 1} units")
-    if stale:
-        print("out of date: " + ", ".join(stale), file=sys.stderr)
-        return 1
-    return 0
+    files = {OUTPUT / filename: text for filename, text in build(options.seeds).items()}
+    return write_or_check(files, check=options.check, root=ROOT)
 
 
 if __name__ == "__main__":
