@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import OrganisationViewSet
 from indicators.api.views import FrameworkViewSet
+from rankings.api.views import RankingApi
 
 router = DefaultRouter()
 router.register("frameworks", FrameworkViewSet, basename="framework")
@@ -15,6 +16,7 @@ router.register("organisations", OrganisationViewSet, basename="organisation")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
+    path("rankings/", RankingApi.as_view(), name="api-rankings"),
     path("", include("submissions.api.urls")),
     *router.urls,
 ]

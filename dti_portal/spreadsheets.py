@@ -70,3 +70,19 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def read_table(content: bytes, filename: str) -> list[list[str]]:
+    """Read a table from CSV (UTF-8, comma or semicolon) or .xlsx (first sheet) as rows of text cells."""
+    import csv
+
+    if filename.lower().endswith(".xlsx"):
+        sheet = open_workbook(content).worksheets[0]
+        return [[as_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SpreadsheetError(_("Tệp CSV phải dùng mã UTF-8.")) from None
+    first = text.splitlines()[0] if text else ""
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]

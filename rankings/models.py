@@ -1,0 +1,88 @@
+"""Published results: frozen, versioned snapshots of a campaign's values and ranks.
+
+The public and the API read only these. A later recompute never changes a snapshot; publishing
+again (after a correction) adds a new version with a public revision note, and the old one stays.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, User
+from submissions.models import Campaign
+
+DTI = "dti"
+
+
+class PublicationQuerySet(models.QuerySet["Publication"]):
+    def latest_for(self, *, year: int, level: str) -> Publication | None:
+        """The newest version published for an assessment year and level."""
+        return (
+            self.filter(campaign__year=year, campaign__level=level)
+            .select_related("campaign__framework")
+            .order_by("-published_at", "-version")
+            .first()
+        )
+
+
+class Publication(models.Model):
+    class Source(models.TextChoices):
+        COMPUTED = "computed", _("Tính từ số liệu đã thẩm định")
+        IMPORTED = "imported", _("Nhập từ kết quả đã công bố")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="publications")
+    version = models.PositiveSmallIntegerField(_("phiên bản"))
+    source = models.CharField(_("nguồn"), max_length=16, choices=Source.choices)
+    published_at = models.DateTimeField(_("công bố lúc"), default=timezone.now)
+    published_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revision_note = models.TextField(_("ghi chú sửa đổi"), blank=True)
+    reconciliation = models.JSONField(_("đối chiếu"), default=list, blank=True)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at"]
+        verbose_name = _("bản công bố")
+        verbose_name_plural = _("bản công bố")
+        constraints = [models.UniqueConstraint(fields=["campaign", "version"], name="one_version_number")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} v{self.version}"
+
+    @classmethod
+    def next_version(cls, campaign: Campaign) -> int:
+        return (cls.objects.filter(campaign=campaign).aggregate(last=Max("version"))["last"] or 0) + 1
+
+
+class PublishedResult(models.Model):
+    """One unit's figure for one index (the DTI, a pillar or a main index) in a publication."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="results")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="published_results")
+    group = models.CharField(_("nhóm xếp hạng"), max_length=32)
+    index = models.CharField(_("chỉ số"), max_length=64, help_text=_("“dti”, mã trụ cột hoặc mã chỉ số chính."))
+    score = models.DecimalField(_("điểm"), max_digits=16, decimal_places=8, null=True, blank=True)
+    max_points = models.DecimalField(_("điểm tối đa"), max_digits=12, decimal_places=4, null=True, blank=True)
+    computed_value = models.DecimalField(_("giá trị tính được"), max_digits=12, decimal_places=8, null=True)
+    published_value = models.DecimalField(_("giá trị công bố"), max_digits=12, decimal_places=8, null=True)
+    computed_rank = models.PositiveSmallIntegerField(_("hạng tính được"), null=True)
+    rank = models.PositiveSmallIntegerField(_("hạng"), null=True)
+
+    class Meta:
+        ordering = ["publication", "index", "rank", "organisation__code"]
+        verbose_name = _("kết quả công bố")
+        verbose_name_plural = _("kết quả công bố")
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "organisation", "index"], name="one_published_figure"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.index}: {self.value}"
+
+    @property
+    def value(self):  # type: ignore[no-untyped-def]
+        """The official figure: as published where the report gives it, else the computed one."""
+        return self.published_value if self.published_value is not None else self.computed_value

@@ -1,0 +1,203 @@
+"""Publishing results: historic results imported from the published tables, as frozen snapshots."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django import forms
+from django.db import transaction
+
+from accounts.models import Organisation, User, match_organisation
+from dti_portal.formatting import parse_number
+from dti_portal.spreadsheets import read_table
+from indicators.models import Framework
+from scoring.engine import aggregate_main_values
+from submissions.models import Campaign
+
+from .models import DTI, Publication, PublishedResult
+from .ranking import competition_ranks, round_value
+
+TOLERANCE = Decimal("0.0001")
+
+
+class ResultsImportError(Exception):
+    """The file cannot be imported; `problems` names the row and column of each (Vietnamese)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class ImportedResults:
+    publication: Publication
+    units: int
+    reconciliation: list[str] = field(default_factory=list)
+
+
+def _column_name(position: int) -> str:
+    name = ""
+    position += 1
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        name = chr(ord("A") + remainder) + name
+    return name
+
+
+@transaction.atomic
+def import_results(
+    *, content: bytes, filename: str, year: int, level: str, framework_code: str | None = None,
+    by: User | None = None, revision_note: str = "",
+) -> ImportedResults:  # fmt: skip
+    """Create a published campaign holding a year's results only, from a table of main-index values.
+
+    Columns: `organisation` (code or name as printed), one per main-index code (value 0–1, decimal
+    point or comma), optional `published_value`/`published_rank` (the official DTI figures),
+    `published_rank_<main>`, and `published_<pillar>`/`published_rank_<pillar>`. The DTI and the
+    pillars are aggregated from the main indices with the framework's points; ranks are computed
+    within each peer group at the framework's precision. Where official figures are given they
+    are what the public sees, and the reconciliation lists where they differ from the computed
+    ones. All or nothing: any unknown unit or bad number raises ResultsImportError.
+    """
+    framework = _framework_for(year=year, level=level, code=framework_code)
+    mains = {node.key: node.max_points or Decimal(0) for node in framework.nodes.filter(kind="main")}
+    aggregates = {
+        aggregate.code: tuple(aggregate.main_indices.values_list("key", flat=True))
+        for aggregate in framework.aggregates.all()
+    }
+    table = read_table(content, filename)
+    if not table:
+        raise ResultsImportError(["Tệp không có dữ liệu."])
+    header = [cell.strip() for cell in table[0]]
+    if "organisation" not in header:
+        raise ResultsImportError(["Dòng 1: thiếu cột “organisation”."])
+    known = {"organisation", "published_value", "published_rank", *mains,
+             *(f"published_rank_{key}" for key in mains),
+             *(f"published_{code}" for code in aggregates if code != "DTI"),
+             *(f"published_rank_{code}" for code in aggregates if code != "DTI")}  # fmt: skip
+    problems = [f"Dòng 1, cột {_column_name(i)}: cột “{name}” không có trong bộ chỉ số {framework.code}."
+                for i, name in enumerate(header) if name and name not in known]  # fmt: skip
+    index = Organisation.objects.of_level(level).valid_in(year).name_index()
+    units: dict[Organisation, dict[str, Decimal | int | None]] = {}
+    for number, row in enumerate(table[1:], start=2):
+        cells = dict(zip(header, row, strict=False))
+        if not any(cells.values()):
+            continue
+        organisation = match_organisation(index, cells.get("organisation", ""))
+        if organisation is None:
+            problems.append(f"Dòng {number}, cột A: không có đơn vị “{cells.get('organisation', '')}” "
+                            f"trong năm {year}.")  # fmt: skip
+            continue
+        if organisation in units:
+            problems.append(f"Dòng {number}, cột A: đơn vị “{organisation}” xuất hiện hai lần.")
+            continue
+        figures: dict[str, Decimal | int | None] = {}
+        for position, name in enumerate(header):
+            text = cells.get(name, "")
+            if name == "organisation" or not name or name not in known or not text:
+                continue
+            place = f"Dòng {number}, cột {_column_name(position)} ({name})"
+            if name.startswith("published_rank"):
+                if not text.isdigit() or int(text) < 1:
+                    problems.append(f"{place}: hạng phải là số nguyên dương; nhận được “{text}”.")
+                    continue
+                figures[name] = int(text)
+                continue
+            try:
+                value = parse_number(text)
+            except forms.ValidationError:
+                value = None
+            if value is None or not Decimal(0) <= value <= Decimal(1):
+                problems.append(f"{place}: giá trị phải là số từ 0 đến 1; nhận được “{text}”.")
+                continue
+            figures[name] = value
+        missing = [key for key, points in mains.items() if points and key not in figures]
+        if missing:
+            problems.append(f"Dòng {number}: thiếu giá trị chỉ số chính {', '.join(missing)} của “{organisation}”.")
+        units[organisation] = figures
+    if problems:
+        raise ResultsImportError(problems)
+    return _publish_imported(framework, year, level, units, mains, aggregates, by, revision_note)
+
+
+def _differences(
+    unit: Organisation, value: Decimal | None, rank: int | None, published_value: object, published_rank: object
+) -> list[str]:
+    """Where the computed DTI or its rank differs from the official figure (beyond 0.0001)."""
+    found = []
+    if isinstance(published_value, Decimal) and value is not None and abs(value - published_value) > TOLERANCE:
+        found.append(f"{unit}: DTI tính được {round_value(value)} ≠ công bố {published_value}")
+    if published_rank is not None and rank != published_rank:
+        found.append(f"{unit}: hạng DTI tính được {rank} ≠ công bố {published_rank}")
+    return found
+
+
+def _framework_for(*, year: int, level: str, code: str | None) -> Framework:
+    if code:
+        framework = Framework.objects.filter(code=code).first()
+        if framework is None:
+            raise ResultsImportError([f"Không có bộ chỉ số “{code}”."])
+        return framework
+    frameworks = [f for f in Framework.objects.filter(level=level) if f.applies_to(year)]
+    if len(frameworks) != 1:
+        raise ResultsImportError([f"Cần chỉ rõ bộ chỉ số (--framework): có {len(frameworks)} bộ cho năm {year}."])
+    return frameworks[0]
+
+
+def _publish_imported(
+    framework: Framework, year: int, level: str, units: dict[Organisation, dict[str, Decimal | int | None]],
+    mains: dict[str, Decimal], aggregates: dict[str, tuple[str, ...]], by: User | None, revision_note: str,
+) -> ImportedResults:  # fmt: skip
+    level_label = "cấp tỉnh" if level == "province" else "cấp bộ"
+    publication_day = datetime.date(year + 1, 12, 31)
+    campaign, _created = Campaign.objects.get_or_create(
+        year=year, level=level, framework=framework, state=Campaign.State.PUBLISHED,
+        defaults={"name": f"DTI {year} {level_label} (kết quả đã công bố)",
+                  "groups": sorted({unit.group for unit in units}), "entry_opens": publication_day,
+                  "entry_closes": publication_day, "appraisal_closes": publication_day,
+                  "explanation_closes": publication_day, "final_appraisal_closes": publication_day,
+                  "publication_date": publication_day, "created_by": by},
+    )  # fmt: skip
+    publication = Publication.objects.create(
+        campaign=campaign, version=Publication.next_version(campaign), source=Publication.Source.IMPORTED,
+        published_by=by, revision_note=revision_note,
+    )  # fmt: skip
+    computed = {unit: aggregate_main_values(mains, aggregates, {k: v for k, v in figures.items() if k in mains})  # type: ignore[misc]
+                for unit, figures in units.items()}  # fmt: skip
+    indices = [DTI, *(code for code in aggregates if code != "DTI"), *mains]
+    rows: list[PublishedResult] = []
+    reconciliation: list[str] = []
+    for index in indices:
+        key = "DTI" if index == DTI else index
+        for group in sorted({unit.group for unit in units}):
+            members = [unit for unit in units if unit.group == group]
+            values = {unit: computed[unit][key].value if key in computed[unit] else None for unit in members}
+            ranks = competition_ranks(values, places=framework.precision)
+            for unit in members:
+                figures = units[unit]
+                published_value = figures.get("published_value" if index == DTI else f"published_{index}")
+                if index in mains:
+                    published_value = figures.get(index)
+                published_rank = figures.get("published_rank" if index == DTI else f"published_rank_{index}")
+                result = computed[unit].get(key)
+                value = values[unit]
+                rows.append(PublishedResult(
+                    publication=publication, organisation=unit, group=group, index=index,
+                    score=result.score if result else None, max_points=result.max_points if result else None,
+                    computed_value=value, published_value=published_value,  # type: ignore[misc]
+                    computed_rank=ranks[unit], rank=published_rank or ranks[unit],  # type: ignore[misc]
+                ))  # fmt: skip
+                if index == DTI:
+                    reconciliation.extend(_differences(unit, value, ranks[unit], published_value, published_rank))
+    pillars_published = any(f"published_{code}" in figures for figures in units.values() for code in aggregates)
+    if pillars_published:
+        reconciliation.append(
+            "Giá trị các trụ cột được công bố theo bảng của báo cáo; chúng phụ thuộc số liệu mà các bảng "
+            "không in ra nên không tính lại được từ các chỉ số chính và không được đối chiếu."
+        )
+    PublishedResult.objects.bulk_create(rows, batch_size=2000)
+    publication.reconciliation = reconciliation
+    publication.save(update_fields=["reconciliation"])
+    return ImportedResults(publication=publication, units=len(units), reconciliation=reconciliation)
