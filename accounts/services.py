@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -177,18 +175,9 @@ class _RollBack(Exception):
 
 def read_account_rows(content: bytes, filename: str) -> list[dict[str, str]]:
     """Read an account list from CSV (UTF-8, comma or semicolon) or .xlsx; the first row names the columns."""
-    if filename.lower().endswith(".xlsx"):
-        from dti_portal.spreadsheets import as_text, open_workbook
+    from dti_portal.spreadsheets import read_table
 
-        sheet = open_workbook(content).worksheets[0]
-        table = [[as_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise AccountError(["Tệp CSV phải dùng mã UTF-8."]) from error
-        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;")
-        table = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    table = read_table(content, filename)
     if not table:
         raise AccountError(["Tệp không có dữ liệu."])
     header = [cell.strip().casefold() for cell in table[0]]
