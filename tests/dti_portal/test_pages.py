@@ -30,6 +30,12 @@ def test_home_page_speaks_vietnamese_by_default(client: Client) -> None:
     assert "Bộ Khoa học và Công nghệ" in html
 
 
+def test_a_browser_asking_for_english_still_gets_vietnamese_until_the_switch_is_used(client: Client) -> None:
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert '<html lang="vi">' in response.content.decode()
+
+
 def test_language_switch_turns_the_page_to_english(client: Client) -> None:
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
 
