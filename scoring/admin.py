@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Recompute
@@ -13,9 +14,10 @@ from .services import schedule_recompute
 
 @admin.register(Recompute)
 class RecomputeAdmin(admin.ModelAdmin):
-    list_display = ["campaign", "state", "progress", "pending", "started_at", "finished_at", "duration", "units",
+    list_display = ["campaign", "state", "progress_bar", "pending", "started_at", "finished_at", "duration", "units",
                     "results", "runs", "error"]  # fmt: skip
-    readonly_fields = list_display
+    readonly_fields = ["campaign", "state", "progress", "pending", "started_at", "finished_at", "units", "results",
+                       "runs", "error"]  # fmt: skip
     actions = ["recompute_now"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -23,6 +25,11 @@ class RecomputeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Recompute | None = None) -> bool:
         return False
+
+    @admin.display(description=_("Tiến độ"))
+    def progress_bar(self, obj: Recompute) -> str:
+        return format_html('<progress max="100" value="{}" aria-label="{}">{} %</progress> {} %', obj.progress,
+                           _("Tiến độ tính điểm"), obj.progress, obj.progress)  # fmt: skip
 
     @admin.display(description=_("Thời gian (giây)"))
     def duration(self, obj: Recompute) -> str:

@@ -136,3 +136,24 @@ def test_a_whole_recompute_takes_the_same_number_of_queries_whatever_the_number_
         recompute_campaign(campaign_id=campaign.pk)
 
     assert len(two_units.captured_queries) == len(three_units.captured_queries)
+
+
+def test_the_administrator_sees_the_last_run_and_can_start_one(
+    campaign: Campaign, administrator: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    from django.test import Client
+
+    recompute_campaign(campaign_id=campaign.pk)
+    client = Client()
+    client.force_login(administrator)
+
+    page = client.get("/admin/scoring/recompute/")
+    assert page.status_code == 200
+    assert '<progress max="100" value="100"' in page.content.decode()
+    run = Recompute.objects.get(campaign=campaign)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/scoring/recompute/", {"action": "recompute_now", "_selected_action": [run.pk]})
+
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert (run.runs, run.state) == (2, "done")
