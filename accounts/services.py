@@ -125,52 +125,45 @@ def import_accounts(*, rows: list[dict[str, str]], dry_run: bool = False) -> lis
     problems: list[str] = []
     results: list[ImportedAccount] = []
     seen: dict[str, int] = {}
-    try:
-        with transaction.atomic():
-            for number, row in enumerate(rows, start=2):
-                username = (row.get("username") or "").strip()
-                if not username:
-                    problems.append(f"Dòng {number}: thiếu tên đăng nhập (username).")
-                    continue
-                if username in seen:
-                    problems.append(f"Dòng {number}: tên đăng nhập “{username}” đã có ở dòng {seen[username]}.")
-                    continue
-                seen[username] = number
-                organisation = match_organisation(index, row.get("organisation") or "")
-                if organisation is None:
-                    problems.append(f"Dòng {number}: không có tổ chức “{(row.get('organisation') or '').strip()}”.")
-                    continue
-                roles = [role.strip() for role in (row.get("roles") or "").replace(";", ",").split(",") if role.strip()]
-                password = (row.get("password") or "").strip()
-                exists = User.objects.filter(username=username).exists()
-                generated = not password and not exists
-                if generated:
-                    password = secrets.token_urlsafe(12)
-                try:
-                    _user, created = save_account(
-                        username=username,
-                        password=password or None,
-                        organisation=organisation,
-                        roles=roles,
-                        full_name=(row.get("full_name") or "").strip(),
-                        email=(row.get("email") or "").strip(),
-                    )
-                except AccountError as error:
-                    problems.extend(f"Dòng {number}: {problem}" for problem in error.problems)
-                    continue
-                results.append(ImportedAccount(username, organisation.code, roles,
-                                               password if generated else "", created))  # fmt: skip
-            if problems or dry_run:
-                raise _RollBack
-    except _RollBack:
-        pass
+    with transaction.atomic():
+        for number, row in enumerate(rows, start=2):
+            username = (row.get("username") or "").strip()
+            if not username:
+                problems.append(f"Dòng {number}: thiếu tên đăng nhập (username).")
+                continue
+            if username in seen:
+                problems.append(f"Dòng {number}: tên đăng nhập “{username}” đã có ở dòng {seen[username]}.")
+                continue
+            seen[username] = number
+            organisation = match_organisation(index, row.get("organisation") or "")
+            if organisation is None:
+                problems.append(f"Dòng {number}: không có tổ chức “{(row.get('organisation') or '').strip()}”.")
+                continue
+            roles = [role.strip() for role in (row.get("roles") or "").replace(";", ",").split(",") if role.strip()]
+            password = (row.get("password") or "").strip()
+            exists = User.objects.filter(username=username).exists()
+            generated = not password and not exists
+            if generated:
+                password = secrets.token_urlsafe(12)
+            try:
+                _user, created = save_account(
+                    username=username,
+                    password=password or None,
+                    organisation=organisation,
+                    roles=roles,
+                    full_name=(row.get("full_name") or "").strip(),
+                    email=(row.get("email") or "").strip(),
+                )
+            except AccountError as error:
+                problems.extend(f"Dòng {number}: {problem}" for problem in error.problems)
+                continue
+            results.append(ImportedAccount(username, organisation.code, roles,
+                                           password if generated else "", created))  # fmt: skip
+        if problems or dry_run:
+            transaction.set_rollback(True)
     if problems:
         raise AccountError(problems)
     return results
-
-
-class _RollBack(Exception):
-    """Leaves the import's transaction without saving (errors or a dry run)."""
 
 
 def read_account_rows(content: bytes, filename: str) -> list[dict[str, str]]:

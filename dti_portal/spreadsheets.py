@@ -8,6 +8,7 @@ Writing: text that a spreadsheet would take for a formula (= + - @) is written a
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from typing import IO, Any
@@ -74,8 +75,6 @@ def workbook_bytes(workbook: Workbook) -> bytes:
 
 def read_table(content: bytes, filename: str) -> list[list[str]]:
     """Read a table from CSV (UTF-8, comma or semicolon) or .xlsx (first sheet) as rows of text cells."""
-    import csv
-
     if filename.lower().endswith(".xlsx"):
         sheet = open_workbook(content).worksheets[0]
         return [[as_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]

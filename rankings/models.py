@@ -6,6 +6,8 @@ again (after a correction) adds a new version with a public revision note, and t
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Max
 from django.utils import timezone
@@ -83,6 +85,6 @@ class PublishedResult(models.Model):
         return f"{self.organisation} {self.index}: {self.value}"
 
     @property
-    def value(self):  # type: ignore[no-untyped-def]
+    def value(self) -> Decimal | None:
         """The official figure: as published where the report gives it, else the computed one."""
         return self.published_value if self.published_value is not None else self.computed_value

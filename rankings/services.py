@@ -122,6 +122,14 @@ def import_results(
     return _publish_imported(framework, year, level, units, mains, aggregates, by, revision_note)
 
 
+def _official(figures: dict[str, Decimal | int | None], index: str, *, is_main: bool) -> tuple[object, object]:
+    """The official value and rank the table gives for an index: a main index's value is its own column."""
+    if index == DTI:
+        return figures.get("published_value"), figures.get("published_rank")
+    value_column = index if is_main else f"published_{index}"
+    return figures.get(value_column), figures.get(f"published_rank_{index}")
+
+
 def _differences(
     unit: Organisation, value: Decimal | None, rank: int | None, published_value: object, published_rank: object
 ) -> list[str]:
@@ -176,11 +184,7 @@ def _publish_imported(
             values = {unit: computed[unit][key].value if key in computed[unit] else None for unit in members}
             ranks = competition_ranks(values, places=framework.precision)
             for unit in members:
-                figures = units[unit]
-                published_value = figures.get("published_value" if index == DTI else f"published_{index}")
-                if index in mains:
-                    published_value = figures.get(index)
-                published_rank = figures.get("published_rank" if index == DTI else f"published_rank_{index}")
+                published_value, published_rank = _official(units[unit], index, is_main=index in mains)
                 result = computed[unit].get(key)
                 value = values[unit]
                 rows.append(PublishedResult(

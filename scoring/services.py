@@ -181,11 +181,3 @@ def _copy_line(row: tuple[Any, ...]) -> str:
     campaign_id, organisation_id, key, is_aggregate, max_points, self_score, appraised_score, final_score = row
     return (f"{campaign_id}\t{organisation_id}\t{key}\t{'t' if is_aggregate else 'f'}\t{max_points}\t"
             f"{self_score}\t{appraised_score}\t{final_score}\n")  # fmt: skip
-
-
-def results_table(campaign: Campaign) -> dict[str, dict[str, Result]]:
-    """{organisation code: {key: Result}} for a campaign."""
-    table: dict[str, dict[str, Result]] = {}
-    for result in Result.objects.filter(campaign=campaign).select_related("organisation"):
-        table.setdefault(result.organisation.code, {})[result.key] = result
-    return table

@@ -14,7 +14,7 @@ from typing import IO, Any
 from django import forms
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill, Protection
+from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from dti_portal.formatting import parse_number
@@ -108,10 +108,6 @@ def write_submission_workbook(submission: Submission) -> bytes:
     for column, width in zip(COLUMNS, [14, 10, 60, 10, 22, 16, 12, 12, 18, 40, 10], strict=True):
         sheet.column_dimensions[column_letter(column)].width = width
     sheet.freeze_panes = "C3"
-    sheet.protection.sheet = False
-    for row in sheet.iter_rows(min_row=3):
-        for cell in row:
-            cell.protection = Protection(locked=False)
     return workbook_bytes(workbook)
 
 

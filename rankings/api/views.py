@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -110,5 +109,5 @@ def _previous_figures(publication: Publication, index: str) -> dict[int, Publish
     previous = Publication.objects.latest_for(year=campaign.year - 1, level=campaign.level)
     if previous is None:
         return {}
-    rows = PublishedResult.objects.filter(Q(publication=previous), index=index)
+    rows = PublishedResult.objects.filter(publication=previous, index=index)
     return {row.organisation_id: row for row in rows}
