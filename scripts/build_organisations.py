@@ -17,12 +17,12 @@ import argparse
 import csv
 import json
 import sys
-import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from accounts.names import normalise_name  # noqa: E402
 from scripts.fixture_files import write_or_check  # noqa: E402
 
 OUTPUT = ROOT / "fixtures" / "organisations.json"
@@ -177,14 +177,6 @@ NEW_MINISTRIES_2025 = [
 ]
 
 
-def normal(name: str) -> str:
-    text = unicodedata.normalize("NFC", name).casefold().strip()
-    for prefix in ("tp. ", "tp.", "thành phố ", "tỉnh "):
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
-    return " ".join(text.replace("-", " ").split())
-
-
 def printed_names(level: str) -> list[str]:
     with (RESULTS / f"dti-2021-{level}.csv").open(encoding="utf-8") as file:
         return [row["organisation"] for row in csv.DictReader(file)]
@@ -192,11 +184,11 @@ def printed_names(level: str) -> list[str]:
 
 def build() -> dict:
     merged_away = {code for *_rest, formed_from in MERGED_PROVINCES for code in formed_from}
-    printed = {normal(name): name for name in printed_names("province")}
+    printed = {normalise_name(name): name for name in printed_names("province")}
     organisations: list[dict] = [{"code": "authority", "level": "authority", "name": "Cục Chuyển đổi số quốc gia",
                                   "short_name": "Cục Chuyển đổi số quốc gia", "group": "authority"}]  # fmt: skip
     for code, name, region, variants in PROVINCES:
-        short = next((printed[normal(v)] for v in [name, *variants] if normal(v) in printed), None)
+        short = next((printed[normalise_name(v)] for v in [name, *variants] if normalise_name(v) in printed), None)
         if short is None:
             raise SystemExit(f"{name}: not among the names the 2021 report prints")
         item = {"code": code, "level": "province", "name": name, "short_name": short,
@@ -208,11 +200,11 @@ def build() -> dict:
         organisations.append({"code": f"{code}-2025", "level": "province", "name": name, "short_name": short,
                               "region": region, "group": "province", "valid_from": 2025,
                               "predecessors": formed_from})  # fmt: skip
-    printed_ministries = {normal(name): name for name in printed_names("ministry")}
+    printed_ministries = {normalise_name(name): name for name in printed_names("ministry")}
     merged_ministries = {code for codes in ABSORBED_2025.values() for code in codes}
     merged_ministries |= {code for *_rest, formed_from in NEW_MINISTRIES_2025 for code in formed_from}
     for code, name, group, variants in MINISTRIES:
-        short = printed_ministries.get(normal(name), name)
+        short = printed_ministries.get(normalise_name(name), name)
         item = {"code": code, "level": "ministry", "name": name, "short_name": short,
                 "variants": [v for v in [name, *variants] if v != short], "group": group}  # fmt: skip
         if code in merged_ministries:
