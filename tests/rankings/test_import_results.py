@@ -126,3 +126,24 @@ def test_a_correction_is_a_new_version_and_the_first_stays_readable(published_20
 )  # fmt: skip
 def test_bad_or_unpublished_queries_are_answered_clearly(published_2021: None, query: str, status: int) -> None:
     assert APIClient().get(f"/api/v1/rankings/?{query}").status_code == status
+
+
+def test_the_next_year_shows_each_units_change_in_value_and_rank(published_2021: None, tmp_path: Path) -> None:
+    rows = list(published_rows("province").values())
+    mains = ["1", "2", "3", "4", "5", "7", "8", "9"]
+    path = tmp_path / "dti-2022.csv"
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["organisation", *mains])
+        for row in rows:
+            values = ["0,5000"] * len(mains) if row["organisation"] == "TP. Đà Nẵng" else [row[m] for m in mains]
+            writer.writerow([row["organisation"], *values])
+    call_command("import_results", str(path), "--year", "2022", "--level", "province",
+                 "--framework", "dti-2022-province")  # fmt: skip
+
+    body = APIClient().get("/api/v1/rankings/?year=2022&level=province").json()
+
+    by_code = {row["organisation_code"]: row for row in body["results"]}
+    assert (by_code["48"]["value"], by_code["48"]["rank"]) == (0.5, 6)
+    assert (by_code["48"]["value_change"], by_code["48"]["rank_change"]) == (-0.1419, -5)
+    assert (by_code["46"]["rank"], by_code["46"]["rank_change"], by_code["46"]["value_change"]) == (1, 1, 0.0)
