@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from indicators.models import Aggregate, Node
-from submissions.models import Answer, Campaign, Submission
+from submissions.models import Answer, Campaign, Decision, Exclusion, FinalDecision, Submission
 
 from .engine import FrameworkSpec, LeafValue, NodeSpec, Results, UnitInput, score_campaign
 from .models import Recompute, Result
@@ -25,11 +25,17 @@ from .models import Recompute, Result
 logger = logging.getLogger(__name__)
 
 
-def load_campaign(campaign: Campaign) -> tuple[FrameworkSpec, list[UnitInput]]:
-    """The campaign's framework and every unit's self-assessed values, as the engine's plain data.
+STAGES = ("self", "appraised", "final")
+Stages = dict[str, list[UnitInput]]
 
-    Four queries, whatever the number of units and leaves: nodes, aggregates with their main
-    indices, submissions with their organisations, answers.
+
+def load_campaign(campaign: Campaign) -> tuple[FrameworkSpec, Stages]:
+    """The campaign's framework (with its exclusions) and every unit's leaf values at each stage —
+    self-assessed, appraised, final — as the engine's plain data.
+
+    Five queries, whatever the number of units and leaves: nodes, aggregates with their main
+    indices, exclusions, submissions with their organisations, answers. Where no leaf was adjusted
+    (or revised), a stage's list is the previous stage's list itself, so it is scored once.
     """
     nodes = list(Node.objects.filter(framework_id=campaign.framework_id).order_by("order").values(
         "id", "key", "parent_id", "max_points", "rule", "parameters", "not_applicable_groups"))  # fmt: skip
@@ -43,6 +49,10 @@ def load_campaign(campaign: Campaign) -> tuple[FrameworkSpec, list[UnitInput]]:
         aggregates.setdefault(code, [])
         if main_id is not None:
             aggregates[code].append(keys[main_id])
+    excluded = frozenset(
+        keys[node_id]
+        for node_id in Exclusion.objects.active().filter(campaign=campaign).values_list("node_id", flat=True)
+    )
     framework = FrameworkSpec(
         nodes=tuple(
             NodeSpec(
@@ -56,6 +66,7 @@ def load_campaign(campaign: Campaign) -> tuple[FrameworkSpec, list[UnitInput]]:
             for node in nodes
         ),
         aggregates={code: tuple(mains) for code, mains in aggregates.items()},
+        excluded=excluded,
     )
     submissions = {
         row["id"]: row
@@ -63,20 +74,49 @@ def load_campaign(campaign: Campaign) -> tuple[FrameworkSpec, list[UnitInput]]:
             "id", "organisation__code", "organisation__group"
         )
     }
-    values: dict[int, dict[str, LeafValue]] = {submission_id: {} for submission_id in submissions}
-    answered = Q(value__isnull=False) | Q(numerator__isnull=False) | ~Q(choice="")
+    values: dict[str, dict[int, dict[str, LeafValue]]] = {
+        stage: {submission_id: {} for submission_id in submissions} for stage in STAGES
+    }
+    adjusted = {"appraised": False, "final": False}
+    answered = (
+        Q(value__isnull=False)
+        | Q(numerator__isnull=False)
+        | ~Q(choice="")
+        | Q(appraisal_decision=Decision.ADJUST)
+        | Q(final_decision=FinalDecision.REVISE)
+    )
     # Unanswered leaves score 0 whether they are loaded or not, so only answers with a value are read.
-    for submission_id, node_id, value, numerator, denominator, choice in (
+    for row in (
         Answer.objects.filter(answered, submission__campaign=campaign)
-        .values_list("submission_id", "node_id", "value", "numerator", "denominator", "choice")
+        .values_list(
+            "submission_id", "node_id", "value", "numerator", "denominator", "choice",
+            "appraisal_decision", "appraised_value", "appraised_numerator", "appraised_denominator", "appraised_choice",
+            "final_decision", "final_value", "final_numerator", "final_denominator", "final_choice",
+        )
         .iterator(chunk_size=20000)
-    ):
-        values[submission_id][keys[node_id]] = LeafValue(value, numerator, denominator, choice)
-    units = [
-        UnitInput(code=row["organisation__code"], group=row["organisation__group"], values=values[submission_id])
-        for submission_id, row in submissions.items()
-    ]
-    return framework, units
+    ):  # fmt: skip
+        submission_id, key = row[0], keys[row[1]]
+        reported = LeafValue(*row[2:6])
+        appraised = LeafValue(*row[7:11]) if row[6] == Decision.ADJUST else reported
+        final = LeafValue(*row[12:16]) if row[11] == FinalDecision.REVISE else appraised
+        adjusted["appraised"] |= appraised is not reported
+        adjusted["final"] |= final is not appraised
+        values["self"][submission_id][key] = reported
+        values["appraised"][submission_id][key] = appraised
+        values["final"][submission_id][key] = final
+    stages: Stages = {}
+    previous: str | None = None
+    for stage in STAGES:
+        if previous is not None and not adjusted[stage]:
+            stages[stage] = stages[previous]
+        else:
+            stages[stage] = [
+                UnitInput(code=row["organisation__code"], group=row["organisation__group"],
+                          values=values[stage][submission_id])
+                for submission_id, row in submissions.items()
+            ]  # fmt: skip
+        previous = stage
+    return framework, stages
 
 
 def schedule_recompute(*, campaign_id: int) -> None:
@@ -125,8 +165,9 @@ def recompute_campaign(*, campaign_id: int) -> Recompute:
         try:
             with transaction.atomic():
                 campaign = Campaign.objects.get(pk=campaign_id)
-                framework, units = load_campaign(campaign)
-                results = score_campaign(framework, units)
+                framework, stages = load_campaign(campaign)
+                results = score_stages(framework, stages)
+                units = stages["self"]
                 count = _replace_results(campaign, results, framework)
         except Exception as error:
             logger.exception("Recompute of campaign %s failed", campaign_id)
@@ -145,16 +186,26 @@ def recompute_campaign(*, campaign_id: int) -> Recompute:
     return recompute
 
 
-def _replace_results(campaign: Campaign, results: Results, framework: FrameworkSpec) -> int:
+def score_stages(framework: FrameworkSpec, stages: Stages) -> dict[str, Results]:
+    """Score each stage; a stage whose inputs are the previous stage's shares its results."""
+    results: dict[str, Results] = {}
+    for stage in STAGES:
+        shared = next((other for other in results if stages[other] is stages[stage]), None)
+        results[stage] = results[shared] if shared else score_campaign(framework, stages[stage])
+    return results
+
+
+def _replace_results(campaign: Campaign, results: dict[str, Results], framework: FrameworkSpec) -> int:
     organisations = dict(
         Submission.objects.filter(campaign=campaign).values_list("organisation__code", "organisation_id")
     )
     aggregate_codes = set(framework.aggregates)
-    # Appraised and final values arrive with the appraisal; until a unit is appraised they equal its own.
+    appraised, final = results["appraised"], results["final"]
+    # Max points do not depend on the stage (exclusions and peer groups are the same at every stage).
     rows = [
         (campaign.pk, organisations[unit], key, key in aggregate_codes, result.max_points, result.score,
-         result.score, result.score)
-        for unit, nodes in results.items()
+         appraised[unit][key].score, final[unit][key].score)
+        for unit, nodes in results["self"].items()
         for key, result in nodes.items()
     ]  # fmt: skip
     Result.objects.filter(campaign=campaign).delete()

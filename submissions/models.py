@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation, Role, User
+from accounts.models import AUTHORITY_ROLES, Organisation, Role, User
 from indicators.models import Framework, Node
 
 
@@ -90,6 +90,7 @@ class SubmissionState(models.TextChoices):
     SUBMITTED = "submitted", _("Đã gửi cơ quan đánh giá")
     UNDER_APPRAISAL = "under_appraisal", _("Đang thẩm định")
     EXPLANATION = "explanation", _("Đang giải trình")
+    EXPLANATION_AWAITING_LEADER = "explanation_awaiting_leader", _("Chờ lãnh đạo duyệt giải trình")
     FINAL_APPRAISAL = "final_appraisal", _("Đang thẩm định lại")
     FINALISED = "finalised", _("Đã chốt kết quả")
     PUBLISHED = "published", _("Đã công bố")
@@ -99,17 +100,59 @@ class Action(models.TextChoices):
     SUBMIT = "submit", _("Trình duyệt")
     APPROVE = "approve", _("Phê duyệt")
     RETURN = "return", _("Trả lại")
+    START_APPRAISAL = "start_appraisal", _("Bắt đầu thẩm định")
+    FINISH_APPRAISAL = "finish_appraisal", _("Kết thúc thẩm định, chuyển đơn vị giải trình")
+    SUBMIT_EXPLANATION = "submit_explanation", _("Trình duyệt giải trình")
+    FINALISE = "finalise", _("Chốt kết quả")
+    REOPEN = "reopen", _("Mở lại thẩm định")
 
 
 # The one table of allowed transitions: (state, action) → (new state, role that may take it).
+# Unit roles act on their own unit's submission only; authority roles act on every unit's.
 TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
     (SubmissionState.DRAFT, Action.SUBMIT): (SubmissionState.AWAITING_IT_LEAD, Role.REPORTER),
     (SubmissionState.AWAITING_IT_LEAD, Action.APPROVE): (SubmissionState.AWAITING_LEADER, Role.IT_LEAD),
     (SubmissionState.AWAITING_IT_LEAD, Action.RETURN): (SubmissionState.DRAFT, Role.IT_LEAD),
     (SubmissionState.AWAITING_LEADER, Action.APPROVE): (SubmissionState.SUBMITTED, Role.LEADER),
     (SubmissionState.AWAITING_LEADER, Action.RETURN): (SubmissionState.AWAITING_IT_LEAD, Role.LEADER),
+    (SubmissionState.SUBMITTED, Action.START_APPRAISAL): (SubmissionState.UNDER_APPRAISAL, Role.APPRAISER),
+    (SubmissionState.UNDER_APPRAISAL, Action.FINISH_APPRAISAL): (SubmissionState.EXPLANATION, Role.APPRAISER),
+    (SubmissionState.EXPLANATION, Action.SUBMIT_EXPLANATION): (
+        SubmissionState.EXPLANATION_AWAITING_LEADER,
+        Role.REPORTER,
+    ),
+    (SubmissionState.EXPLANATION_AWAITING_LEADER, Action.APPROVE): (SubmissionState.FINAL_APPRAISAL, Role.LEADER),
+    (SubmissionState.EXPLANATION_AWAITING_LEADER, Action.RETURN): (SubmissionState.EXPLANATION, Role.LEADER),
+    (SubmissionState.FINAL_APPRAISAL, Action.FINALISE): (SubmissionState.FINALISED, Role.APPRAISER),
+    (SubmissionState.FINALISED, Action.REOPEN): (SubmissionState.FINAL_APPRAISAL, Role.ADMIN),
 }
-ACTIONS_NEEDING_A_REASON = frozenset({Action.RETURN})
+ACTIONS_NEEDING_A_REASON = frozenset({Action.RETURN, Action.REOPEN})
+# The action whose actor may not take the next approval (nobody approves their own work).
+ORIGIN_OF_APPROVAL = {
+    SubmissionState.AWAITING_IT_LEAD: Action.SUBMIT,
+    SubmissionState.AWAITING_LEADER: Action.SUBMIT,
+    SubmissionState.EXPLANATION_AWAITING_LEADER: Action.SUBMIT_EXPLANATION,
+}
+# States in which the authority's appraisal is still internal: the unit does not see it yet.
+APPRAISAL_HIDDEN_STATES = frozenset({SubmissionState.SUBMITTED, SubmissionState.UNDER_APPRAISAL})
+# The deadline of the phase each state belongs to, by the campaign's field name.
+PHASE_DEADLINES = {
+    SubmissionState.DRAFT: "entry_closes",
+    SubmissionState.AWAITING_IT_LEAD: "entry_closes",
+    SubmissionState.AWAITING_LEADER: "entry_closes",
+    SubmissionState.SUBMITTED: "appraisal_closes",
+    SubmissionState.UNDER_APPRAISAL: "appraisal_closes",
+    SubmissionState.EXPLANATION: "explanation_closes",
+    SubmissionState.EXPLANATION_AWAITING_LEADER: "explanation_closes",
+    SubmissionState.FINAL_APPRAISAL: "final_appraisal_closes",
+}
+
+
+def may_act_on(user: User, role: str, organisation_id: int) -> bool:
+    """Whether the user holds `role` where it counts: at the unit, or at the authority for its roles."""
+    if not user.has_role(role):
+        return False
+    return role in AUTHORITY_ROLES or user.organisation_id == organisation_id
 
 
 class SubmissionQuerySet(models.QuerySet["Submission"]):
@@ -124,9 +167,17 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
         return self.none()
 
     def awaiting(self, user: User) -> SubmissionQuerySet:
-        """Return the submissions waiting for this user's next step."""
+        """Return the submissions waiting for this user's next step.
+
+        For an appraiser: those in the authority's hands that are assigned to them or to nobody.
+        """
         states = {state for (state, _action), (_new, role) in TRANSITIONS.items() if user.has_role(role)}
-        return self.visible_to(user).filter(state__in=states)
+        if user.has_role(Role.APPRAISER):
+            states |= {SubmissionState.UNDER_APPRAISAL, SubmissionState.FINAL_APPRAISAL}
+        queryset = self.visible_to(user).filter(state__in=states)
+        if user.has_role(Role.APPRAISER) and not user.has_role(Role.ADMIN):
+            queryset = queryset.filter(Q(appraiser=user) | Q(appraiser=None))
+        return queryset
 
 
 class Submission(models.Model):
@@ -135,9 +186,17 @@ class Submission(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="submissions")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="submissions")
     state = models.CharField(
-        _("trạng thái"), max_length=24, choices=SubmissionState.choices, default=SubmissionState.DRAFT
+        _("trạng thái"), max_length=32, choices=SubmissionState.choices, default=SubmissionState.DRAFT
     )
     reopened_until = models.DateField(_("mở lại đến ngày"), null=True, blank=True)
+    appraiser = models.ForeignKey(
+        User,
+        verbose_name=_("cán bộ thẩm định"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appraisals",
+    )
     last_activity = models.DateTimeField(_("hoạt động gần nhất"), null=True, blank=True)
 
     objects = SubmissionQuerySet.as_manager()
@@ -172,17 +231,85 @@ class Submission(models.Model):
 
     def allowed_actions(self, user: User) -> list[str]:
         """Return the actions this user may take now, in table order."""
-        if user.organisation_id != self.organisation_id:
-            return []
         return [
             action
             for (state, action), (_new, role) in TRANSITIONS.items()
-            if state == self.state and user.has_role(role)
+            if state == self.state and may_act_on(user, role, self.organisation_id)
         ]
+
+    def can_appraise(self, user: User) -> bool:
+        """Appraisers decide on leaves while the submission is with the authority."""
+        return user.has_role(Role.APPRAISER) and self.state in (
+            SubmissionState.SUBMITTED,
+            SubmissionState.UNDER_APPRAISAL,
+            SubmissionState.FINAL_APPRAISAL,
+        )
+
+    def can_supply_values(self, user: User) -> bool:
+        """Appraisers enter the figures the authority measures until the result is finalised."""
+        return user.has_role(Role.APPRAISER) and self.state not in (
+            SubmissionState.FINALISED,
+            SubmissionState.PUBLISHED,
+        )
+
+    def can_explain(self, user: User) -> bool:
+        """The unit's reporter answers the appraisal during the explanation round."""
+        return (
+            self.state == SubmissionState.EXPLANATION
+            and user.has_role(Role.REPORTER)
+            and user.organisation_id == self.organisation_id
+        )
+
+    def shows_appraisal_to(self, user: User) -> bool:
+        """The authority sees its work at once; the unit once the appraisal is finished."""
+        if user.has_role(Role.APPRAISER) or user.has_role(Role.ADMIN):
+            return True
+        return self.state not in APPRAISAL_HIDDEN_STATES and self.state not in (
+            SubmissionState.DRAFT,
+            SubmissionState.AWAITING_IT_LEAD,
+            SubmissionState.AWAITING_LEADER,
+        )
+
+    def phase_deadline(self) -> datetime.date | None:
+        field = PHASE_DEADLINES.get(SubmissionState(self.state))
+        return getattr(self.campaign, field) if field else None
+
+    def is_late(self, today: datetime.date | None = None) -> bool:
+        """Whether the phase the submission is in has passed its deadline."""
+        deadline = self.phase_deadline()
+        if deadline is None:
+            return False
+        if self.reopened_until is not None and self.state == SubmissionState.DRAFT:
+            deadline = max(deadline, self.reopened_until)
+        return (today or timezone.localdate()) > deadline
+
+
+class Decision(models.TextChoices):
+    """An appraiser's decision on one leaf."""
+
+    ACCEPT = "accept", _("Chấp nhận")
+    ADJUST = "adjust", _("Điều chỉnh")
+    QUESTION = "question", _("Đề nghị giải trình")
+
+
+class FinalDecision(models.TextChoices):
+    """How the appraiser settles a contested leaf after the explanation round."""
+
+    KEEP = "keep", _("Giữ kết quả thẩm định")
+    REVISE = "revise", _("Điều chỉnh lại")
+
+
+VALUE_FIELDS = ("value", "numerator", "denominator", "choice")
 
 
 class Answer(models.Model):
-    """One leaf of one submission: the reported value(s), the unit's explanation and its evidence."""
+    """One leaf of one submission, at every stage: what the unit reported, what the appraiser decided
+    (accept, adjust with a reason, or a question), the unit's reply, and how the leaf was settled.
+
+    The value that counts at a stage: self — the reported fields; appraised — the appraised fields
+    when the decision is "adjust", else the reported ones; final — the final fields when the leaf
+    was revised, else the appraised value.
+    """
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
     node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="answers")
@@ -196,6 +323,32 @@ class Answer(models.Model):
     updated_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(null=True, blank=True)
 
+    appraisal_decision = models.CharField(_("kết luận thẩm định"), max_length=16, choices=Decision.choices, blank=True)
+    appraised_value = models.DecimalField(
+        _("giá trị thẩm định"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    appraised_numerator = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    appraised_denominator = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    appraised_choice = models.CharField(max_length=200, blank=True)
+    appraisal_reason = models.TextField(_("lý do điều chỉnh / câu hỏi"), blank=True)
+    appraised_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    appraised_at = models.DateTimeField(null=True, blank=True)
+    # What the unit had reported when the appraiser decided: "changed since last review" compares with it.
+    reviewed_report = models.JSONField(default=dict, blank=True)
+    review_version = models.PositiveIntegerField(_("phiên bản thẩm định"), default=0)
+
+    explanation_reply = models.TextField(_("giải trình của đơn vị"), blank=True)
+    replied_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    replied_at = models.DateTimeField(null=True, blank=True)
+
+    final_decision = models.CharField(_("kết luận sau giải trình"), max_length=16, choices=FinalDecision.choices,
+                                      blank=True)  # fmt: skip
+    final_value = models.DecimalField(_("giá trị cuối cùng"), max_digits=20, decimal_places=6, null=True, blank=True)
+    final_numerator = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    final_denominator = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    final_choice = models.CharField(max_length=200, blank=True)
+    final_reason = models.TextField(_("lý do sau giải trình"), blank=True)
+
     class Meta:
         ordering = ["submission", "node__order"]
         verbose_name = _("số liệu")
@@ -207,6 +360,23 @@ class Answer(models.Model):
 
     def is_answered(self) -> bool:
         return self.value is not None or self.numerator is not None or bool(self.choice)
+
+    def stage_values(self, stage: str) -> dict[str, Any]:
+        """The value fields that count at a stage ("self", "appraised" or "final")."""
+        if stage == "final" and self.final_decision == FinalDecision.REVISE:
+            prefix = "final_"
+        elif stage in ("appraised", "final") and self.appraisal_decision == Decision.ADJUST:
+            prefix = "appraised_"
+        else:
+            prefix = ""
+        return {name: getattr(self, prefix + name) for name in VALUE_FIELDS}
+
+    def is_contested(self) -> bool:
+        """An adjusted or questioned leaf: the unit may explain it and the appraiser settles it."""
+        return self.appraisal_decision in (Decision.ADJUST, Decision.QUESTION)
+
+    def changed_since_review(self) -> bool:
+        return bool(self.appraisal_decision) and self.reviewed_report != self.reported()
 
     def reported(self) -> dict[str, Any]:
         """The reported fields, for history and the API."""
@@ -263,14 +433,20 @@ class Event(models.Model):
         COMMENT = "comment", _("Ý kiến")
         REOPENED = "reopened", _("Mở lại nhập liệu")
         IMPORT = "import", _("Nhập từ Excel")
+        APPRAISAL = "appraisal", _("Thẩm định")
+        AUTHORITY_VALUE = "authority_value", _("Số liệu do cơ quan đánh giá cung cấp")
+        REPLY = "reply", _("Giải trình")
+        SETTLED = "settled", _("Thẩm định lại")
+        ASSIGNED = "assigned", _("Phân công thẩm định")
+        EXPERT_PANEL = "expert_panel", _("Cập nhật ý kiến chuyên gia")
 
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="events")
     answer = models.ForeignKey(Answer, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("loại"), max_length=24, choices=Kind.choices)
     actor = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("lúc"), default=timezone.now)
-    from_state = models.CharField(max_length=24, blank=True)
-    to_state = models.CharField(max_length=24, blank=True)
+    from_state = models.CharField(max_length=32, blank=True)
+    to_state = models.CharField(max_length=32, blank=True)
     old = models.JSONField(default=dict, blank=True)
     new = models.JSONField(default=dict, blank=True)
     comment = models.TextField(_("ý kiến"), blank=True)
@@ -308,3 +484,79 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message[:60]
+
+
+class ExclusionQuerySet(models.QuerySet["Exclusion"]):
+    def active(self) -> ExclusionQuerySet:
+        return self.filter(revoked_at=None)
+
+
+class Exclusion(models.Model):
+    """A leaf taken out of a campaign for every unit (seed 001: fewer than half the units could report it).
+
+    Never deleted: revoking keeps the row, so the methodology page and the history stay true.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="exclusions")
+    node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="exclusions")
+    reason = models.TextField(_("lý do"))
+    coverage = models.DecimalField(_("tỷ lệ đơn vị báo cáo"), max_digits=5, decimal_places=4, null=True, blank=True)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoke_reason = models.TextField(blank=True)
+
+    objects = ExclusionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["campaign", "node__order", "created_at"]
+        verbose_name = _("chỉ số loại khỏi đánh giá")
+        verbose_name_plural = _("chỉ số loại khỏi đánh giá")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "node"], condition=Q(revoked_at=None), name="one_active_exclusion_per_leaf"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} — {self.node.code}"
+
+
+class Expert(models.Model):
+    """A member of a unit's expert panel (seed 004 §3: 15–20 people, 40 % / 30 % / 30 % by category)."""
+
+    class Category(models.TextChoices):
+        RETIRED_LEADER = "retired_leader", _("Lãnh đạo đã nghỉ hưu")
+        OFFICIAL = "official", _("Cán bộ, công chức, viên chức đang công tác")
+        BUSINESS = "business", _("Lãnh đạo doanh nghiệp, tổ chức, hiệp hội")
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="experts")
+    name = models.CharField(_("họ tên"), max_length=200)
+    category = models.CharField(_("nhóm"), max_length=24, choices=Category.choices)
+    position = models.CharField(_("chức vụ, đơn vị"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["submission", "order", "id"]
+        verbose_name = _("chuyên gia")
+        verbose_name_plural = _("chuyên gia")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExpertScore(models.Model):
+    """One expert's score for one expert-assessed leaf of the unit."""
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="scores")
+    node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="+")
+    score = models.DecimalField(_("điểm"), max_digits=10, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("điểm chuyên gia")
+        verbose_name_plural = _("điểm chuyên gia")
+        constraints = [models.UniqueConstraint(fields=["expert", "node"], name="one_score_per_expert_and_leaf")]
+
+    def __str__(self) -> str:
+        return f"{self.expert}: {self.score}"

@@ -21,9 +21,12 @@ from .evidence import EvidenceRejected, check_pdf
 from .excel import RowInput, WorkbookReading, column_letter
 from .models import (
     ACTIONS_NEEDING_A_REASON,
+    ORIGIN_OF_APPROVAL,
     TRANSITIONS,
+    Action,
     Answer,
     Campaign,
+    Decision,
     Event,
     Evidence,
     Notification,
@@ -31,6 +34,7 @@ from .models import (
     Submission,
     SubmissionState,
     WorkflowError,
+    may_act_on,
 )
 from .signals import campaign_values_changed
 from .tasks import send_notification_emails
@@ -180,7 +184,8 @@ def upload_evidence(*, answer_id: int, user: User, content: bytes, original_name
     """Attach a checked PDF to an answer; reject it, storing nothing, when it is not acceptable."""
     answer = Answer.objects.select_related("submission").get(pk=answer_id)
     submission = Submission.objects.select_for_update().select_related("campaign").get(pk=answer.submission_id)
-    if not submission.can_edit(user):
+    # During the explanation round the unit may add evidence to support its reply.
+    if not (submission.can_edit(user) or (submission.can_explain(user) and answer.is_contested())):
         raise PermissionDenied(_("Hồ sơ không ở trạng thái cho phép sửa, hoặc bạn không có quyền nhập số liệu."))
     checked = check_pdf(content)
     if answer.evidence.filter(sha256=checked.sha256, removed_at=None).exists():
@@ -259,11 +264,12 @@ def transition_submission(*, submission_id: int, user: User, action: str, commen
             % {"action": action, "state": submission.get_state_display()}
         )
     new_state, role = step
-    if user.organisation_id != submission.organisation_id:
-        raise PermissionDenied(_("Bạn không có vai trò để thực hiện bước này."))
-    if not user.has_role(role):
-        if any(user.has_role(other_role) for (_state, other_action), (_new, other_role) in TRANSITIONS.items()
-               if other_action == action):  # fmt: skip
+    if not may_act_on(user, role, submission.organisation_id):
+        if user.organisation_id == submission.organisation_id and any(
+            user.has_role(other_role)
+            for (_state, other_action), (_new, other_role) in TRANSITIONS.items()
+            if other_action == action
+        ):
             # Someone else took the step first (a double click, a colleague): the state moved on.
             raise WorkflowError(
                 _("Hồ sơ đã chuyển sang trạng thái “%(state)s”; không thể “%(action)s” nữa.")
@@ -272,17 +278,19 @@ def transition_submission(*, submission_id: int, user: User, action: str, commen
         raise PermissionDenied(_("Bạn không có vai trò để thực hiện bước này."))
     comment = comment.strip()
     if action in ACTIONS_NEEDING_A_REASON and not comment:
-        raise AnswerInvalid({"comment": _("Phải nêu lý do khi trả lại.")})
-    if action == "approve":
-        submitter = (
-            submission.events.filter(kind=Event.Kind.TRANSITION, new__action="submit")
+        message = _("Phải nêu lý do khi trả lại.") if action == Action.RETURN else _("Phải nêu lý do mở lại.")
+        raise AnswerInvalid({"comment": message})
+    origin = ORIGIN_OF_APPROVAL.get(SubmissionState(submission.state))
+    if action == Action.APPROVE and origin is not None:
+        originator = (
+            submission.events.filter(kind=Event.Kind.TRANSITION, new__action=origin)
             .order_by("-at", "-id")
             .values_list("actor_id", flat=True)
             .first()
         )
-        if submitter == user.pk:
+        if originator == user.pk:
             raise PermissionDenied(_("Không ai được tự phê duyệt hồ sơ do chính mình trình."))
-    if action == "submit":
+    if action == Action.SUBMIT:
         if not submission.entry_window_open():
             raise WorkflowError(_("Đã hết hạn nhập số liệu."))
         lacking = missing_explanations(submission)
@@ -291,6 +299,24 @@ def transition_submission(*, submission_id: int, user: User, action: str, commen
             raise WorkflowError(
                 _("Các chỉ số cần tài liệu kiểm chứng nhưng chưa có tài liệu và chưa giải thích: %(codes)s.")
                 % {"codes": codes}
+            )
+    if action == Action.FINISH_APPRAISAL:
+        undecided = list(
+            submission.answers.filter(node__source="self_report", appraisal_decision="")
+            .order_by("node__order")
+            .values_list("node__code", flat=True)[:21]
+        )
+        if undecided:
+            raise WorkflowError(_("Còn chỉ số chưa có kết luận thẩm định: %(codes)s.") % {"codes": _codes(undecided)})
+    if action == Action.FINALISE:
+        unsettled = list(
+            submission.answers.filter(appraisal_decision__in=[Decision.ADJUST, Decision.QUESTION], final_decision="")
+            .order_by("node__order")
+            .values_list("node__code", flat=True)[:21]
+        )
+        if unsettled:
+            raise WorkflowError(
+                _("Còn chỉ số đang giải trình chưa được kết luận: %(codes)s.") % {"codes": _codes(unsettled)}
             )
     old_state = submission.state
     submission.state = new_state
@@ -313,20 +339,32 @@ NEXT_ACTOR_ROLE = {
     SubmissionState.DRAFT: Role.REPORTER,
     SubmissionState.AWAITING_IT_LEAD: Role.IT_LEAD,
     SubmissionState.AWAITING_LEADER: Role.LEADER,
+    SubmissionState.EXPLANATION_AWAITING_LEADER: Role.LEADER,
 }
+AUTHORITY_STATES = frozenset(
+    {SubmissionState.SUBMITTED, SubmissionState.UNDER_APPRAISAL, SubmissionState.FINAL_APPRAISAL}
+)
+
+
+def _codes(codes: list[str]) -> str:
+    """At most 20 codes, then an ellipsis: a message names the leaves without flooding the page."""
+    return ", ".join(codes[:20]) + (", …" if len(codes) > 20 else "")
 
 
 def notify_next_actors(*, submission: Submission, actor: User, action: str, comment: str) -> None:
-    """Tell whoever acts next (in-app, and by e-mail after commit) that the submission waits for them."""
-    role = NEXT_ACTOR_ROLE.get(submission.state)
-    if role is None:
-        recipients = [user for user in submission.organisation.users.filter(is_active=True) if user.pk != actor.pk]
+    """Tell whoever acts next (in-app, and by e-mail after commit) that the submission waits for them.
+
+    The unit's people for its own steps (all of them when the authority hands back a result); the
+    assigned appraiser when the submission is with the authority.
+    """
+    role = NEXT_ACTOR_ROLE.get(SubmissionState(submission.state))
+    if submission.state in AUTHORITY_STATES:
+        recipients = [submission.appraiser] if submission.appraiser and submission.appraiser.is_active else []
+    elif role is None:
+        recipients = list(submission.organisation.users.filter(is_active=True))
     else:
-        recipients = [
-            user
-            for user in submission.organisation.users.filter(is_active=True)
-            if user.has_role(role) and user.pk != actor.pk
-        ]
+        recipients = [user for user in submission.organisation.users.filter(is_active=True) if user.has_role(role)]
+    recipients = [user for user in recipients if user.pk != actor.pk]
     message = _("%(unit)s — %(campaign)s: %(state)s.") % {
         "unit": submission.organisation.short_name,
         "campaign": submission.campaign.name,
@@ -354,8 +392,9 @@ def reopen_submission(*, submission_id: int, by: User, until: datetime.date, rea
         SubmissionState.AWAITING_IT_LEAD,
         SubmissionState.AWAITING_LEADER,
         SubmissionState.SUBMITTED,
+        SubmissionState.UNDER_APPRAISAL,
     ):
-        raise WorkflowError(_("Hồ sơ đã vào giai đoạn thẩm định, không mở lại nhập liệu được."))
+        raise WorkflowError(_("Hồ sơ đã qua bước thẩm định, không mở lại nhập liệu được."))
     old_state = submission.state
     submission.reopened_until = until
     submission.state = SubmissionState.DRAFT

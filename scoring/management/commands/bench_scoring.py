@@ -65,9 +65,9 @@ class Command(BaseCommand):
         from scoring.engine import score_campaign
 
         campaign = build_campaign(unit_count, leaf_count, rng)
-        framework, units = services.load_campaign(campaign)
+        framework, stages = services.load_campaign(campaign)
         started = time.perf_counter()
-        score_campaign(framework, units)
+        score_campaign(framework, stages["self"])
         engine_seconds = time.perf_counter() - started
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
