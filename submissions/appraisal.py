@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from accounts.models import Organisation, Role, User, match_organisation
-from dti_portal.formatting import parse_number
+from dti_portal.formatting import format_number, parse_number
 from dti_portal.spreadsheets import read_table
 from indicators.models import Node
 
@@ -537,7 +537,7 @@ def panel_warnings(experts: list[ExpertInput] | list[Expert]) -> list[str]:
                     "category": Expert.Category(category).label,
                     "count": counts[category],
                     "share": int(share * 100),
-                    "expected": format(expected.quantize(Decimal("0.1")).normalize(), "f").replace(".", ","),
+                    "expected": format_number(expected.quantize(Decimal("0.1")).normalize()),
                 }
             )
     return warnings
@@ -578,7 +578,7 @@ def save_expert_panel(*, submission_id: int, user: User, experts: list[ExpertInp
                 errors[f"expert-{number}-{key}"] = _("Chuyên gia thứ %(n)s, %(code)s: điểm phải từ 0 đến %(max)s.") % {
                     "n": number,
                     "code": leaf.code,
-                    "max": format((leaf.max_points or Decimal(0)).normalize(), "f"),
+                    "max": format_number(leaf.max_points or Decimal(0)),
                 }
     if errors:
         raise AnswerInvalid(errors)
@@ -665,7 +665,11 @@ def exclude_leaf(*, campaign_id: int, node_id: int, by: User, reason: str) -> Ex
         raise WorkflowError(_("Chỉ số %(code)s đã bị loại.") % {"code": node.code})
     coverage = next((item for item in leaf_coverage(campaign) if item.node.pk == node.pk), None)
     exclusion = Exclusion.objects.create(
-        campaign=campaign, node=node, reason=reason, coverage=coverage.share if coverage else None, created_by=by
+        campaign=campaign,
+        node=node,
+        reason=reason,
+        coverage=coverage.share.quantize(Decimal("0.0001")) if coverage else None,
+        created_by=by,
     )
     campaign_values_changed.send(sender=Exclusion, campaign_id=campaign.pk)
     return exclusion

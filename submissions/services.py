@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, Role, User
+from dti_portal.formatting import format_number
 from indicators.models import Node
 from indicators.rules import Rule, local_score
 
@@ -118,7 +119,7 @@ def _validated(node: Node, given: AnswerInput) -> dict[str, Any]:
         elif rule == Rule.PERCENTAGE and not Decimal(0) <= value <= Decimal(100):
             errors["value"] = _("Tỷ lệ phải từ 0 đến 100 (%).")
         elif rule == Rule.MANUAL and not Decimal(0) <= value <= (node.max_points or Decimal(0)):
-            errors["value"] = _("Điểm phải từ 0 đến %(max)s.") % {"max": node.max_points}
+            errors["value"] = _("Điểm phải từ 0 đến %(max)s.") % {"max": format_number(node.max_points)}
         elif value < 0:
             errors["value"] = _("Giá trị không được âm.")
         fields["value"] = value
@@ -265,12 +266,19 @@ def transition_submission(*, submission_id: int, user: User, action: str, commen
         )
     new_state, role = step
     if not may_act_on(user, role, submission.organisation_id):
-        if user.organisation_id == submission.organisation_id and any(
-            user.has_role(other_role)
-            for (_state, other_action), (_new, other_role) in TRANSITIONS.items()
-            if other_action == action
+        previous_state = (
+            submission.events.filter(kind=Event.Kind.TRANSITION)
+            .order_by("-at", "-id")
+            .values_list("from_state", flat=True)
+            .first()
+        )
+        # The step is the user's, but not now: someone took it first (a double click, a colleague),
+        # or it is not their turn yet. Either is a conflict with the state, not a lack of rights.
+        states = {previous_state or "", *states_after(submission.state)}
+        if any(
+            other_action == action and state in states and may_act_on(user, role_, submission.organisation_id)
+            for (state, other_action), (_new, role_) in TRANSITIONS.items()
         ):
-            # Someone else took the step first (a double click, a colleague): the state moved on.
             raise WorkflowError(
                 _("Hồ sơ đã chuyển sang trạng thái “%(state)s”; không thể “%(action)s” nữa.")
                 % {"action": action, "state": submission.get_state_display()}
@@ -344,6 +352,19 @@ NEXT_ACTOR_ROLE = {
 AUTHORITY_STATES = frozenset(
     {SubmissionState.SUBMITTED, SubmissionState.UNDER_APPRAISAL, SubmissionState.FINAL_APPRAISAL}
 )
+
+
+def states_after(state: str) -> set[str]:
+    """Every state the table can lead to from `state`."""
+    found: set[str] = set()
+    frontier = [state]
+    while frontier:
+        current = frontier.pop()
+        for (source, _action), (target, _role) in TRANSITIONS.items():
+            if source == current and target not in found:
+                found.add(target)
+                frontier.append(target)
+    return found
 
 
 def _codes(codes: list[str]) -> str:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from accounts.models import Organisation, Role, User
 from indicators.services import import_framework
-from submissions.models import Campaign, Submission
-from submissions.services import open_campaign
+from submissions.models import Answer, Campaign, Submission
+from submissions.services import AnswerInput, open_campaign, save_answer, transition_submission
 from tests.factories import UserFactory
 from tests.indicators.builders import small_framework
 
@@ -60,3 +61,36 @@ def danang_leader(organisations: dict[str, Organisation]) -> User:
 @pytest.fixture
 def danang_office(organisations: dict[str, Organisation]) -> User:
     return UserFactory(username="danang.vanphong", organisation=organisations["48"], roles=[Role.OFFICE])
+
+
+@pytest.fixture
+def second_appraiser(organisations: dict[str, Organisation]) -> User:
+    return UserFactory(username="thamdinh.hai", organisation=organisations["authority"], roles=[Role.APPRAISER])
+
+
+def answer_of(submission: Submission, key: str) -> Answer:
+    return submission.answers.select_related("node").get(node__key=key)
+
+
+def fill_in(submission: Submission, reporter: User) -> None:
+    """Answer every self-reported leaf and explain the ones without evidence."""
+    for key, given in [
+        ("1.1.1", AnswerInput(value=Decimal(1), explanation="Chuyên mục trên cổng thông tin.")),
+        ("1.1.2", AnswerInput(value=Decimal("63.56"), explanation="Theo báo cáo của Sở Nội vụ.")),
+        ("1.2.1", AnswerInput(choice="Hằng tháng", explanation="Lịch phát sóng của Đài.")),
+        ("2.1.1", AnswerInput(value=Decimal(5), explanation="Theo hệ thống giám sát.")),
+    ]:
+        answer = answer_of(submission, key)
+        save_answer(answer_id=answer.pk, user=reporter, given=given, expected_version=answer.version)
+
+
+@pytest.fixture
+def submitted_danang(
+    danang_submission: Submission, danang_reporter: User, danang_it_lead: User, danang_leader: User
+) -> Submission:
+    """Đà Nẵng's submission filled in and approved up to the authority."""
+    fill_in(danang_submission, danang_reporter)
+    for user, action in [(danang_reporter, "submit"), (danang_it_lead, "approve"), (danang_leader, "approve")]:
+        transition_submission(submission_id=danang_submission.pk, user=user, action=action)
+    danang_submission.refresh_from_db()
+    return danang_submission

@@ -18,7 +18,7 @@ from django.db import connection
 from accounts.models import User
 from submissions.models import Answer, Event, StaleAnswerError, Submission, WorkflowError
 from submissions.services import AnswerInput, save_answer, transition_submission
-from tests.submissions.test_workflow import fill_in
+from tests.submissions.conftest import fill_in
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

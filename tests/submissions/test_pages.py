@@ -155,7 +155,7 @@ def test_the_next_actor_sees_an_unread_notification_and_can_mark_it_read(
 ) -> None:
     from submissions.models import Notification
     from submissions.services import transition_submission
-    from tests.submissions.test_workflow import fill_in
+    from tests.submissions.conftest import fill_in
 
     fill_in(danang_submission, danang_reporter)
     transition_submission(submission_id=danang_submission.pk, user=danang_reporter, action="submit")

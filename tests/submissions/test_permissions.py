@@ -17,7 +17,7 @@ from submissions.models import Event, Submission
 from submissions.services import transition_submission
 from tests.factories import UserFactory
 from tests.pdfs import pdf
-from tests.submissions.test_workflow import fill_in
+from tests.submissions.conftest import fill_in
 
 pytestmark = pytest.mark.django_db
 

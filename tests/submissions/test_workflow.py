@@ -20,24 +20,9 @@ from submissions.services import (
     upload_evidence,
 )
 from tests.pdfs import pdf
+from tests.submissions.conftest import answer_of, fill_in
 
 pytestmark = pytest.mark.django_db
-
-
-def answer_of(submission: Submission, key: str) -> Answer:
-    return submission.answers.select_related("node").get(node__key=key)
-
-
-def fill_in(submission: Submission, reporter: User) -> None:
-    """Answer every self-reported leaf and explain the ones without evidence."""
-    for key, given in [
-        ("1.1.1", AnswerInput(value=Decimal(1), explanation="Chuyên mục trên cổng thông tin.")),
-        ("1.1.2", AnswerInput(value=Decimal("63.56"), explanation="Theo báo cáo của Sở Nội vụ.")),
-        ("1.2.1", AnswerInput(choice="Hằng tháng", explanation="Lịch phát sóng của Đài.")),
-        ("2.1.1", AnswerInput(value=Decimal(5), explanation="Theo hệ thống giám sát.")),
-    ]:
-        answer = answer_of(submission, key)
-        save_answer(answer_id=answer.pk, user=reporter, given=given, expected_version=answer.version)
 
 
 def test_opening_a_campaign_creates_a_submission_per_unit_of_its_year(campaign: Campaign) -> None:
