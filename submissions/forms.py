@@ -20,6 +20,31 @@ class NumberField(forms.CharField):
         return parse_number(str(value or ""))
 
 
+def value_fields(node: Node, *, manual_label: str) -> dict[str, forms.Field]:
+    """The inputs a leaf's value takes, by its scoring rule."""
+    rule = node.rule
+    if rule == Rule.BOOLEAN:
+        return {
+            "value": forms.TypedChoiceField(
+                label=_("Trả lời"),
+                choices=[("", "—"), ("1", _("Có")), ("0", _("Không"))],
+                coerce=Decimal,
+                empty_value=None,
+                required=False,
+            )
+        }
+    if rule == Rule.RATIO:
+        return {
+            "numerator": NumberField(label=_("Tử số"), required=False),
+            "denominator": NumberField(label=_("Mẫu số"), required=False),
+        }
+    if rule == Rule.LEVELS:
+        levels = [(level["label"], level["label"]) for level in node.parameters.get("levels", [])]
+        return {"choice": forms.ChoiceField(label=_("Mức"), choices=[("", "—"), *levels], required=False)}
+    label = {Rule.PERCENTAGE: _("Tỷ lệ (%)"), Rule.COUNT: _("Số lượng"), Rule.MANUAL: manual_label}
+    return {"value": NumberField(label=label.get(rule, _("Giá trị")), required=False)}
+
+
 class AnswerForm(forms.Form):
     """The inputs of one leaf; `given()` turns them into the service's AnswerInput."""
 
@@ -29,24 +54,7 @@ class AnswerForm(forms.Form):
     def __init__(self, *args: Any, node: Node, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.node = node
-        rule = node.rule
-        if rule == Rule.BOOLEAN:
-            self.fields["value"] = forms.TypedChoiceField(
-                label=_("Trả lời"),
-                choices=[("", "—"), ("1", _("Có")), ("0", _("Không"))],
-                coerce=Decimal,
-                empty_value=None,
-                required=False,
-            )
-        elif rule == Rule.RATIO:
-            self.fields["numerator"] = NumberField(label=_("Tử số"), required=False)
-            self.fields["denominator"] = NumberField(label=_("Mẫu số"), required=False)
-        elif rule == Rule.LEVELS:
-            levels = [(level["label"], level["label"]) for level in node.parameters.get("levels", [])]
-            self.fields["choice"] = forms.ChoiceField(label=_("Mức"), choices=[("", "—"), *levels], required=False)
-        else:
-            label = {Rule.PERCENTAGE: _("Tỷ lệ (%)"), Rule.COUNT: _("Số lượng"), Rule.MANUAL: _("Điểm tự đánh giá")}
-            self.fields["value"] = NumberField(label=label.get(rule, _("Giá trị")), required=False)
+        self.fields.update(value_fields(node, manual_label=_("Điểm tự đánh giá")))
         # The value comes first, the explanation after it, as a person reads the leaf.
         self.order_fields([name for name in self.fields if name != "explanation"])
         for name, field in self.fields.items():
@@ -85,3 +93,75 @@ class CommentForm(forms.Form):
 class WorkbookUploadForm(forms.Form):
     file = forms.FileField(label=_("Tệp Excel đã điền (.xlsx)"))
     dry_run = forms.BooleanField(label=_("Chỉ xem trước, chưa lưu"), required=False, initial=True)
+
+
+class AppraisalForm(forms.Form):
+    """An appraiser's decision on one leaf: accept, adjust (new value + reason) or ask a question.
+
+    After the explanation round the same form settles a contested leaf: keep or revise.
+    """
+
+    review_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    decision = forms.ChoiceField(label=_("Kết luận"), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Lý do / câu hỏi"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, node: Node, decisions: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.node = node
+        self.fields["decision"].choices = decisions
+        for name, field in value_fields(node, manual_label=_("Điểm")).items():
+            field.label = _("Giá trị điều chỉnh: %(label)s") % {"label": field.label}
+            self.fields[name] = field
+        self.order_fields(["review_version", "decision", *VALUE_NAMES, "reason"])
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("id", f"{node.anchor}-appraisal-{name}")
+
+    def given(self) -> AnswerInput:
+        data = self.cleaned_data
+        return AnswerInput(
+            value=data.get("value"),
+            numerator=data.get("numerator"),
+            denominator=data.get("denominator"),
+            choice=data.get("choice") or None,
+        )
+
+
+VALUE_NAMES = ["value", "numerator", "denominator", "choice"]
+
+
+class AuthorityValueForm(forms.Form):
+    """One authority-sourced value of one unit."""
+
+    def __init__(self, *args: Any, node: Node, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.node = node
+        self.fields.update(value_fields(node, manual_label=_("Điểm")))
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("id", f"{node.anchor}-authority-{name}")
+
+    def given(self) -> AnswerInput:
+        data = self.cleaned_data
+        return AnswerInput(value=data.get("value"), numerator=data.get("numerator"),
+                           denominator=data.get("denominator"), choice=data.get("choice"))  # fmt: skip
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(label=_("Giải trình"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AuthoritySheetForm(forms.Form):
+    file = forms.FileField(label=_("Tệp số liệu (.xlsx hoặc .csv)"))
+    dry_run = forms.BooleanField(label=_("Chỉ xem trước, chưa lưu"), required=False, initial=True)
+
+
+class ExclusionForm(forms.Form):
+    node = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Lý do"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AssignmentForm(forms.Form):
+    submissions = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+    appraiser = forms.TypedChoiceField(label=_("Cán bộ thẩm định"), coerce=int, choices=[], empty_value=None,
+                                       required=False)  # fmt: skip

@@ -371,6 +371,33 @@ class Answer(models.Model):
             prefix = ""
         return {name: getattr(self, prefix + name) for name in VALUE_FIELDS}
 
+    def display_value(self, stage: str = "self") -> str:
+        """The value at a stage as a person reads it: "12 / 40", "Hằng tháng", "Có", "63,56" or "—"."""
+        from dti_portal.formatting import format_number
+
+        values = self.stage_values(stage)
+        if values["numerator"] is not None:
+            return f"{format_number(values['numerator'])} / {format_number(values['denominator'])}"
+        if values["choice"]:
+            return str(values["choice"])
+        if values["value"] is None:
+            return "—"
+        if self.node.rule == "boolean":
+            return str(_("Có") if values["value"] else _("Không"))
+        return format_number(values["value"])
+
+    @property
+    def reported_text(self) -> str:
+        return self.display_value("self")
+
+    @property
+    def appraised_text(self) -> str:
+        return self.display_value("appraised")
+
+    @property
+    def final_text(self) -> str:
+        return self.display_value("final")
+
     def is_contested(self) -> bool:
         """An adjusted or questioned leaf: the unit may explain it and the appraiser settles it."""
         return self.appraisal_decision in (Decision.ADJUST, Decision.QUESTION)

@@ -19,6 +19,7 @@ from accounts.models import Region, Role
 from dti_portal.spreadsheets import SpreadsheetError
 
 from .access import get_answer_for_user, get_evidence_for_user, get_submission_for_user
+from .appraisal_views import appraisal_outcome
 from .evidence import EvidenceRejected
 from .excel import read_submission_workbook, write_submission_workbook
 from .forms import AnswerForm, CommentForm, EvidenceForm, TransitionForm, WorkbookUploadForm
@@ -161,6 +162,10 @@ def _detail_context(
         "events": submission.events.select_related("actor", "answer__node").order_by("-at", "-id")[:50],
         "comment_form": CommentForm(),
         "evidence_form": EvidenceForm(),
+        "outcome": appraisal_outcome(submission, request.user),  # type: ignore[arg-type]
+        "can_explain": submission.can_explain(request.user),  # type: ignore[arg-type]
+        "shows_appraisal": submission.shows_appraisal_to(request.user),  # type: ignore[arg-type]
+        "is_authority": request.user.has_role(Role.APPRAISER) or request.user.has_role(Role.ADMIN),  # type: ignore[union-attr]
     }
 
 

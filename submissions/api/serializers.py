@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from submissions.models import Answer, Submission
+
+
+def _decimal(value: Any) -> str | None:
+    return None if value is None else format(value.quantize(Decimal("0.000001")), "f")
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
@@ -41,6 +46,72 @@ class AnswerSerializer(serializers.Serializer):
     rule = serializers.CharField(source="node.rule")
     evidence = serializers.SerializerMethodField()
     version = serializers.IntegerField()
+    appraisal_decision = serializers.SerializerMethodField()
+    appraised_value = serializers.SerializerMethodField()
+    appraised_score = serializers.SerializerMethodField()
+    final_value = serializers.SerializerMethodField()
+    final_score = serializers.SerializerMethodField()
+    appraisal_reason = serializers.SerializerMethodField()
+    explanation_reply = serializers.CharField()
+    final_decision = serializers.SerializerMethodField()
+    final_reason = serializers.SerializerMethodField()
+    review_version = serializers.IntegerField()
+
+    def _shown(self, answer: Answer) -> bool:
+        """The appraisal is internal until it is finished; `shows_appraisal` is set by the parent."""
+        return bool(self.context.get("shows_appraisal"))
+
+    def _stage_value(self, answer: Answer, stage: str) -> str | None:
+        if not self._shown(answer):
+            return None
+        value = answer.stage_values(stage)
+        if value["numerator"] is not None and value["denominator"]:
+            return _decimal(value["numerator"] * 100 / value["denominator"])
+        if value["choice"]:
+            return None
+        return _decimal(value["value"])
+
+    def _stage_score(self, answer: Answer, stage: str) -> str | None:
+        if not self._shown(answer) or answer.node.max_points is None:
+            return None
+        from indicators.rules import local_score
+
+        score = local_score(
+            answer.node.rule, answer.node.parameters, answer.node.max_points, **answer.stage_values(stage)
+        )
+        return _decimal(score)
+
+    @extend_schema_field(serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True))
+    def get_appraised_value(self, answer: Answer) -> str | None:
+        return self._stage_value(answer, "appraised")
+
+    @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=6, allow_null=True))
+    def get_appraised_score(self, answer: Answer) -> str | None:
+        return self._stage_score(answer, "appraised")
+
+    @extend_schema_field(serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True))
+    def get_final_value(self, answer: Answer) -> str | None:
+        return self._stage_value(answer, "final")
+
+    @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=6, allow_null=True))
+    def get_final_score(self, answer: Answer) -> str | None:
+        return self._stage_score(answer, "final")
+
+    @extend_schema_field(serializers.CharField())
+    def get_appraisal_reason(self, answer: Answer) -> str:
+        return answer.appraisal_reason if self._shown(answer) else ""
+
+    @extend_schema_field(serializers.CharField())
+    def get_appraisal_decision(self, answer: Answer) -> str:
+        return answer.appraisal_decision if self._shown(answer) else ""
+
+    @extend_schema_field(serializers.CharField())
+    def get_final_decision(self, answer: Answer) -> str:
+        return answer.final_decision if self._shown(answer) else ""
+
+    @extend_schema_field(serializers.CharField())
+    def get_final_reason(self, answer: Answer) -> str:
+        return answer.final_reason if self._shown(answer) else ""
 
     @extend_schema_field(EvidenceSerializer(many=True))
     def get_evidence(self, answer: Answer) -> list[dict[str, Any]]:
@@ -57,7 +128,9 @@ class SubmissionDetailSerializer(SubmissionSerializer):
     @extend_schema_field({"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Answer"}})
     def get_answers(self, submission: Submission) -> dict[str, Any]:
         answers = submission.answers.select_related("node").prefetch_related("evidence").order_by("node__order")
-        return {answer.node.key: AnswerSerializer(answer).data for answer in answers}
+        user = self.context["request"].user if "request" in self.context else None
+        context = {"shows_appraisal": user is not None and submission.shows_appraisal_to(user)}
+        return {answer.node.key: AnswerSerializer(answer, context=context).data for answer in answers}
 
 
 class AnswerInputSerializer(serializers.Serializer):
@@ -82,6 +155,29 @@ class EvidenceUploadSerializer(serializers.Serializer):
 class TransitionSerializer(serializers.Serializer):
     action = serializers.CharField(max_length=32)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class AppraisalInputSerializer(serializers.Serializer):
+    """A decision on one leaf. While appraising: accept, adjust (a value and a reason) or question (the
+    reason is the question). After the explanation round: keep or revise (a value and a reason)."""
+
+    decision = serializers.ChoiceField(choices=["accept", "adjust", "question", "keep", "revise"])
+    value = serializers.DecimalField(max_digits=20, decimal_places=6, required=False, allow_null=True)
+    numerator = serializers.DecimalField(max_digits=20, decimal_places=6, required=False, allow_null=True)
+    denominator = serializers.DecimalField(max_digits=20, decimal_places=6, required=False, allow_null=True)
+    choice = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    review_version = serializers.IntegerField(required=False, min_value=0)
+
+
+class AppraisalSerializer(serializers.Serializer):
+    decision = serializers.CharField(source="appraisal_decision")
+    final_decision = serializers.CharField()
+    appraised_value = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
+    final_value = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
+    appraisal_reason = serializers.CharField()
+    final_reason = serializers.CharField()
+    review_version = serializers.IntegerField()
 
 
 class StateSerializer(serializers.Serializer):

@@ -18,5 +18,10 @@ urlpatterns = [
         views.EvidenceApi.as_view(),
         name="api-answer-evidence",
     ),
+    path(
+        "submissions/<int:submission_id>/answers/<path:leaf_code>/appraisal/",
+        views.AppraisalApi.as_view(),
+        name="api-answer-appraisal",
+    ),
     path("submissions/<int:submission_id>/answers/<path:leaf_code>/", views.AnswerApi.as_view(), name="api-answer"),
 ]

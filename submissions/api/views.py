@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -11,13 +13,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import Role
 from submissions.access import get_answer_for_user, get_submission_for_user
-from submissions.models import Submission
+from submissions.appraisal import appraise_answer, settle_answer
+from submissions.models import FinalDecision, Submission
 from submissions.services import AnswerInput, save_answer, transition_submission, upload_evidence
 
 from .serializers import (
     AnswerInputSerializer,
     AnswerSavedSerializer,
+    AppraisalInputSerializer,
+    AppraisalSerializer,
     EvidenceSerializer,
     EvidenceUploadSerializer,
     StateSerializer,
@@ -44,7 +50,7 @@ class SubmissionDetailApi(APIView):
     @extend_schema(responses=SubmissionDetailSerializer)
     def get(self, request: Request, submission_id: int) -> Response:
         submission = get_submission_for_user(request.user, submission_id)  # type: ignore[arg-type]
-        return Response(SubmissionDetailSerializer(submission).data)
+        return Response(SubmissionDetailSerializer(submission, context={"request": request}).data)
 
 
 class AnswerApi(APIView):
@@ -88,6 +94,36 @@ class EvidenceApi(APIView):
             title=payload.validated_data.get("title", ""),
         )
         return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+class AppraisalApi(APIView):
+    """An appraiser's decision on one leaf; 400 when a reason or value is missing, 403 for others."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=AppraisalInputSerializer, responses=AppraisalSerializer)
+    def post(self, request: Request, submission_id: int, leaf_code: str) -> Response:
+        answer = get_answer_for_user(request.user, submission_id, leaf_code)  # type: ignore[arg-type]
+        if not request.user.has_role(Role.APPRAISER):  # type: ignore[union-attr]
+            raise PermissionDenied(_("Chỉ cán bộ thẩm định được thẩm định số liệu."))
+        payload = AppraisalInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        step = settle_answer if data["decision"] in FinalDecision.values else appraise_answer
+        answer = step(
+            answer_id=answer.pk,
+            user=request.user,  # type: ignore[arg-type]
+            decision=data["decision"],
+            reason=data.get("reason", ""),
+            given=AnswerInput(
+                value=data.get("value"),
+                numerator=data.get("numerator"),
+                denominator=data.get("denominator"),
+                choice=data.get("choice") or None,
+            ),
+            expected_review_version=data.get("review_version"),
+        )
+        return Response(AppraisalSerializer(answer).data)
 
 
 class TransitionApi(APIView):

@@ -1,0 +1,164 @@
+"""The "why points were lost" report of one submission: rows built once, written as a page, Excel or PDF.
+
+Per leaf the appraisal changed, and per main index and component: max points, self-assessed,
+appraised and final scores, and the reasons — the table seed 003 had to assemble by hand.
+Scores come from the campaign's computed results (the engine's), so they match the rankings.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from dti_portal.spreadsheets import workbook_bytes, write_row
+from indicators.models import Node
+from submissions.models import Answer, Decision, FinalDecision, Submission
+
+from .models import Recompute, Result
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class LostRow:
+    key: str
+    code: str
+    name: str
+    kind: str
+    depth: int
+    max_points: Decimal
+    self_score: Decimal
+    appraised_score: Decimal
+    final_score: Decimal
+    reported: str = ""
+    appraised: str = ""
+    final: str = ""
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def lost(self) -> Decimal:
+        """Points the appraisal took away (self-assessed minus final)."""
+        return self.self_score - self.final_score
+
+    @property
+    def lost_from_max(self) -> Decimal:
+        return self.max_points - self.final_score
+
+
+@dataclass
+class PointsLost:
+    submission: Submission
+    leaves: list[LostRow]
+    structure: list[LostRow]
+    total: LostRow | None
+    computed_at: datetime.datetime | None
+    pending: bool
+
+
+def points_lost(submission: Submission) -> PointsLost:
+    """Build the report's rows: adjusted leaves sorted by points lost, then the tree of main indices
+    and components in framework order, and the DTI total."""
+    results = {
+        row.key: row
+        for row in Result.objects.filter(campaign_id=submission.campaign_id, organisation_id=submission.organisation_id)
+    }
+    nodes = list(Node.objects.filter(framework_id=submission.campaign.framework_id).order_by("order"))
+    depth: dict[int, int] = {}
+    for node in nodes:
+        depth[node.pk] = 0 if node.parent_id is None else depth[node.parent_id] + 1
+
+    def row(key: str, code: str, name: str, kind: str, level: int) -> LostRow:
+        result = results.get(key)
+        scores = (result.self_score, result.appraised_score, result.final_score) if result else (ZERO, ZERO, ZERO)
+        return LostRow(key, code, name, kind, level, result.max_points if result else ZERO, *scores)
+
+    leaves = []
+    for answer in Answer.objects.filter(submission=submission).select_related("node").order_by("node__order"):
+        node = answer.node
+        adjusted = answer.appraisal_decision == Decision.ADJUST or answer.final_decision == FinalDecision.REVISE
+        leaf = row(node.key, node.code, node.name, node.kind, depth[node.pk])
+        if not adjusted and leaf.lost <= 0:
+            continue
+        leaf.reported, leaf.appraised, leaf.final = answer.reported_text, answer.appraised_text, answer.final_text
+        leaf.reasons = [
+            text
+            for text in (
+                _("Thẩm định: %(reason)s") % {"reason": answer.appraisal_reason} if answer.appraisal_reason else "",
+                _("Giải trình: %(reply)s") % {"reply": answer.explanation_reply} if answer.explanation_reply else "",
+                _("Sau giải trình: %(reason)s") % {"reason": answer.final_reason} if answer.final_reason else "",
+            )
+            if text
+        ]
+        leaves.append(leaf)
+    leaves.sort(key=lambda item: (-item.lost, item.key))
+    parents = {node.parent_id for node in nodes if node.parent_id is not None}
+    structure = [
+        row(node.key, node.code, node.name, node.kind, depth[node.pk])
+        for node in nodes
+        if node.pk in parents and node.kind in (Node.Kind.PILLAR, Node.Kind.MAIN, Node.Kind.COMPONENT)
+    ]
+    total = row("DTI", "DTI", _("Chỉ số DTI"), "aggregate", 0) if "DTI" in results else None
+    recompute = Recompute.objects.filter(campaign_id=submission.campaign_id).first()
+    return PointsLost(
+        submission=submission,
+        leaves=leaves,
+        structure=structure,
+        total=total,
+        computed_at=recompute.finished_at if recompute else None,
+        pending=bool(recompute and (recompute.pending or recompute.state == Recompute.State.RUNNING)),
+    )
+
+
+def _number(value: Decimal) -> float:
+    return float(round(value, 4))
+
+
+def points_lost_workbook(report: PointsLost) -> bytes:
+    """Two sheets: the adjusted leaves with their reasons, and every main index and component."""
+    workbook = Workbook()
+    leaves = workbook.active
+    leaves.title = "Chi so bi tru diem"
+    unit = report.submission.organisation.short_name
+    write_row(leaves, [_("Báo cáo điểm bị trừ khi thẩm định — %(unit)s — %(campaign)s")
+                       % {"unit": unit, "campaign": report.submission.campaign.name}])  # fmt: skip
+    leaves["A1"].font = Font(bold=True)
+    header = [_("Mã"), _("Chỉ số"), _("Tối đa"), _("Tự đánh giá"), _("Thẩm định"), _("Cuối cùng"), _("Điểm bị trừ"),
+              _("Đơn vị báo cáo"), _("Giá trị thẩm định"), _("Giá trị cuối cùng"), _("Lý do")]  # fmt: skip
+    write_row(leaves, header)
+    for item in report.leaves:
+        write_row(leaves, [item.code, item.name, _number(item.max_points), _number(item.self_score),
+                           _number(item.appraised_score), _number(item.final_score), _number(item.lost),
+                           item.reported, item.appraised, item.final, "\n".join(item.reasons)])  # fmt: skip
+    structure = workbook.create_sheet("Theo chi so thanh phan")
+    write_row(structure, [_("Mã"), _("Chỉ số"), _("Tối đa"), _("Tự đánh giá"), _("Thẩm định"), _("Cuối cùng"),
+                          _("Bị trừ khi thẩm định"), _("Chưa đạt so với tối đa")])  # fmt: skip
+    rows = [*report.structure, *([report.total] if report.total else [])]
+    for item in rows:
+        write_row(structure, [item.code, item.name, _number(item.max_points), _number(item.self_score),
+                              _number(item.appraised_score), _number(item.final_score), _number(item.lost),
+                              _number(item.lost_from_max)])  # fmt: skip
+        structure.cell(row=structure.max_row, column=2).alignment = Alignment(indent=item.depth)
+    for sheet in (leaves, structure):
+        sheet.column_dimensions["B"].width = 60
+        for column in "CDEFGH":
+            sheet.column_dimensions[column].width = 14
+        for cells in sheet.iter_rows(min_row=2, min_col=3, max_col=8):
+            for cell in cells:
+                if isinstance(cell.value, float):
+                    cell.number_format = "0.00"
+    leaves.column_dimensions["K"].width = 80
+    return workbook_bytes(workbook)
+
+
+def points_lost_pdf(report: PointsLost) -> bytes:
+    """The report as a PDF, through a template and WeasyPrint; the fonts used are embedded."""
+    from weasyprint import HTML
+
+    html = render_to_string("scoring/points_lost_pdf.html", {"report": report})
+    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]

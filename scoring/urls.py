@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "scoring"
+
+urlpatterns = [
+    path("<int:submission_id>/points-lost/", views.points_lost_report, name="points-lost"),
+]

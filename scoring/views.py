@@ -1,0 +1,41 @@
+"""The unit's "why points were lost" report, as a page, an Excel file and a PDF."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from submissions.access import get_submission_for_user
+
+from .reports import points_lost, points_lost_pdf, points_lost_workbook
+
+
+@login_required
+@require_GET
+def points_lost_report(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """`?format=xlsx` or `?format=pdf` downloads the same rows; the page is the default."""
+    submission = get_submission_for_user(request.user, submission_id)  # type: ignore[arg-type]
+    if not submission.shows_appraisal_to(request.user):  # type: ignore[arg-type]
+        raise PermissionDenied(_("Kết quả thẩm định được gửi đơn vị khi cơ quan đánh giá kết thúc thẩm định."))
+    report = points_lost(submission)
+    filename = f"diem-bi-tru-{submission.campaign.year}-{submission.organisation.code}"
+    output = request.GET.get("format", "")
+    if output == "xlsx":
+        response = HttpResponse(
+            points_lost_workbook(report),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        return response
+    if output == "pdf":
+        response = HttpResponse(points_lost_pdf(report), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+        return response
+    order = request.GET.get("order", "lost")
+    if order == "code":
+        report.leaves.sort(key=lambda row: row.key)
+    return render(request, "scoring/points_lost.html", {"report": report, "order": order})
