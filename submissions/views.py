@@ -84,14 +84,19 @@ def submission_list(request: HttpRequest) -> HttpResponse:
     return render(request, "submissions/submission_list.html", context)
 
 
-def _sections(submission: Submission, forms_by_answer: dict[int, AnswerForm] | None = None) -> list[dict[str, Any]]:
+def _sections(
+    submission: Submission, forms_by_answer: dict[int, AnswerForm] | None = None, user: Any = None
+) -> list[dict[str, Any]]:
     """Group the answers by main index, in framework order, with progress per section."""
     nodes = {node.pk: node for node in submission.campaign.framework.nodes.all()}
     answers = (
         submission.answers.select_related("node")
         .prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.filter(removed_at=None)),
-            Prefetch("events", queryset=Event.objects.select_related("actor").order_by("-at", "-id")),
+            Prefetch(
+                "events",
+                queryset=visible_events(submission, user).select_related("actor").order_by("-at", "-id"),
+            ),
         )
         .order_by("node__order")
     )
@@ -149,17 +154,30 @@ def _initial(answer: Answer) -> dict[str, Any]:
     }
 
 
+INTERNAL_EVENTS = (Event.Kind.APPRAISAL, Event.Kind.SETTLED, Event.Kind.ASSIGNED)
+
+
+def visible_events(submission: Submission, user: Any) -> Any:
+    """The history a user may read: the authority's work in progress stays internal until it is sent."""
+    events = Event.objects.filter(submission=submission)
+    if submission.shows_appraisal_to(user):
+        return events
+    return events.exclude(kind__in=INTERNAL_EVENTS)
+
+
 def _detail_context(
     request: HttpRequest, submission: Submission, forms_by_answer: dict[int, AnswerForm] | None = None
 ) -> dict[str, Any]:
     return {
         "submission": submission,
-        "sections": _sections(submission, forms_by_answer),
+        "sections": _sections(submission, forms_by_answer, request.user),
         "can_edit": submission.can_edit(request.user),  # type: ignore[arg-type]
         "actions": submission.allowed_actions(request.user),  # type: ignore[arg-type]
         "action_labels": dict(Action.choices),
         "lacking": missing_explanations(submission) if submission.state == "draft" else [],
-        "events": submission.events.select_related("actor", "answer__node").order_by("-at", "-id")[:50],
+        "events": visible_events(submission, request.user)  # type: ignore[arg-type]
+        .select_related("actor", "answer__node")
+        .order_by("-at", "-id")[:50],
         "comment_form": CommentForm(),
         "evidence_form": EvidenceForm(),
         "outcome": appraisal_outcome(submission, request.user),  # type: ignore[arg-type]
@@ -212,7 +230,14 @@ def answer_save(request: HttpRequest, submission_id: int, leaf_key: str) -> Http
             context = _detail_context(request, answer.submission, {answer.pk: form})
             return render(request, "submissions/submission_detail.html", context, status=status)
         return redirect(f"{answer.submission.get_absolute_url()}#{answer.node.anchor}")
-    answer = Answer.objects.select_related("node", "submission__campaign").get(pk=answer.pk)
+    submission = answer.submission
+    answer = (
+        Answer.objects.select_related("node", "submission__campaign")
+        .prefetch_related(
+            Prefetch("events", queryset=visible_events(submission, request.user).order_by("-at", "-id"))
+        )
+        .get(pk=answer.pk)
+    )
     submission = answer.submission
     nodes = {node.pk: node for node in submission.campaign.framework.nodes.all()}
     item = {"answer": answer, "form": form, "path": _path(answer.node, nodes)}
@@ -303,6 +328,8 @@ def submission_transition(request: HttpRequest, submission_id: int) -> HttpRespo
             messages.error(request, str(error))
         except AnswerInvalid as error:
             messages.error(request, " ".join(error.errors.values()))
+    if request.POST.get("back") == "review":
+        return redirect("submissions:review", submission_id=submission.pk)
     return redirect(submission)
 
 

@@ -9,8 +9,8 @@ from rest_framework import serializers
 from submissions.models import Answer, Submission
 
 
-def _decimal(value: Any) -> str | None:
-    return None if value is None else format(value.quantize(Decimal("0.000001")), "f")
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else value.quantize(Decimal("0.000001")).normalize()
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
@@ -61,7 +61,7 @@ class AnswerSerializer(serializers.Serializer):
         """The appraisal is internal until it is finished; `shows_appraisal` is set by the parent."""
         return bool(self.context.get("shows_appraisal"))
 
-    def _stage_value(self, answer: Answer, stage: str) -> str | None:
+    def _stage_value(self, answer: Answer, stage: str) -> Decimal | None:
         if not self._shown(answer):
             return None
         value = answer.stage_values(stage)
@@ -71,7 +71,7 @@ class AnswerSerializer(serializers.Serializer):
             return None
         return _decimal(value["value"])
 
-    def _stage_score(self, answer: Answer, stage: str) -> str | None:
+    def _stage_score(self, answer: Answer, stage: str) -> Decimal | None:
         if not self._shown(answer) or answer.node.max_points is None:
             return None
         from indicators.rules import local_score
@@ -82,19 +82,19 @@ class AnswerSerializer(serializers.Serializer):
         return _decimal(score)
 
     @extend_schema_field(serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True))
-    def get_appraised_value(self, answer: Answer) -> str | None:
+    def get_appraised_value(self, answer: Answer) -> Decimal | None:
         return self._stage_value(answer, "appraised")
 
     @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=6, allow_null=True))
-    def get_appraised_score(self, answer: Answer) -> str | None:
+    def get_appraised_score(self, answer: Answer) -> Decimal | None:
         return self._stage_score(answer, "appraised")
 
     @extend_schema_field(serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True))
-    def get_final_value(self, answer: Answer) -> str | None:
+    def get_final_value(self, answer: Answer) -> Decimal | None:
         return self._stage_value(answer, "final")
 
     @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=6, allow_null=True))
-    def get_final_score(self, answer: Answer) -> str | None:
+    def get_final_score(self, answer: Answer) -> Decimal | None:
         return self._stage_score(answer, "final")
 
     @extend_schema_field(serializers.CharField())
