@@ -255,17 +255,9 @@ def test_the_api_records_a_decision_and_refuses_an_adjustment_without_reason(
     assert by_the_unit.status_code == 403
     assert adjusted.status_code == 200
     assert adjusted.json()["decision"] == "adjust"
-    assert {
-        name: detail[name]
-        for name in (
-            "appraised_value",
-            "appraised_score",
-            "final_value",
-            "final_score",
-            "appraisal_reason",
-            "explanation_reply",
-        )
-    } == {  # fmt: skip
+    shown = ("appraised_value", "appraised_score", "final_value", "final_score", "appraisal_reason",
+             "explanation_reply")  # fmt: skip
+    assert {name: detail[name] for name in shown} == {
         "appraised_value": 40.0,
         "appraised_score": 12.0,
         "final_value": 40.0,
