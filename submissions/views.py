@@ -233,9 +233,7 @@ def answer_save(request: HttpRequest, submission_id: int, leaf_key: str) -> Http
     submission = answer.submission
     answer = (
         Answer.objects.select_related("node", "submission__campaign")
-        .prefetch_related(
-            Prefetch("events", queryset=visible_events(submission, request.user).order_by("-at", "-id"))
-        )
+        .prefetch_related(Prefetch("events", queryset=visible_events(submission, request.user).order_by("-at", "-id")))
         .get(pk=answer.pk)
     )
     submission = answer.submission
