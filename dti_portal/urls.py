@@ -6,10 +6,13 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from rankings import views as rankings_views
+
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", rankings_views.home, name="home"),
+    path("results/", include("rankings.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("frameworks/", include("indicators.urls")),
     path("submissions/", include("submissions.urls")),

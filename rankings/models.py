@@ -88,3 +88,32 @@ class PublishedResult(models.Model):
     def value(self) -> Decimal | None:
         """The official figure: as published where the report gives it, else the computed one."""
         return self.published_value if self.published_value is not None else self.computed_value
+
+
+def report_path(instance: ReportExport, filename: str) -> str:
+    return f"reports/{instance.publication_id}/{filename}"
+
+
+class ReportExport(models.Model):
+    """The national yearly report of one publication as a PDF, built once in the background."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang tạo")
+        DONE = "done", _("Hoàn tất")
+        FAILED = "failed", _("Lỗi")
+
+    publication = models.OneToOneField(Publication, on_delete=models.CASCADE, related_name="report")
+    state = models.CharField(_("trạng thái"), max_length=16, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    file = models.FileField(upload_to=report_path, blank=True)
+    error = models.TextField(blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("báo cáo PDF")
+        verbose_name_plural = _("báo cáo PDF")
+
+    def __str__(self) -> str:
+        return f"{self.publication}: {self.get_state_display()}"

@@ -1,4 +1,5 @@
-"""Publishing results: historic results imported from the published tables, as frozen snapshots."""
+"""Publishing results as frozen, versioned snapshots: a campaign's final results, or historic results
+imported from the published tables."""
 
 from __future__ import annotations
 
@@ -7,16 +8,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
-from accounts.models import Organisation, User, match_organisation
+from accounts.models import Organisation, Role, User, match_organisation
 from dti_portal.formatting import parse_number
 from dti_portal.spreadsheets import read_table
-from indicators.models import Framework
+from indicators.models import Framework, Node
 from scoring.engine import aggregate_main_values
-from submissions.models import Campaign
+from scoring.services import load_campaign, score_stages
+from submissions.models import Action, Campaign, Event, Submission, SubmissionState, WorkflowError
 
-from .models import DTI, Publication, PublishedResult
+from .models import DTI, Publication, PublishedResult, ReportExport
 from .ranking import competition_ranks, round_value
 
 TOLERANCE = Decimal("0.0001")
@@ -205,3 +209,79 @@ def _publish_imported(
     publication.reconciliation = reconciliation
     publication.save(update_fields=["reconciliation"])
     return ImportedResults(publication=publication, units=len(units), reconciliation=reconciliation)
+
+
+PUBLISHABLE_STATES = (SubmissionState.FINALISED, SubmissionState.PUBLISHED)
+
+
+@transaction.atomic
+def publish_campaign(*, campaign_id: int, by: User, revision_note: str = "") -> Publication:
+    """Freeze a campaign's final results as a new published version, ranked within each peer group.
+
+    Every unit must be finalised (or already published). The results are computed afresh from the
+    final values inside this transaction, so the snapshot is exactly the data at publication. A
+    second publication of the campaign is a correction and needs a public revision note.
+    """
+    if not by.has_role(Role.ADMIN):
+        raise PermissionDenied("Chỉ quản trị viên được công bố kết quả.")
+    campaign = Campaign.objects.select_for_update().select_related("framework").get(pk=campaign_id)
+    if campaign.state == Campaign.State.DRAFT:
+        raise WorkflowError("Đợt đánh giá chưa mở.")
+    submissions = list(Submission.objects.select_for_update().filter(campaign=campaign).select_related("organisation"))
+    waiting = sorted(s.organisation.short_name for s in submissions if s.state not in PUBLISHABLE_STATES)
+    if waiting:
+        names = ", ".join(waiting[:10]) + (", …" if len(waiting) > 10 else "")
+        raise WorkflowError(f"Còn {len(waiting)} đơn vị chưa chốt kết quả: {names}.")
+    version = Publication.next_version(campaign)
+    revision_note = revision_note.strip()
+    if version > 1 and not revision_note:
+        raise WorkflowError("Công bố lại là một bản đính chính: phải có ghi chú sửa đổi công khai.")
+    framework_spec, stages = load_campaign(campaign)
+    final = score_stages(framework_spec, stages)["final"]
+    publication = Publication.objects.create(campaign=campaign, version=version, source=Publication.Source.COMPUTED,
+                                             published_by=by, revision_note=revision_note)  # fmt: skip
+    kinds = dict(Node.objects.filter(framework=campaign.framework).values_list("key", "kind"))
+    aggregates = [code for code in framework_spec.aggregates if code != "DTI"]
+    published_keys = [key for key, kind in kinds.items() if kind in (Node.Kind.MAIN, Node.Kind.COMPONENT)]
+    indices = [DTI, *aggregates, *(key for key in published_keys if key not in aggregates)]
+    units = {s.organisation.code: s.organisation for s in submissions}
+    rows: list[PublishedResult] = []
+    for index in indices:
+        key = "DTI" if index == DTI else index
+        for group in sorted({unit.group for unit in units.values()}):
+            members = [code for code, unit in units.items() if unit.group == group]
+            values = {code: final[code][key].value if key in final.get(code, {}) else None for code in members}
+            ranks = competition_ranks(values, places=campaign.framework.precision)
+            for code in members:
+                result = final.get(code, {}).get(key)
+                rows.append(PublishedResult(
+                    publication=publication, organisation=units[code], group=group, index=index,
+                    score=result.score if result else None, max_points=result.max_points if result else None,
+                    computed_value=values[code], computed_rank=ranks[code], rank=ranks[code],
+                ))  # fmt: skip
+    PublishedResult.objects.bulk_create(rows, batch_size=2000)
+    now = timezone.now()
+    for submission in submissions:
+        if submission.state != SubmissionState.PUBLISHED:
+            Event.objects.create(submission=submission, kind=Event.Kind.TRANSITION, actor=by, at=now,
+                                 from_state=submission.state, to_state=SubmissionState.PUBLISHED,
+                                 new={"action": Action.PUBLISH, "version": version}, comment=revision_note)  # fmt: skip
+    Submission.objects.filter(pk__in=[s.pk for s in submissions]).update(state=SubmissionState.PUBLISHED)
+    campaign.state = Campaign.State.PUBLISHED
+    campaign.save(update_fields=["state"])
+    return publication
+
+
+def request_national_report(publication: Publication) -> ReportExport:
+    """Queue the national report of a publication unless it is built or being built (one per publication)."""
+    from .tasks import build_national_report
+
+    with transaction.atomic():
+        export, created = ReportExport.objects.select_for_update().get_or_create(publication=publication)
+        if created or export.state == ReportExport.State.FAILED:
+            export.state, export.progress, export.error = ReportExport.State.QUEUED, 0, ""
+            export.requested_at = timezone.now()
+            export.save(update_fields=["state", "progress", "error", "requested_at"])
+            export_id = export.pk
+            transaction.on_commit(lambda: build_national_report.delay(export_id=export_id))
+    return export

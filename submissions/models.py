@@ -105,6 +105,7 @@ class Action(models.TextChoices):
     SUBMIT_EXPLANATION = "submit_explanation", _("Trình duyệt giải trình")
     FINALISE = "finalise", _("Chốt kết quả")
     REOPEN = "reopen", _("Mở lại thẩm định")
+    PUBLISH = "publish", _("Công bố")
 
 
 # The one table of allowed transitions: (state, action) → (new state, role that may take it).
@@ -125,6 +126,8 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
     (SubmissionState.EXPLANATION_AWAITING_LEADER, Action.RETURN): (SubmissionState.EXPLANATION, Role.LEADER),
     (SubmissionState.FINAL_APPRAISAL, Action.FINALISE): (SubmissionState.FINALISED, Role.APPRAISER),
     (SubmissionState.FINALISED, Action.REOPEN): (SubmissionState.FINAL_APPRAISAL, Role.ADMIN),
+    # A published result is corrected by reopening it and publishing the campaign again (a new version).
+    (SubmissionState.PUBLISHED, Action.REOPEN): (SubmissionState.FINAL_APPRAISAL, Role.ADMIN),
 }
 ACTIONS_NEEDING_A_REASON = frozenset({Action.RETURN, Action.REOPEN})
 # The action whose actor may not take the next approval (nobody approves their own work).

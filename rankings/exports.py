@@ -1,0 +1,146 @@
+"""Downloads of published results: rows built once, written as Excel, CSV or PDF.
+
+Excel follows the report's tables (Bảng 1–9): one sheet of ranks and one of values per group, the
+DTI, the pillars and every main index as columns, Vietnamese headers, four decimals. PDFs go
+through a template and WeasyPrint, with the DejaVu fonts embedded (full Vietnamese coverage).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from accounts.models import Organisation
+from dti_portal.spreadsheets import workbook_bytes, write_row
+
+from .models import DTI, Publication, PublishedResult
+from .queries import TableRow, indices_of, ranking_table, summarise, unit_history, unit_profile
+from .ranking import round_value
+
+Grid = dict[str, dict[Organisation, dict[str, PublishedResult]]]
+
+
+def _grid(publication: Publication) -> tuple[list[tuple[str, str]], Grid]:
+    """Every published figure of the publication, by group, unit and index."""
+    indices = indices_of(publication)
+    grid: Grid = defaultdict(lambda: defaultdict(dict))
+    rows = PublishedResult.objects.filter(publication=publication, index__in=[index for index, _label in indices])
+    for row in rows.select_related("organisation"):
+        grid[row.group][row.organisation][row.index] = row
+    return indices, grid
+
+
+def _position(figures: dict[str, PublishedResult], index: str) -> tuple[bool, int]:
+    row = figures.get(index)
+    return (row is None or row.rank is None, (row.rank or 0) if row else 0)
+
+
+def ranking_workbook(publication: Publication, first_index: str = DTI) -> bytes:
+    """All the publication's tables: per group a sheet of ranks and a sheet of values."""
+    indices, grid = _grid(publication)
+    places = publication.campaign.framework.precision
+    labels = dict(Organisation.Group.choices)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    campaign = publication.campaign
+    for group in sorted(grid):
+        units = sorted(grid[group], key=lambda unit: (*_position(grid[group][unit], first_index), unit.short_name))
+        for kind in ("rank", "value"):
+            title = ("Xep hang" if kind == "rank" else "Gia tri") + f" {group}"[:20]
+            sheet = workbook.create_sheet(title[:31])
+            heading = _("Xếp hạng") if kind == "rank" else _("Giá trị")
+            write_row(sheet, [f"DTI {campaign.year} — {heading} — {labels.get(group, group)} "
+                              f"({_('phiên bản')} {publication.version})"])  # fmt: skip
+            sheet["A1"].font = Font(bold=True)
+            write_row(sheet, [_("Mã"), _("Đơn vị"), *(label for _index, label in indices)])
+            for cell in sheet[2]:
+                cell.font = Font(bold=True)
+            for unit in units:
+                figures = grid[group][unit]
+                cells: list[Any] = [unit.code, unit.short_name]
+                for index, _label in indices:
+                    row = figures.get(index)
+                    if kind == "rank":
+                        cells.append(row.rank if row else None)
+                    else:
+                        cells.append(float(round_value(row.value, places)) if row and row.value is not None else None)
+                write_row(sheet, cells)
+            if kind == "value":
+                for cells_ in sheet.iter_rows(min_row=3, min_col=3):
+                    for cell in cells_:
+                        cell.number_format = "0." + "0" * places
+            sheet.column_dimensions["B"].width = 34
+            sheet.freeze_panes = "C3"
+    return workbook_bytes(workbook)
+
+
+CSV_FIELDS = ["organisation_code", "organisation_name", "group", "value", "rank", "score", "max_points",
+              "rank_change", "value_change", "previous_derived"]  # fmt: skip
+
+
+def ranking_csv(table: list[TableRow], publication: Publication) -> str:
+    """One table as CSV with stable codes and a decimal point, for machines."""
+    places = publication.campaign.framework.precision
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_FIELDS)
+    for row in table:
+        writer.writerow([
+            row.organisation.code, row.organisation.short_name, row.group,
+            _plain(row.value, places), row.rank if row.rank is not None else "", _plain(row.score, 4),
+            _plain(row.max_points, 4), row.rank_change if row.rank_change is not None else "",
+            _plain(row.value_change, places), "yes" if row.previous and row.previous.derived else "",
+        ])  # fmt: skip
+    return buffer.getvalue()
+
+
+def _plain(value: Decimal | None, places: int) -> str:
+    return "" if value is None else format(round_value(value, places), "f")
+
+
+def _pdf(template: str, context: dict[str, Any]) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=render_to_string(template, context)).write_pdf()  # type: ignore[no-any-return]
+
+
+def scorecard_pdf(publication: Publication, organisation: Organisation) -> bytes:
+    """A unit's one-to-two-page scorecard: DTI, pillars and main indices against the group's average,
+    with a bar chart and the history."""
+    rows = unit_profile(publication, organisation)
+    return _pdf("rankings/scorecard_pdf.html", {
+        "publication": publication, "organisation": organisation, "rows": rows,
+        "dti": next((row for row in rows if row.index == DTI), None),
+        "history": unit_history(organisation), "generated_at": timezone.now(),
+    })  # fmt: skip
+
+
+def national_report_pdf(publication: Publication, progress: Callable[[int], None] = lambda _done: None) -> bytes:
+    """The national yearly report: every table of every group, averages and charts.
+
+    Calls `progress` with a percentage as each part is built; the PDF rendering is the last part.
+    """
+    indices = indices_of(publication)
+    places = publication.campaign.framework.precision
+    parts = []
+    for number, (index, label) in enumerate(indices, start=1):
+        table = ranking_table(publication, index)
+        groups = summarise(table, places)
+        parts.append({"index": index, "label": label, "groups": [
+            {"summary": summary, "rows": [row for row in table if row.group == summary.group]} for summary in groups
+        ]})  # fmt: skip
+        progress(int(70 * number / len(indices)))
+    content = _pdf("rankings/report_pdf.html", {"publication": publication, "parts": parts,
+                                                "generated_at": timezone.now()})  # fmt: skip
+    progress(100)
+    return content

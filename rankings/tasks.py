@@ -1,0 +1,39 @@
+"""Background work of publication: the national report's PDF."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from .exports import national_report_pdf
+from .models import ReportExport
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True)
+def build_national_report(*, export_id: int) -> None:
+    """Build the report of one publication; safe to run twice (a finished report is left alone)."""
+    export = ReportExport.objects.select_related("publication__campaign__framework").get(pk=export_id)
+    if export.state == ReportExport.State.DONE and export.file:
+        return
+    ReportExport.objects.filter(pk=export.pk).update(state=ReportExport.State.RUNNING, progress=0, error="")
+
+    def progress(done: int) -> None:
+        ReportExport.objects.filter(pk=export.pk).update(progress=min(done, 99))
+
+    try:
+        content = national_report_pdf(export.publication, progress)
+    except Exception as error:
+        logger.exception("The national report of publication %s failed", export.publication_id)
+        ReportExport.objects.filter(pk=export.pk).update(state=ReportExport.State.FAILED, error=str(error)[:2000])
+        raise
+    campaign = export.publication.campaign
+    export.file.save(f"bao-cao-dti-{campaign.year}-{campaign.level}-v{export.publication.version}.pdf",
+                     ContentFile(content), save=False)  # fmt: skip
+    ReportExport.objects.filter(pk=export.pk).update(
+        file=export.file.name, state=ReportExport.State.DONE, progress=100, finished_at=timezone.now()
+    )

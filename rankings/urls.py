@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "rankings"
+
+urlpatterns = [
+    path("", views.results_index, name="index"),
+    path("<int:year>/<str:level>/", views.ranking, name="ranking"),
+    path("<int:year>/<str:level>/methodology/", views.methodology, name="methodology"),
+    path("<int:year>/<str:level>/report/", views.national_report, name="report"),
+    path("units/<str:code>/", views.profile, name="profile"),
+    path("compare/", views.compare, name="compare"),
+]

@@ -1,0 +1,274 @@
+"""The public portal: home, ranking tables, unit profiles, comparison and the method — published
+snapshots only. Each view parses input, runs one query and renders."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import Organisation, Region
+from accounts.names import normalise_name
+
+from .exports import ranking_csv, ranking_workbook, scorecard_pdf
+from .models import DTI, Publication, ReportExport
+from .queries import (
+    indices_of,
+    latest_publications,
+    publication_for,
+    ranking_table,
+    strengths_and_weaknesses,
+    summarise,
+    unit_history,
+    unit_profile,
+)
+from .services import request_national_report
+
+LEVELS = {"province": _("cấp tỉnh"), "ministry": _("cấp bộ, ngành")}
+
+
+def _publication(year: int, level: str, request: HttpRequest) -> Publication:
+    if level not in LEVELS:
+        raise Http404("No such level")
+    version = request.GET.get("version")
+    publication = publication_for(year, level, int(version) if version and version.isdigit() else None)
+    if publication is None:
+        raise Http404("Not published")
+    return publication
+
+
+def _chart_rows(rows: list[Any]) -> list[dict[str, Any]]:
+    return [{"label": row.organisation.short_name, "value": float(row.value)} for row in rows if row.value is not None]
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The latest published year: national averages and their change, top 10, distribution, links."""
+    publications = latest_publications()
+    latest_year = publications[0].campaign.year if publications else None
+    levels = []
+    for publication in publications:
+        if publication.campaign.year != latest_year:
+            continue
+        table = ranking_table(publication)
+        summaries = summarise(table, publication.campaign.framework.precision)
+        levels.append({"publication": publication, "summaries": summaries,
+                       "distribution": _distribution([row.value for row in table if row.value is not None]),
+                       "chart_id": f"chart-{publication.campaign.level}"})  # fmt: skip
+    years = sorted({p.campaign.year for p in publications}, reverse=True)
+    return render(request, "rankings/home.html", {"levels": levels, "latest_year": latest_year, "years": years,
+                                                  "publications": publications})  # fmt: skip
+
+
+def _distribution(values: list[Decimal]) -> dict[str, Any]:
+    """Counts per band of 0,1 — the histogram of the home page."""
+    bands = [0] * 10
+    for value in values:
+        bands[min(int(value * 10), 9)] += 1
+    return {"labels": [f"{tenth / 10:.1f}–{(tenth + 1) / 10:.1f}".replace(".", ",") for tenth in range(10)],
+            "values": bands}  # fmt: skip
+
+
+SORTS = {
+    "rank": lambda row: (row.rank is None, row.rank or 0),
+    "name": lambda row: normalise_name(row.organisation.short_name),
+    "change": lambda row: (row.value_change is None, -(row.value_change or 0)),
+}
+
+
+@require_GET
+def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
+    """One ranking table: switch index, filter by group and region, search, sort; chart; downloads."""
+    publication = _publication(year, level, request)
+    indices = indices_of(publication)
+    index = request.GET.get("index") or DTI
+    if index not in dict(indices):
+        raise Http404("No such index")
+    group = request.GET.get("group") or None
+    table = ranking_table(publication, index, group)
+    output = request.GET.get("format")
+    if output == "xlsx":
+        return _download(ranking_workbook(publication, index), f"dti-{year}-{level}-{index}.xlsx",
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+    if output == "csv":
+        return _download(ranking_csv(table, publication).encode("utf-8-sig"), f"dti-{year}-{level}-{index}.csv",
+                         "text/csv; charset=utf-8")  # fmt: skip
+    region, query = request.GET.get("region", ""), request.GET.get("q", "").strip()
+    if region:
+        table = [row for row in table if row.organisation.region and row.organisation.region.code == region]
+    if query:
+        wanted = normalise_name(query)
+        table = [row for row in table if any(wanted in normalise_name(name) for name in row.organisation.all_names())]
+    sort = request.GET.get("sort", "rank")
+    table.sort(key=SORTS.get(sort, SORTS["rank"]))
+    groups = sorted({row.group for row in ranking_table(publication, index)})
+    labels = dict(Organisation.Group.choices)
+    context = {
+        "publication": publication,
+        "year": year,
+        "level": level,
+        "level_label": LEVELS[level],
+        "indices": indices,
+        "index": index,
+        "index_label": dict(indices)[index],
+        "table": table,
+        "groups": [(value, labels.get(value, value)) for value in groups],
+        "group": group or "",
+        "regions": Region.objects.all() if level == "province" else [],
+        "region": region,
+        "query": query,
+        "sort": sort,
+        "chart": _chart_rows(sorted(table, key=SORTS["rank"])),
+        "versions": Publication.objects.filter(campaign=publication.campaign).order_by("version"),
+        "summaries": summarise(table, publication.campaign.framework.precision) if not (region or query) else [],
+    }
+    return render(request, "rankings/ranking.html", context)
+
+
+def _pick(publications: list[Publication], year: str | None) -> Publication | None:
+    """The publication of the year asked for, else the newest."""
+    chosen = next((p for p in publications if str(p.campaign.year) == year), None)
+    return chosen or (publications[0] if publications else None)
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def profile(request: HttpRequest, code: str) -> HttpResponse:
+    """A unit's published values and ranks, its history, strengths and weaknesses, its group's average."""
+    organisation = get_object_or_404(Organisation.objects.select_related("region"), code=code)
+    publications = [p for p in latest_publications(organisation.level)
+                    if p.results.filter(organisation=organisation).exists()]  # fmt: skip
+    if not publications and not organisation.predecessors.exists():
+        raise Http404("No published results")
+    year = request.GET.get("year")
+    publication = next(
+        (p for p in publications if str(p.campaign.year) == year), publications[0] if publications else None
+    )
+    rows = unit_profile(publication, organisation) if publication else []
+    if request.GET.get("format") == "pdf" and publication:
+        return _download(scorecard_pdf(publication, organisation), f"dti-{publication.campaign.year}-{code}.pdf",
+                         "application/pdf")  # fmt: skip
+    strongest, weakest = strengths_and_weaknesses(rows)
+    history = unit_history(organisation)
+    context = {
+        "organisation": organisation,
+        "publication": publication,
+        "publications": publications,
+        "rows": rows,
+        "dti": next((row for row in rows if row.index == DTI), None),
+        "strongest": strongest,
+        "weakest": weakest,
+        "history": history,
+        "history_chart": [
+            {"label": str(point.year), "value": float(point.value)} for point in history if point.value is not None
+        ],
+        "profile_chart": [
+            {"label": row.label[:40], "value": float(row.value), "average": float(row.group_average)}
+            for row in rows
+            if row.kind == "main" and row.value is not None and row.group_average is not None
+        ],
+    }
+    return render(request, "rankings/profile.html", context)
+
+
+@require_GET
+def compare(request: HttpRequest) -> HttpResponse:
+    """Two or three units of one level side by side for one published year."""
+    codes = [code for code in request.GET.getlist("unit") if code][:3]
+    units = list(Organisation.objects.filter(code__in=codes))
+    units.sort(key=lambda unit: codes.index(unit.code))
+    level = units[0].level if units else request.GET.get("level", "province")
+    publications = latest_publications(level if level in LEVELS else "province")
+    year = request.GET.get("year")
+    publication = next(
+        (p for p in publications if str(p.campaign.year) == year), publications[0] if publications else None
+    )
+    columns = []
+    if publication:
+        for unit in units:
+            columns.append({"unit": unit, "rows": {row.index: row for row in unit_profile(publication, unit)}})
+    choices = (
+        Organisation.objects.filter(published_results__publication=publication).distinct().order_by("short_name")
+        if publication
+        else Organisation.objects.none()
+    )
+    context = {
+        "publication": publication,
+        "publications": publications,
+        "indices": indices_of(publication) if publication else [],
+        "columns": columns,
+        "choices": choices,
+        "codes": codes,
+        "slots": range(3),
+        "chart": [
+            {
+                "label": column["unit"].short_name,
+                "values": [
+                    float(column["rows"][index].value)
+                    if index in column["rows"] and column["rows"][index].value is not None
+                    else None
+                    for index, _label in (indices_of(publication) if publication else [])
+                ],
+            }
+            for column in columns
+        ],
+    }
+    return render(request, "rankings/compare.html", context)
+
+
+@require_GET
+def methodology(request: HttpRequest, year: int, level: str) -> HttpResponse:
+    """The published year's method, generated from its framework: structure, points, rules in words,
+    exclusions of that year and the revision log."""
+    publication = _publication(year, level, request)
+    framework = publication.campaign.framework
+    nodes = list(framework.nodes.order_by("order"))
+    depth: dict[int, int] = {}
+    for node in nodes:
+        depth[node.pk] = 0 if node.parent_id is None else depth[node.parent_id] + 1
+    context = {
+        "publication": publication,
+        "framework": framework,
+        "nodes": [(node, depth[node.pk]) for node in nodes],
+        "leaf_count": len(nodes) - len({node.parent_id for node in nodes if node.parent_id is not None}),
+        "aggregates": framework.aggregates.prefetch_related("main_indices"),
+        "exclusions": publication.campaign.exclusions.active().select_related("node"),
+        "versions": Publication.objects.filter(campaign=publication.campaign).order_by("version"),
+        "missing": framework.missing.all(),
+    }
+    return render(request, "rankings/methodology.html", context)
+
+
+@require_GET
+def results_index(request: HttpRequest) -> HttpResponse:
+    """The newest published ranking, or the home page when nothing is published yet."""
+    publications = latest_publications()
+    if not publications:
+        return redirect("home")
+    latest = publications[0].campaign
+    return redirect(reverse("rankings:ranking", args=[latest.year, latest.level]))
+
+
+@require_http_methods(["GET", "POST"])
+def national_report(request: HttpRequest, year: int, level: str) -> HttpResponse:
+    """The national report's PDF: built once per publication in the background, with its progress."""
+    publication = _publication(year, level, request)
+    export = ReportExport.objects.filter(publication=publication).first()
+    if request.method == "POST":
+        export = request_national_report(publication)
+        return redirect(f"{reverse('rankings:report', args=[year, level])}?version={publication.version}")
+    if request.GET.get("download") and export and export.state == ReportExport.State.DONE and export.file:
+        return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.file.name.rsplit("/", 1)[-1],
+                            content_type="application/pdf")  # fmt: skip
+    template = "rankings/_report_status.html" if request.htmx else "rankings/report.html"  # type: ignore[attr-defined]
+    return render(request, template, {"publication": publication, "export": export, "year": year, "level": level})
