@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: help install setup run test lint check messages clean
+.PHONY: help install setup run test lint check messages vendor clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -44,6 +44,11 @@ lint: install  ## ruff, Django's system check and the migrations check
 messages: install  ## Refresh and compile the English translation catalogue
 	$(PY) manage.py makemessages --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
 	$(PY) manage.py compilemessages --locale en --ignore '.venv/*'
+
+vendor:  ## Refresh the front-end libraries in static/vendor from npm (package.json); the result is committed
+	npm install --no-audit --no-fund
+	mkdir -p static/vendor/chart.js
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md static/vendor/chart.js/
 
 clean:  ## Remove the virtual environment and local state (database, evidence, static files)
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -8,7 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import OrganisationViewSet
 from indicators.api.views import FrameworkViewSet
-from rankings.api.views import RankingApi
+from rankings.api.views import CampaignListApi, OrganisationResultsApi, RankingApi
 
 router = DefaultRouter()
 router.register("frameworks", FrameworkViewSet, basename="framework")
@@ -17,6 +17,8 @@ router.register("organisations", OrganisationViewSet, basename="organisation")
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("rankings/", RankingApi.as_view(), name="api-rankings"),
+    path("campaigns/", CampaignListApi.as_view(), name="api-campaigns"),
+    path("organisations/<str:code>/results/", OrganisationResultsApi.as_view(), name="api-organisation-results"),
     path("", include("submissions.api.urls")),
     *router.urls,
 ]

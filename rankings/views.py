@@ -210,20 +210,20 @@ def compare(request: HttpRequest) -> HttpResponse:
         "choices": choices,
         "codes": codes,
         "slots": range(3),
-        "chart": [
-            {
-                "label": column["unit"].short_name,
-                "values": [
-                    float(column["rows"][index].value)
-                    if index in column["rows"] and column["rows"][index].value is not None
-                    else None
-                    for index, _label in (indices_of(publication) if publication else [])
-                ],
-            }
-            for column in columns
-        ],
+        "chart": _compare_chart(publication, columns),
     }
     return render(request, "rankings/compare.html", context)
+
+
+def _compare_chart(publication: Publication | None, columns: list[dict[str, Any]]) -> dict[str, Any]:
+    indices = indices_of(publication) if publication else []
+    series = []
+    for column in columns:
+        rows = column["rows"]
+        values = [float(rows[index].value) if index in rows and rows[index].value is not None else None
+                  for index, _label in indices]  # fmt: skip
+        series.append({"label": column["unit"].short_name, "values": values})
+    return {"labels": [label[:30] for _index, label in indices], "series": series}
 
 
 @require_GET

@@ -1,0 +1,117 @@
+"""Django admin for publication: publish a campaign's final results (or a correction), import a past
+year's published tables, and read every version. Snapshots themselves are never edited here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
+from django.utils.translation import gettext_lazy as _
+
+from dti_portal.spreadsheets import SpreadsheetError
+from submissions.models import Campaign, WorkflowError
+
+from .models import Publication, ReportExport
+from .services import ResultsImportError, import_results, publish_campaign
+
+
+class PublishForm(forms.Form):
+    campaign = forms.ModelChoiceField(
+        label=_("Đợt đánh giá"), queryset=Campaign.objects.exclude(state=Campaign.State.DRAFT).order_by("-year")
+    )
+    revision_note = forms.CharField(
+        label=_("Ghi chú sửa đổi (bắt buộc khi công bố lại)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Tệp kết quả (.csv hoặc .xlsx)"))
+    year = forms.IntegerField(label=_("Năm đánh giá"), min_value=2019, max_value=2100)
+    level = forms.ChoiceField(label=_("Cấp"), choices=[("province", _("cấp tỉnh")), ("ministry", _("cấp bộ, ngành"))])
+    framework = forms.CharField(label=_("Mã bộ chỉ số (để trống: bộ áp dụng cho năm)"), required=False)
+    revision_note = forms.CharField(label=_("Ghi chú sửa đổi (khi nhập lại)"), required=False)
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "version", "source", "published_at", "published_by", "revision_note"]
+    list_filter = ["source", "campaign__level", "campaign__year"]
+    readonly_fields = ["campaign", "version", "source", "published_at", "published_by", "revision_note",
+                       "reconciliation"]  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        extra = [
+            path("publish/", self.admin_site.admin_view(self.publish_view), name="rankings_publication_publish"),
+            path("import/", self.admin_site.admin_view(self.import_view), name="rankings_publication_import"),
+        ]
+        return extra + super().get_urls()
+
+    def publish_view(self, request: HttpRequest) -> HttpResponse:
+        """Publish a campaign whose units are all finalised; publishing again is a correction."""
+        if not request.user.has_perm("rankings.add_publication"):  # type: ignore[union-attr]
+            raise PermissionDenied
+        form = PublishForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                publication = publish_campaign(campaign_id=form.cleaned_data["campaign"].pk, by=request.user,  # type: ignore[arg-type]
+                                               revision_note=form.cleaned_data["revision_note"])  # fmt: skip
+            except (WorkflowError, PermissionDenied) as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Đã công bố %(publication)s.") % {"publication": publication})
+                return redirect("admin:rankings_publication_changelist")
+        context = {**self.admin_site.each_context(request), "title": _("Công bố kết quả"), "form": form,
+                   "opts": self.model._meta}  # fmt: skip
+        return TemplateResponse(request, "admin/rankings/publication/publish.html", context)
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """The admin upload of `import_results`: a past year's published tables, all or nothing."""
+        if not request.user.has_perm("rankings.add_publication"):  # type: ignore[union-attr]
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        problems: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                imported = import_results(
+                    content=upload.read(), filename=upload.name, year=form.cleaned_data["year"],
+                    level=form.cleaned_data["level"], framework_code=form.cleaned_data["framework"] or None,
+                    by=request.user, revision_note=form.cleaned_data["revision_note"],  # type: ignore[arg-type]
+                )  # fmt: skip
+            except ResultsImportError as error:
+                problems = error.problems
+            except SpreadsheetError as error:
+                problems = [str(error)]
+            else:
+                messages.success(request, _("Đã công bố %(publication)s (%(count)s đơn vị).")
+                                 % {"publication": imported.publication, "count": imported.units})  # fmt: skip
+                for line in imported.reconciliation:
+                    messages.warning(request, line)
+                return redirect("admin:rankings_publication_changelist")
+        context = {**self.admin_site.each_context(request), "title": _("Nhập kết quả đã công bố"), "form": form,
+                   "problems": problems, "opts": self.model._meta}  # fmt: skip
+        return TemplateResponse(request, "admin/rankings/publication/import.html", context)
+
+
+@admin.register(ReportExport)
+class ReportExportAdmin(admin.ModelAdmin):
+    list_display = ["publication", "state", "progress", "requested_at", "finished_at"]
+    readonly_fields = ["publication", "state", "progress", "file", "error", "requested_at", "finished_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
