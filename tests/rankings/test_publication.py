@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from openpyxl import load_workbook
-from pytest_django import DjangoCaptureOnCommitCallbacks
 from pypdf import PdfReader
+from pytest_django import DjangoCaptureOnCommitCallbacks
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -278,3 +278,36 @@ def test_the_methodology_page_lists_the_years_exclusions_and_revisions(
     assert "<strong>1.2.1</strong> Tần suất phát sóng: Dưới một nửa số đơn vị báo cáo được." in page
     assert "Phiên bản 1" in page
     assert "Tỷ lệ cán bộ được tập huấn" in page
+
+
+def test_the_administrator_publishes_and_imports_from_the_admin(
+    finalised_campaign: Campaign, administrator: User, client: Client
+) -> None:
+    client.force_login(administrator)
+
+    page = client.get("/admin/rankings/publication/publish/")
+    published = client.post("/admin/rankings/publication/publish/", {"campaign": finalised_campaign.pk})
+    again = client.post("/admin/rankings/publication/publish/", {"campaign": finalised_campaign.pk})
+    upload = client.post(
+        "/admin/rankings/publication/import/",
+        {"file": io.BytesIO(b"organisation,1,2\nAtlantis,0.5,0.5\n"), "year": 2025, "level": "province",
+         "framework": "thu-nghiem"},
+    )  # fmt: skip
+
+    assert page.status_code == 200
+    assert published.status_code == 302
+    assert Publication.objects.filter(campaign=finalised_campaign).count() == 1
+    assert "Công bố lại là một bản đính chính: phải có ghi chú sửa đổi công khai." in again.content.decode()
+    assert "Dòng 2, cột A: không có đơn vị “Atlantis” trong năm 2025." in upload.content.decode()
+
+
+def test_people_without_the_administrator_role_cannot_publish(
+    finalised_campaign: Campaign, appraiser: User, client: Client
+) -> None:
+    client.force_login(appraiser)
+
+    response = client.post("/admin/rankings/publication/publish/", {"campaign": finalised_campaign.pk})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    assert not Publication.objects.exists()

@@ -1,0 +1,75 @@
+"""A visitor reads the published DTI 2021 in a real browser: home, a ranking table, a profile, the method,
+and takes the Excel tables, a scorecard and the national report away."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from pytest_django.live_server_helper import LiveServer
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+RESULTS = Path(__file__).resolve().parents[2] / "fixtures" / "results"
+
+
+@pytest.fixture
+def published_2021(transactional_db: None) -> None:
+    call_command("load_reference_data")
+    for level in ("province", "ministry"):
+        call_command("import_results", str(RESULTS / f"dti-2021-{level}.csv"), "--year", "2021", "--level", level)
+
+
+def download(page: Any, action: Callable[[], None]) -> bytes:
+    with page.expect_download() as info:
+        action()
+    return Path(info.value.path()).read_bytes()
+
+
+def test_a_visitor_reads_and_downloads_the_published_results(
+    live_server: LiveServer, open_page: Callable[[], tuple[Any, list[str]]], published_2021: None
+) -> None:
+    page, problems = open_page()
+
+    page.goto(f"{live_server.url}/")
+    assert page.locator("#latest").inner_text() == "Kết quả DTI 2021"
+    page.locator("canvas[data-chart='chart-province']").wait_for()
+    assert page.evaluate("document.querySelector(\"canvas[data-chart='chart-province']\").width") > 0
+    page.locator("#level-province").locator("xpath=..").get_by_role("link", name="Bảng xếp hạng", exact=True).click()
+    page.wait_for_load_state()
+
+    rows = page.locator("#ranking-table tbody tr")
+    assert rows.count() == 63
+    assert rows.nth(0).locator("th").inner_text() == "TP. Đà Nẵng"
+    assert rows.nth(0).locator(".value").inner_text() == "0,6419"
+    workbook = load_workbook(io.BytesIO(download(page, lambda: page.locator("#download-xlsx").click())))
+    assert workbook.sheetnames == ["Xep hang province", "Gia tri province"]
+    assert workbook["Gia tri province"]["B3"].value == "TP. Đà Nẵng"
+    page.select_option("#f-index", "3")
+    page.get_by_role("button", name="Xem", exact=True).click()
+    page.wait_for_load_state()
+    assert "index=3" in page.url
+
+    page.get_by_role("link", name="Thừa Thiên - Huế", exact=True).click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Thành phố Huế"
+    assert page.locator("#profile-dti").is_visible()
+    scorecard = PdfReader(io.BytesIO(download(page, lambda: page.locator("#scorecard-pdf").click())))
+    assert "Phiếu kết quả DTI 2021" in scorecard.pages[0].extract_text()
+
+    page.goto(f"{live_server.url}/results/2021/province/methodology/")
+    assert page.locator("h1").inner_text() == "Phương pháp đánh giá DTI 2021 — Tỉnh, thành phố"
+    assert page.locator("#structure tbody tr").count() > 9
+
+    page.goto(f"{live_server.url}/results/2021/province/report/")
+    page.locator("#report-build").click()
+    page.locator("#report-download").wait_for(timeout=60_000)
+    report = PdfReader(io.BytesIO(download(page, lambda: page.locator("#report-download").click())))
+    assert "Báo cáo Chỉ số chuyển đổi số DTI 2021" in " ".join(report.pages[0].extract_text().split())
+    assert problems == []
