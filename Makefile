@@ -42,8 +42,8 @@ lint: install  ## ruff, Django's system check and the migrations check
 	$(PY) manage.py makemigrations --check --dry-run
 
 messages: install  ## Refresh and compile the English translation catalogue
-	$(PY) manage.py makemessages --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
-	$(PY) manage.py compilemessages --locale en --ignore '.venv/*'
+	$(PY) manage.py makemessages --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'node_modules/*' --no-obsolete
+	$(PY) manage.py compilemessages --locale en --ignore '.venv/*' --ignore 'node_modules/*'
 
 vendor:  ## Refresh the front-end libraries in static/vendor from npm (package.json); the result is committed
 	npm install --no-audit --no-fund

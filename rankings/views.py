@@ -9,7 +9,7 @@ from typing import Any
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Organisation, Region
@@ -29,7 +29,7 @@ from .queries import (
 )
 from .services import request_national_report
 
-LEVELS = {"province": _("cấp tỉnh"), "ministry": _("cấp bộ, ngành")}
+LEVELS = {"province": gettext_lazy("cấp tỉnh"), "ministry": gettext_lazy("cấp bộ, ngành")}
 
 
 def _publication(year: int, level: str, request: HttpRequest) -> Publication:
