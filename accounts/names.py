@@ -26,3 +26,36 @@ def normalise_name(name: str) -> str:
     text = _NAME_PREFIXES.sub("", text)
     text = _HYPHENS.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
+
+
+def search_form(text: str) -> str:
+    """A name as a search compares it: normalised, then without accents ("da nang" finds "Đà Nẵng")."""
+    decomposed = unicodedata.normalize("NFD", normalise_name(text).replace("đ", "d"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+# The Vietnamese alphabet: ă, â, đ, ê, ô, ơ, ư are letters of their own, after their base letters.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_MARKS = {"\u0306": "ă", "\u0302": "â", "\u031b": "ơ"}  # breve, circumflex, horn
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền, hỏi, ngã, sắc, nặng
+
+
+def vietnamese_sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Order names as a Vietnamese reader does: letters first ("D" < "Đ" < "E", "O" < "Ô" < "Ơ"),
+    then tones (none, huyền, hỏi, ngã, sắc, nặng) to break ties."""
+    letters: list[int] = []
+    tones: list[int] = []
+    for char in unicodedata.normalize("NFC", text).casefold():
+        base, *marks = unicodedata.normalize("NFD", char)
+        letter = base
+        for mark in marks:
+            if mark in _LETTER_MARKS:
+                letter = {"a\u0306": "ă", "a\u0302": "â", "e\u0302": "ê", "o\u0302": "ô", "o\u031b": "ơ",
+                          "u\u031b": "ư"}.get(base + mark, letter)  # fmt: skip
+        position = _ALPHABET.find(letter)
+        if position < 0:
+            # Spaces and punctuation come before every letter ("Bà Rịa" < "Bạc Liêu"); digits after.
+            position = 100 + ord(letter) if letter.isalnum() else -1
+        letters.append(position)
+        tones.append(next((_TONES[mark] for mark in marks if mark in _TONES), 0))
+    return tuple(letters), tuple(tones)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +18,28 @@ def vietnamese_first(get_response: Callable[[HttpRequest], HttpResponse]) -> Cal
 
     def middleware(request: HttpRequest) -> HttpResponse:
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return get_response(request)
+
+    return middleware
+
+
+def idle_timeout(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """End a session left idle longer than SESSION_IDLE_SECONDS (the absolute limit is SESSION_COOKIE_AGE).
+
+    The last activity is written at most once a minute, so reading pages does not write the
+    session on every request. Installed after AuthenticationMiddleware.
+    """
+    from django.conf import settings
+    from django.contrib.auth import logout
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get("last_seen")
+            if isinstance(last_seen, int) and now - last_seen > settings.SESSION_IDLE_SECONDS:
+                logout(request)
+            elif not isinstance(last_seen, int) or now - last_seen >= 60:
+                request.session["last_seen"] = now
         return get_response(request)
 
     return middleware

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Organisation, Region
-from accounts.names import normalise_name
+from accounts.names import search_form, vietnamese_sort_key
 
 from .exports import ranking_csv, ranking_workbook, scorecard_pdf
 from .models import DTI, Publication, ReportExport
@@ -76,7 +76,7 @@ def _distribution(values: list[Decimal]) -> dict[str, Any]:
 
 SORTS = {
     "rank": lambda row: (row.rank is None, row.rank or 0),
-    "name": lambda row: normalise_name(row.organisation.short_name),
+    "name": lambda row: vietnamese_sort_key(row.organisation.short_name),
     "change": lambda row: (row.value_change is None, -(row.value_change or 0)),
 }
 
@@ -102,8 +102,8 @@ def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
     if region:
         table = [row for row in table if row.organisation.region and row.organisation.region.code == region]
     if query:
-        wanted = normalise_name(query)
-        table = [row for row in table if any(wanted in normalise_name(name) for name in row.organisation.all_names())]
+        wanted = search_form(query)
+        table = [row for row in table if any(wanted in search_form(name) for name in row.organisation.all_names())]
     sort = request.GET.get("sort", "rank")
     table.sort(key=SORTS.get(sort, SORTS["rank"]))
     groups = sorted({row.group for row in ranking_table(publication, index)})
@@ -197,10 +197,9 @@ def compare(request: HttpRequest) -> HttpResponse:
     if publication:
         for unit in units:
             columns.append({"unit": unit, "rows": {row.index: row for row in unit_profile(publication, unit)}})
-    choices = (
-        Organisation.objects.filter(published_results__publication=publication).distinct().order_by("short_name")
-        if publication
-        else Organisation.objects.none()
+    choices = sorted(
+        Organisation.objects.filter(published_results__publication=publication).distinct() if publication else [],
+        key=lambda unit: vietnamese_sort_key(unit.short_name),
     )
     context = {
         "publication": publication,

@@ -78,3 +78,26 @@ def test_a_unit_is_found_by_any_printed_spelling_within_its_year() -> None:
     assert match_organisation(index_2021, "Thừa Thiên-Huế").code == "46"  # type: ignore[union-attr]
     assert match_organisation(index_2021, "49").code == "49"  # type: ignore[union-attr]
     assert match_organisation(index_2025, "Quảng Nam") is None
+
+
+def test_names_sort_in_vietnamese_alphabetical_order() -> None:
+    # Letters first (Đ after D, Ô and Ơ after O), tones only to break ties: "Bà Rịa" < "Ba Vì".
+    from accounts.names import vietnamese_sort_key
+
+    names = ["Đồng Nai", "Điện Biên", "Đà Nẵng", "Dak Lak", "Ea Súp", "Cà Mau", "Ơ Rê", "Ô Môn", "Bạc Liêu",
+             "Bà Rịa", "Bắc Ninh", "Bến Tre", "Ba Vì"]  # fmt: skip
+
+    assert sorted(names, key=vietnamese_sort_key) == [
+        "Bà Rịa", "Ba Vì", "Bạc Liêu", "Bắc Ninh", "Bến Tre", "Cà Mau", "Dak Lak", "Đà Nẵng", "Điện Biên",
+        "Đồng Nai", "Ea Súp", "Ô Môn", "Ơ Rê",
+    ]  # fmt: skip
+
+
+def test_a_search_ignores_accents_prefixes_and_hyphens() -> None:
+    from accounts.names import search_form
+
+    assert [search_form(name) for name in ("TP. Đà Nẵng", "Thừa Thiên - Huế", "Tỉnh Bắc Ninh")] == [
+        "da nang",
+        "thua thien hue",
+        "bac ninh",
+    ]
