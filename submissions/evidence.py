@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 
 import magic
@@ -31,6 +32,16 @@ class CheckedPdf:
     pages: int
 
 
+_TRAILER_SIZE = re.compile(rb"/Size\s+(\d{1,20})")
+
+
+def _claims_impossible_size(content: bytes) -> bool:
+    """A trailer claiming more objects than the file has bytes: such a file is damaged, and repairing
+    it is what makes the PDF reader search the whole file again for each missing object. (Objects
+    packed in compressed streams can be smaller than their text, so the bound is one byte each.)"""
+    return any(int(size) > len(content) for size in _TRAILER_SIZE.findall(content[-65536:]))
+
+
 def check_pdf(content: bytes) -> CheckedPdf:
     """Return the facts of an acceptable PDF, or raise EvidenceRejected with the reason."""
     limit = settings.EVIDENCE_MAX_MB * 1024 * 1024
@@ -48,6 +59,8 @@ def check_pdf(content: bytes) -> CheckedPdf:
         )
     if b"%%EOF" not in content[-2048:]:
         raise EvidenceRejected(_("Tệp PDF bị cắt cụt (thiếu phần cuối tệp); vui lòng tải lên bản đầy đủ."))
+    if _claims_impossible_size(content):
+        raise EvidenceRejected(_("Tệp PDF bị hỏng, không đọc được."))
     try:
         reader = PdfReader(io.BytesIO(content), strict=False)
         if reader.is_encrypted:
