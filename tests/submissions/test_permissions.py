@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from accounts.models import Organisation, Role, User
+from submissions.appraisal import accept_undecided
 from submissions.models import Event, Submission
 from submissions.services import transition_submission
 from tests.factories import UserFactory
@@ -57,6 +58,31 @@ MATRIX: dict[str, dict[str, int]] = {
         "own reporter": 403, "own it_lead": 200, "own office": 403, "own leader": 409,
         "appraiser": 403, "admin": 403,
     },
+    # The appraisal: only appraisers decide and move it on; only the unit explains; the administrator reopens.
+    "appraise": {
+        "own reporter": 403, "own it_lead": 403, "own office": 403, "own leader": 403,
+        "appraiser": 200, "admin": 403,
+    },
+    "finish_appraisal": {
+        "own reporter": 403, "own it_lead": 403, "own office": 403, "own leader": 403,
+        "appraiser": 200, "admin": 403,
+    },
+    "submit_explanation": {
+        "own reporter": 200, "own it_lead": 403, "own office": 403, "own leader": 403,
+        "appraiser": 403, "admin": 403,
+    },
+    "approve_explanation": {
+        "own reporter": 403, "own it_lead": 403, "own office": 403, "own leader": 200,
+        "appraiser": 403, "admin": 403,
+    },
+    "finalise": {
+        "own reporter": 403, "own it_lead": 403, "own office": 403, "own leader": 403,
+        "appraiser": 200, "admin": 403,
+    },
+    "reopen": {
+        "own reporter": 403, "own it_lead": 403, "own office": 403, "own leader": 403,
+        "appraiser": 403, "admin": 200,
+    },
 }  # fmt: skip
 for expected in MATRIX.values():
     expected.update({f"other {role}": 404 for role in UNIT_ROLES}, anonymous=401)
@@ -72,14 +98,35 @@ def people(organisations: dict[str, Organisation], appraiser: User, administrato
     return found
 
 
+# The steps that bring the submission to the state each action is tried in, in order.
+CHAIN = [
+    ("own reporter", "submit"),
+    ("own it_lead", "approve"),
+    ("own leader", "approve"),
+    ("appraiser", "accept_all"),
+    ("appraiser", "finish_appraisal"),
+    ("own reporter", "submit_explanation"),
+    ("own leader", "approve"),
+    ("appraiser", "finalise"),
+]
+STEPS_BEFORE = {"submit": 0, "approve": 1, "return": 1, "appraise": 3, "finish_appraisal": 4,
+                "submit_explanation": 5, "approve_explanation": 6, "finalise": 7, "reopen": 8}  # fmt: skip
+
+
 def prepare(action: str, submission: Submission, people: dict[str, User | None]) -> None:
     """Bring the submission to the state the action is tried in."""
     reporter = people["own reporter"]
     assert reporter is not None
-    if action in ("submit", "approve", "return"):
-        fill_in(submission, reporter)
-    if action in ("approve", "return"):
-        transition_submission(submission_id=submission.pk, user=reporter, action="submit")
+    if action not in STEPS_BEFORE:
+        return
+    fill_in(submission, reporter)
+    for person, step in CHAIN[: STEPS_BEFORE[action]]:
+        user = people[person]
+        assert user is not None
+        if step == "accept_all":
+            accept_undecided(submission_id=submission.pk, user=user)
+        else:
+            transition_submission(submission_id=submission.pk, user=user, action=step)
 
 
 def attempt(action: str, client: APIClient, submission: Submission) -> int:
@@ -95,6 +142,12 @@ def attempt(action: str, client: APIClient, submission: Submission) -> int:
         "submit": lambda: client.post(f"{base}/transitions/", {"action": "submit"}),
         "approve": lambda: client.post(f"{base}/transitions/", {"action": "approve"}),
         "return": lambda: client.post(f"{base}/transitions/", {"action": "return", "comment": "Bổ sung tài liệu"}),
+        "appraise": lambda: client.post(f"{base}/answers/1.1.1/appraisal/", {"decision": "accept"}, format="json"),
+        "finish_appraisal": lambda: client.post(f"{base}/transitions/", {"action": "finish_appraisal"}),
+        "submit_explanation": lambda: client.post(f"{base}/transitions/", {"action": "submit_explanation"}),
+        "approve_explanation": lambda: client.post(f"{base}/transitions/", {"action": "approve"}),
+        "finalise": lambda: client.post(f"{base}/transitions/", {"action": "finalise"}),
+        "reopen": lambda: client.post(f"{base}/transitions/", {"action": "reopen", "comment": "Đính chính"}),
     }
     return requests[action]().status_code  # type: ignore[attr-defined]
 
