@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import page_not_found
+from django.views.defaults import server_error as django_server_error
 
 from . import __version__
 from .health import broker_status, database_answers
@@ -21,3 +23,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "version": __version__,
     }
     return JsonResponse(body, status=200 if database_ok else 503)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404: JSON under /api/ (integrators parse it), the portal's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Không tìm thấy."}, status=404)
+    return page_not_found(request, exception)  # type: ignore[arg-type]
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500: JSON under /api/, the portal's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Lỗi hệ thống; vui lòng thử lại sau."}, status=500)
+    return django_server_error(request)

@@ -233,6 +233,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Bộ chỉ số, tổ chức, số liệu của đơn vị và kết quả DTI đã công bố.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "dti_portal.api_schema.add_error_responses",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

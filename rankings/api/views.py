@@ -40,14 +40,18 @@ class CsvRenderer(BaseRenderer):
 
     def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
         rows = data.get("results") if isinstance(data, dict) else None
+        view = (renderer_context or {}).get("view")
+        fields = list(getattr(view, "csv_fields", []))
         if rows is None:  # an error: keep its message readable
             rows = [data] if isinstance(data, dict) else []
+            fields = list(rows[0]) if rows else ["detail"]
+        # The header is written even for no rows: an empty file still says what it would hold.
         buffer = io.StringIO()
-        if rows:
-            writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), extrasaction="ignore")
-            writer.writeheader()
-            for row in rows:
-                writer.writerow({key: _cell(value) for key, value in row.items()})
+        writer = csv.DictWriter(buffer, fieldnames=fields or list(rows[0] if rows else ["detail"]),
+                                extrasaction="ignore")  # fmt: skip
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({key: _cell(value) for key, value in row.items()})
         return buffer.getvalue().encode(self.charset)
 
 
@@ -120,6 +124,8 @@ def _year(request: Request, required: bool = True) -> int | None:
 class RankingApi(PublicApi):
     """One ranking table of a published year: every unit of the group, with its value and rank."""
 
+    csv_fields = list(RESULT_FIELDS)
+
     @extend_schema(
         parameters=[
             OpenApiParameter("year", OpenApiTypes.INT, required=True),
@@ -180,6 +186,8 @@ def _row(row: TableRow, precision: int) -> dict[str, Any]:
 
 class OrganisationResultsApi(PublicApi):
     """Every published index of one unit for a year (the newest published year by default)."""
+
+    csv_fields = ["index", "label", "kind", "value", "rank", "group_size", "group_average", "score", "max_points"]
 
     @extend_schema(
         parameters=[
@@ -253,6 +261,9 @@ class OrganisationResultsApi(PublicApi):
 
 class CampaignListApi(PublicApi):
     """Every published year and level, with its versions and their revision notes."""
+
+    csv_fields = ["year", "level", "name", "framework", "version", "published_at", "revision_note", "source",
+                  "versions"]  # fmt: skip
 
     @extend_schema(
         parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"])],

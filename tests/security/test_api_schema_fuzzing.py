@@ -1,0 +1,73 @@
+"""Schemathesis against the portal's own OpenAPI schema, served by the WSGI app: every operation, as an
+anonymous client, a unit's reporter, an appraiser and an administrator. No server error; every answer
+conforms to the schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, given, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from accounts.models import User
+from dti_portal.wsgi import application
+from submissions.models import Submission
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
+          response_schema_conformance]  # fmt: skip
+
+
+@pytest.fixture
+def api_schema(db: None) -> Iterator[Any]:
+    # As Django's test client does: a request must not close the test's database connection.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/schema/", application)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def credentials(
+    danang_submission: Submission, danang_reporter: User, appraiser: User, administrator: User
+) -> list[dict[str, str]]:
+    """Headers of an anonymous client, a unit's reporter, an appraiser and an administrator."""
+    found: list[dict[str, str]] = [{}]
+    for user in (danang_reporter, appraiser, administrator):
+        token, _created = Token.objects.get_or_create(user=user)
+        found.append({"Authorization": f"Token {token.key}"})
+    return found
+
+
+@pytest.mark.django_db
+def test_every_operation_answers_within_its_schema_and_never_fails(
+    api_schema: Any, credentials: list[dict[str, str]]
+) -> None:
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+
+    for operation in operations:
+
+        @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
+                  database=None)  # fmt: skip
+        @given(case=operation.as_strategy())
+        def call(case: Any) -> None:
+            for headers in credentials:
+                case.call_and_validate(headers=headers, checks=CHECKS)
+
+        call()
+
+    assert len(operations) == 14
