@@ -9,6 +9,7 @@ replaces the results in one transaction. A failure leaves the previous results i
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -134,13 +135,27 @@ def schedule_recompute(*, campaign_id: int) -> None:
         try:
             recompute_campaign_task.apply_async(kwargs={"campaign_id": campaign_id}, countdown=_coalesce_seconds())
         except Exception:
-            logger.exception(
-                "Could not queue the recompute of campaign %s; the next change will try again", campaign_id
+            # The request stays pending: the periodic sweep queues it again once the broker answers.
+            logger.exception("Could not queue the recompute of campaign %s; the sweep will try again", campaign_id)
+            Recompute.objects.filter(pk=recompute.pk).update(
+                state=Recompute.State.FAILED, error="Không gửi được yêu cầu tính lại; sẽ thử lại."
             )
-            Recompute.objects.filter(pk=recompute.pk).update(pending=False, state=Recompute.State.FAILED,
-                                                             error="Không gửi được yêu cầu tính lại.")  # fmt: skip
 
     transaction.on_commit(queue)
+
+
+def requeue_pending_recomputes(*, older_than_seconds: int = 60) -> list[int]:
+    """Queue again every recompute requested more than `older_than_seconds` ago and still pending:
+    its message was lost (the broker was down) or its worker died mid-run (the run's transaction
+    rolled back, so `pending` is still set). Running twice is harmless. Returns the campaign ids."""
+    from .tasks import recompute_campaign_task
+
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    stale = list(Recompute.objects.filter(pending=True, requested_at__lt=cutoff).values_list("campaign_id", flat=True))
+    for campaign_id in stale:
+        Recompute.objects.filter(campaign_id=campaign_id).update(requested_at=timezone.now())
+        recompute_campaign_task.apply_async(kwargs={"campaign_id": campaign_id})
+    return stale
 
 
 def _coalesce_seconds() -> int:

@@ -18,3 +18,11 @@ def recompute_campaign_task(campaign_id: int) -> int:
     from .services import recompute_campaign
 
     return recompute_campaign(campaign_id=campaign_id).results
+
+
+@shared_task(name="scoring.requeue_pending")
+def requeue_pending_task() -> list[int]:
+    """The periodic sweep: queue again the recomputes whose request was lost or whose worker died."""
+    from .services import requeue_pending_recomputes
+
+    return requeue_pending_recomputes()

@@ -210,7 +210,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": timedelta(days=1),
         "kwargs": {"days_before": 3},
     },
+    "requeue-pending-recomputes": {"task": "scoring.requeue_pending", "schedule": timedelta(minutes=1)},
 }
+# A message taken by a worker that dies comes back after this long (longer than any task may run).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
 
 # REST API
 # -----------------------------------------------------------------------------

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
 from accounts.models import User
@@ -157,3 +159,23 @@ def test_the_administrator_sees_the_last_run_and_can_start_one(
     assert response.status_code == 302
     run.refresh_from_db()
     assert (run.runs, run.state) == (2, "done")
+
+
+def test_a_recompute_whose_request_was_lost_is_queued_again_by_the_sweep(
+    campaign: Campaign, danang_submission: Submission, danang_reporter: User
+) -> None:
+    answer(danang_submission, danang_reporter, "1.1.2", value=Decimal(50))  # on_commit never runs in this test
+    two_minutes_ago = timezone.now() - datetime.timedelta(minutes=2)
+    Recompute.objects.create(campaign=campaign, pending=True, state="failed", requested_at=two_minutes_ago,
+                             error="Không gửi được yêu cầu tính lại; sẽ thử lại.")  # fmt: skip
+    fresh = Campaign.objects.create(**{field: getattr(campaign, field) for field in (
+        "name", "year", "level", "framework", "groups", "entry_opens", "entry_closes", "appraisal_closes",
+        "explanation_closes", "final_appraisal_closes", "publication_date")})  # fmt: skip
+    Recompute.objects.create(campaign=fresh, pending=True, state="queued", requested_at=timezone.now())
+
+    requeued = services.requeue_pending_recomputes(older_than_seconds=60)
+
+    run = Recompute.objects.get(campaign=campaign)
+    assert requeued == [campaign.pk]  # the fresh request is left to its own message
+    assert (run.pending, run.state, run.runs, run.error) == (False, "done", 1, "")
+    assert result(campaign, "48", "1.1.2") == (Decimal(15), Decimal(30))
