@@ -48,7 +48,8 @@ messages: install  ## Refresh and compile the English translation catalogue
 vendor:  ## Refresh the front-end libraries in static/vendor from npm (package.json); the result is committed
 	npm install --no-audit --no-fund
 	mkdir -p static/vendor/chart.js
-	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md static/vendor/chart.js/
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map \
+		node_modules/chart.js/LICENSE.md static/vendor/chart.js/
 
 clean:  ## Remove the virtual environment and local state (database, evidence, static files)
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .hypothesis

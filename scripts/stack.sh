@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The real stack on 127.0.0.1 with production settings (DEBUG off, manifest static files): PostgreSQL,
+# Redis, gunicorn (2 workers), a Celery worker and beat. `scripts/stack.sh start|stop|status`.
+# Its own database (dti_stack) and state under var/stack/; plain HTTP on the loopback, so the
+# cookies' Secure flag and the HTTPS redirect are off — everything else is as in production.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+STACK=var/stack
+PORT=${STACK_PORT:-8800}
+PY=.venv/bin/python
+mkdir -p "$STACK/run" "$STACK/log" "$STACK/media" "$STACK/static"
+
+environment() {
+  if [[ ! -s $STACK/secret ]]; then
+    $PY -c 'import secrets; print(secrets.token_urlsafe(64))' > "$STACK/secret"
+  fi
+  export DJANGO_SETTINGS_MODULE=dti_portal.settings.production
+  export SECRET_KEY; SECRET_KEY=$(cat "$STACK/secret")
+  export DATABASE_URL="postgres://postgres@127.0.0.1:5432/dti_stack"
+  export CELERY_BROKER_URL="redis://127.0.0.1:6379/5"
+  export ALLOWED_HOSTS="127.0.0.1,localhost"
+  export SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0
+  export STATIC_ROOT="$PWD/$STACK/static" MEDIA_ROOT="$PWD/$STACK/media"
+  export DTI_LOAD_TEST=1 LOG_LEVEL=WARNING
+}
+
+services() {
+  if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
+    for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  fi
+  if ! psql -h 127.0.0.1 -U postgres -Atc "SELECT 1 FROM pg_database WHERE datname = 'dti_stack'" | grep -q 1; then
+    createdb -h 127.0.0.1 -U postgres dti_stack
+  fi
+  if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+    for _ in $(seq 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
+  fi
+}
+
+running() { [[ -s $STACK/run/$1.pid ]] && kill -0 "$(cat "$STACK/run/$1.pid")" 2>/dev/null; }
+
+start() {
+  environment
+  services
+  $PY manage.py migrate --noinput -v 0
+  $PY manage.py collectstatic --noinput -v 0
+  $PY manage.py load_reference_data -v 0
+  for level in province ministry; do
+    $PY manage.py import_results "fixtures/results/dti-2021-$level.csv" --year 2021 --level $level > /dev/null
+  done
+  $PY manage.py prepare_load --accounts "$STACK/accounts.json"
+  running gunicorn || .venv/bin/gunicorn dti_portal.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 \
+    --threads 4 --worker-class gthread --timeout 60 --daemon --pid "$STACK/run/gunicorn.pid" \
+    --access-logfile "$STACK/log/access.log" --error-logfile "$STACK/log/gunicorn.log"
+  running worker || .venv/bin/celery -A dti_portal worker --concurrency 2 --detach -n "stack@%h" \
+    --pidfile "$STACK/run/worker.pid" --logfile "$STACK/log/worker.log" --loglevel WARNING
+  running beat || .venv/bin/celery -A dti_portal beat --detach --pidfile "$STACK/run/beat.pid" \
+    --logfile "$STACK/log/beat.log" --schedule "$STACK/run/beat-schedule" --loglevel WARNING
+  for _ in $(seq 60); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 1; done
+  curl -fs "http://127.0.0.1:$PORT/healthz"; echo
+  echo "stack up: http://127.0.0.1:$PORT (scripts/stack.sh stop to end it)"
+}
+
+stop() {
+  for name in beat worker gunicorn; do
+    if running "$name"; then
+      kill -TERM "$(cat "$STACK/run/$name.pid")"
+      for _ in $(seq 30); do running "$name" || break; sleep 1; done
+    fi
+    rm -f "$STACK/run/$name.pid"
+  done
+  echo "stack stopped"
+}
+
+status() {
+  for name in gunicorn worker beat; do
+    if running "$name"; then echo "$name: running (pid $(cat "$STACK/run/$name.pid"))"; else echo "$name: stopped"; fi
+  done
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  env) environment; env | grep -E '^(DJANGO_SETTINGS_MODULE|DATABASE_URL|CELERY_BROKER_URL|DTI_LOAD_TEST)=' ;;
+  *) echo "usage: $0 start|stop|status"; exit 2 ;;
+esac
