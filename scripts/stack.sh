@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The real stack on 127.0.0.1 with production settings (DEBUG off, manifest static files): PostgreSQL,
-# Redis, gunicorn (2 workers), a Celery worker and beat. `scripts/stack.sh start|stop|status`.
+# Redis, gunicorn (2 workers), a Celery worker and beat. `scripts/stack.sh start|stop|status`, and
+# `scripts/stack.sh manage <command>` to run a management command against the stack's database.
 # Its own database (dti_stack) and state under var/stack/; plain HTTP on the loopback, so the
 # cookies' Secure flag and the HTTPS redirect are off — everything else is as in production.
 set -euo pipefail
@@ -53,7 +54,7 @@ start() {
   $PY manage.py prepare_load --accounts "$STACK/accounts.json"
   running gunicorn || .venv/bin/gunicorn dti_portal.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 \
     --threads 4 --worker-class gthread --timeout 60 --daemon --pid "$STACK/run/gunicorn.pid" \
-    --access-logfile "$STACK/log/access.log" --error-logfile "$STACK/log/gunicorn.log"
+    --access-logfile "$STACK/log/access.log" --error-logfile "$STACK/log/gunicorn.log" --capture-output
   running worker || .venv/bin/celery -A dti_portal worker --concurrency 2 --detach -n "stack@%h" \
     --pidfile "$STACK/run/worker.pid" --logfile "$STACK/log/worker.log" --loglevel WARNING
   running beat || .venv/bin/celery -A dti_portal beat --detach --pidfile "$STACK/run/beat.pid" \
@@ -84,6 +85,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  env) environment; env | grep -E '^(DJANGO_SETTINGS_MODULE|DATABASE_URL|CELERY_BROKER_URL|DTI_LOAD_TEST)=' ;;
-  *) echo "usage: $0 start|stop|status"; exit 2 ;;
+  manage) shift; environment; $PY manage.py "$@" ;;
+  *) echo "usage: $0 start|stop|status|manage <command>"; exit 2 ;;
 esac

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -397,7 +398,10 @@ def notify_next_actors(*, submission: Submission, actor: User, action: str, comm
         Notification(user=user, submission=submission, message=message) for user in recipients
     )
     if notifications:
-        send_notification_emails.delay_on_commit([notification.pk for notification in notifications])
+        ids = [notification.pk for notification in notifications]
+        # Robust: with the broker down the step is still taken and the notes are in the app; only
+        # the e-mails are lost, and the failure is logged instead of failing the request.
+        transaction.on_commit(partial(send_notification_emails.delay, ids), robust=True)
 
 
 @transaction.atomic
