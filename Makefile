@@ -61,7 +61,7 @@ load: install  ## The deadline-day load test against `make stack` (400 users, 2 
 
 faults: install  ## The fault tests against `make stack`: a killed worker, Redis stopped, PostgreSQL restarted
 	@scripts/stack.sh status | grep -q "gunicorn: running" || { echo "Start the stack first: make stack"; exit 1; }
-	.venv/bin/python scripts/faults.py
+	scripts/stack.sh manage run_faults
 
 vendor:  ## Refresh the front-end libraries in static/vendor from npm (package.json); the result is committed
 	npm install --no-audit --no-fund

@@ -249,9 +249,9 @@ def _wait(condition: Any, seconds: int) -> bool:
 
 def _fingerprint(campaign_id: int) -> tuple[int, Decimal, Decimal]:
     totals = Result.objects.filter(campaign_id=campaign_id).aggregate(
-        rows=Count("id"), final=Sum("final_score"), self=Sum("self_score")
+        rows=Count("id"), final=Sum("final_score"), own=Sum("self_score")
     )
-    return totals["rows"], totals["final"] or Decimal(0), totals["self"] or Decimal(0)
+    return totals["rows"], totals["final"] or Decimal(0), totals["own"] or Decimal(0)
 
 
 def _from_scratch(campaign: Campaign) -> tuple[int, Decimal, Decimal]:
