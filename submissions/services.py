@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -399,9 +398,13 @@ def notify_next_actors(*, submission: Submission, actor: User, action: str, comm
     )
     if notifications:
         ids = [notification.pk for notification in notifications]
+
+        def send_emails() -> None:
+            send_notification_emails.delay(ids)
+
         # Robust: with the broker down the step is still taken and the notes are in the app; only
         # the e-mails are lost, and the failure is logged instead of failing the request.
-        transaction.on_commit(partial(send_notification_emails.delay, ids), robust=True)
+        transaction.on_commit(send_emails, robust=True)
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """After `make load`: the pass criteria and the data checks, printed and written as JSON.
 
-- no unexpected server error (5xx) and the p95 targets (saves ≤ 500 ms, published rankings ≤ 300 ms);
+- no unexpected server error (5xx), no other failed request (a dropped connection, a refused
+  figure), and the p95 targets (saves ≤ 500 ms, published rankings ≤ 300 ms);
 - no lost update: every answer's version equals its number of saves in the history;
 - audit rows = successful writes: the history rows written during the run equal the successful
   writes the server answered (answers saved, files attached, steps taken, from its access log; a
@@ -81,6 +82,7 @@ class Command(BaseCommand):
         rankings_p95 = result["p95_ms"].get("published rankings api", 0)
         checks = {
             "no unexpected 5xx": server_errors == 0,
+            "no other unexpected failure": result["failures"] == 0,
             f"p95 of saves ≤ {SAVE_P95_MS} ms": save_p95 <= SAVE_P95_MS,
             f"p95 of published rankings ≤ {RANKINGS_P95_MS} ms": rankings_p95 <= RANKINGS_P95_MS,
             "no lost update": lost == 0,
