@@ -40,7 +40,8 @@ services() {
   fi
 }
 
-running() { [[ -s $STACK/run/$1.pid ]] && kill -0 "$(cat "$STACK/run/$1.pid")" 2>/dev/null; }
+pid_of() { cat "$STACK/run/$1.pid" 2>/dev/null || true; }
+running() { local pid; pid=$(pid_of "$1"); [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; }
 
 start() {
   environment
@@ -66,9 +67,9 @@ start() {
 
 stop() {
   for name in beat worker gunicorn; do
-    if running "$name"; then
-      kill -TERM "$(cat "$STACK/run/$name.pid")"
-      for _ in $(seq 30); do running "$name" || break; sleep 1; done
+    local pid; pid=$(pid_of "$name")
+    if [[ -n $pid ]] && kill -TERM "$pid" 2>/dev/null; then
+      for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
     fi
     rm -f "$STACK/run/$name.pid"
   done
@@ -77,7 +78,7 @@ stop() {
 
 status() {
   for name in gunicorn worker beat; do
-    if running "$name"; then echo "$name: running (pid $(cat "$STACK/run/$name.pid"))"; else echo "$name: stopped"; fi
+    if running "$name"; then echo "$name: running (pid $(pid_of "$name"))"; else echo "$name: stopped"; fi
   done
 }
 
