@@ -131,24 +131,38 @@ def appraise_answer(
         else {name: "" if name == "choice" else None for name in VALUE_FIELDS}
     )
     _start_appraisal(submission, user)
-    before = _decision_record(answer, "appraised_", "appraisal_decision", "appraisal_reason")
-    answer.appraisal_decision = decision
-    answer.appraisal_reason = reason
-    for name, value in values.items():
-        setattr(answer, f"appraised_{name}", value)
     _mark_reviewed(answer, user)
+    _record_decision(submission=submission, answer=answer, user=user, stage="appraised", decision=decision,
+                     reason=reason, values=values)  # fmt: skip
+    return answer
+
+
+def _record_decision(
+    *, submission: Submission, answer: Answer, user: User, stage: str, decision: str, reason: str,
+    values: dict[str, Any],
+) -> None:  # fmt: skip
+    """Store a decision at a stage ("appraised" or "final") with its values and reason, write its history
+    row (before and after) and let scoring know."""
+    prefix, decision_field, reason_field, kind = {
+        "appraised": ("appraised_", "appraisal_decision", "appraisal_reason", Event.Kind.APPRAISAL),
+        "final": ("final_", "final_decision", "final_reason", Event.Kind.SETTLED),
+    }[stage]
+    before = _decision_record(answer, prefix, decision_field, reason_field)
+    setattr(answer, decision_field, decision)
+    setattr(answer, reason_field, reason)
+    for name, value in values.items():
+        setattr(answer, prefix + name, value)
     answer.save()
     Event.objects.create(
         submission=submission,
         answer=answer,
-        kind=Event.Kind.APPRAISAL,
+        kind=kind,
         actor=user,
         old=before,
-        new=_decision_record(answer, "appraised_", "appraisal_decision", "appraisal_reason"),
+        new=_decision_record(answer, prefix, decision_field, reason_field),
         comment=reason,
     )
     campaign_values_changed.send(sender=Answer, campaign_id=submission.campaign_id)
-    return answer
 
 
 def _mark_reviewed(answer: Answer, user: User) -> None:
@@ -271,23 +285,9 @@ def settle_answer(
         if decision == FinalDecision.REVISE
         else {name: "" if name == "choice" else None for name in VALUE_FIELDS}
     )
-    before = _decision_record(answer, "final_", "final_decision", "final_reason")
-    answer.final_decision = decision
-    answer.final_reason = reason
-    for name, value in values.items():
-        setattr(answer, f"final_{name}", value)
     answer.review_version += 1
-    answer.save()
-    Event.objects.create(
-        submission=submission,
-        answer=answer,
-        kind=Event.Kind.SETTLED,
-        actor=user,
-        old=before,
-        new=_decision_record(answer, "final_", "final_decision", "final_reason"),
-        comment=reason,
-    )
-    campaign_values_changed.send(sender=Answer, campaign_id=submission.campaign_id)
+    _record_decision(submission=submission, answer=answer, user=user, stage="final", decision=decision,
+                     reason=reason, values=values)  # fmt: skip
     return answer
 
 

@@ -20,7 +20,7 @@ from submissions.models import Campaign, Submission, SubmissionState
 from tests.indicators.builders import small_framework
 from tests.pdfs import pdf
 from tests.submissions.test_appraisal_browser import decide
-from tests.submissions.test_browser_journey import log_in, take_step
+from tests.submissions.test_browser_journey import enter_figures, log_in, take_step
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -70,23 +70,7 @@ def test_a_whole_year_from_opening_to_the_public_ranking(
     evidence_file.write_bytes(pdf(pages=2))
     reporter_page, reporter_problems = open_page()
     log_in(reporter_page, live_server, danang_reporter)
-    reporter_page.goto(detail)
-    reporter_page.select_option("#node-1-1-1-value", "1")
-    reporter_page.locator("#node-1-1-1 button", has_text="Lưu").click()
-    reporter_page.locator("#node-1-1-1 .saved").wait_for()
-    reporter_page.set_input_files("#node-1-1-1-file", str(evidence_file))
-    reporter_page.fill("#node-1-1-1-file-title", "Kế hoạch chuyển đổi số")
-    reporter_page.locator("#node-1-1-1 .evidence-form button").click()
-    reporter_page.wait_for_load_state()
-    for key, fill in [("1-1-2", "63,56"), ("2-1-1", "5")]:
-        reporter_page.fill(f"#node-{key}-value", fill)
-        reporter_page.fill(f"#node-{key}-explanation", "Theo báo cáo của Sở.")
-        reporter_page.locator(f"#node-{key} button", has_text="Lưu").click()
-        reporter_page.locator(f"#node-{key} .saved").wait_for()
-    reporter_page.select_option("#node-1-2-1-choice", "Hằng tháng")
-    reporter_page.fill("#node-1-2-1-explanation", "Lịch phát sóng của Đài.")
-    reporter_page.locator("#node-1-2-1 button", has_text="Lưu").click()
-    reporter_page.locator("#node-1-2-1 .saved").wait_for()
+    enter_figures(reporter_page, detail, evidence_file, "Kế hoạch chuyển đổi số")
     take_step(reporter_page, "Trình duyệt")
     it_lead_page, it_lead_problems = open_page()
     log_in(it_lead_page, live_server, danang_it_lead)
