@@ -7,6 +7,7 @@ never named in code. Each assessment year is scored with the framework that appl
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import models
@@ -147,6 +148,22 @@ class Node(models.Model):
     def anchor(self) -> str:
         """An HTML id for the node: "CQS/5.9.2" → "node-CQS-5-9-2"."""
         return "node-" + re.sub(r"[^0-9A-Za-z]+", "-", self.key).strip("-")
+
+    def ancestors(self, nodes: Mapping[int, Node]) -> list[Node]:
+        """The nodes above this one, the root first; `nodes` maps the framework's node ids to nodes."""
+        found = []
+        node = self
+        while node.parent_id is not None:
+            node = nodes[node.parent_id]
+            found.append(node)
+        return found[::-1]
+
+    def main_index(self, nodes: Mapping[int, Node]) -> Node:
+        """The main index this node belongs to (itself for a main index, the root where there is none)."""
+        node = self
+        while node.kind != self.Kind.MAIN and node.parent_id is not None:
+            node = nodes[node.parent_id]
+        return node
 
     def describe_rule(self) -> str:
         """The leaf's scoring rule in words; "" for inner nodes."""

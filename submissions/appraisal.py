@@ -40,7 +40,7 @@ from .models import (
     SubmissionState,
     WorkflowError,
 )
-from .services import AnswerInput, AnswerInvalid, ImportRejected, _validated, score_answer
+from .services import AnswerInput, AnswerInvalid, ImportRejected, _validated, write_reported
 from .signals import campaign_values_changed
 
 APPRAISAL_STATES = (SubmissionState.SUBMITTED, SubmissionState.UNDER_APPRAISAL)
@@ -172,13 +172,6 @@ def _mark_reviewed(answer: Answer, user: User) -> None:
     answer.review_version += 1
 
 
-def section_of(node: Node, nodes: dict[int, Node]) -> Node:
-    """The main index a node belongs to (itself for a main index)."""
-    while node.kind != Node.Kind.MAIN and node.parent_id is not None:
-        node = nodes[node.parent_id]
-    return node
-
-
 @transaction.atomic
 def accept_undecided(*, submission_id: int, user: User, section_key: str | None = None) -> int:
     """Accept, in one step, every self-reported leaf of a section (or of the whole submission) that has
@@ -197,7 +190,7 @@ def accept_undecided(*, submission_id: int, user: User, section_key: str | None 
         for answer in submission.answers.select_for_update()
         .filter(node__source="self_report", appraisal_decision="")
         .select_related("node")
-        if section_key is None or section_of(answer.node, nodes).key == section_key
+        if section_key is None or answer.node.main_index(nodes).key == section_key
     ]
     if not answers:
         return 0
@@ -318,25 +311,6 @@ def assign_appraiser(*, submission_ids: list[int], appraiser: User | None, by: U
 # Values the authority supplies: monitoring systems, the survey, cyberspace and the expert panel.
 
 
-def _store_authority_value(
-    *, submission: Submission, answer: Answer, user: User, fields: dict[str, Any], kind: str, note: dict[str, Any]
-) -> bool:
-    """Write an authority value into the leaf's reported fields; returns whether anything changed."""
-    before = answer.reported()
-    for name, value in fields.items():
-        setattr(answer, name, value)
-    after = answer.reported()
-    if after == before:
-        return False
-    answer.self_score = score_answer(answer)
-    answer.version += 1
-    answer.updated_by = user
-    answer.updated_at = timezone.now()
-    answer.save()
-    Event.objects.create(submission=submission, answer=answer, kind=kind, actor=user, old=before, new={**after, **note})
-    return True
-
-
 def _check_supplier(submission: Submission, answer: Answer, user: User) -> None:
     if not user.has_role(Role.APPRAISER):
         raise PermissionDenied(_("Chỉ cán bộ thẩm định được nhập số liệu do cơ quan đánh giá cung cấp."))
@@ -353,7 +327,7 @@ def set_authority_value(*, answer_id: int, user: User, given: AnswerInput) -> An
     _check_supplier(submission, answer, user)
     fields = _validated(answer.node, given)
     fields.pop("explanation", None)
-    if _store_authority_value(
+    if write_reported(
         submission=submission, answer=answer, user=user, fields=fields, kind=Event.Kind.AUTHORITY_VALUE, note={}
     ):
         campaign_values_changed.send(sender=Answer, campaign_id=submission.campaign_id)
@@ -487,7 +461,7 @@ def import_authority_values(
         raise ImportRejected(problems)
     if apply and planned:
         for _change, submission, answer, fields in planned:
-            _store_authority_value(
+            write_reported(
                 submission=submission,
                 answer=answer,
                 user=user,
@@ -597,7 +571,7 @@ def save_expert_panel(*, submission_id: int, user: User, experts: list[ExpertInp
     for key, answer in answers.items():
         scores = [expert.scores[key] for expert in experts if key in expert.scores]
         mean = (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.000001")) if scores else None
-        changed |= _store_authority_value(
+        changed |= write_reported(
             submission=submission,
             answer=answer,
             user=user,

@@ -5,6 +5,7 @@ service or query, and renders."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -40,7 +41,6 @@ from .appraisal import (
     reply_to_appraisal,
     revoke_exclusion,
     save_expert_panel,
-    section_of,
     set_authority_value,
     settle_answer,
 )
@@ -183,37 +183,20 @@ def _appraisal_form(answer: Answer, submission: Submission, data: Any = None) ->
 
 def _review_item(answer: Answer, submission: Submission, nodes: dict[int, Node], form: Any = None) -> dict[str, Any]:
     node = answer.node
-    item: dict[str, Any] = {"answer": answer, "path": _path(node, nodes), "changed": answer.changed_since_review()}
+    item: dict[str, Any] = {"answer": answer, "path": node.ancestors(nodes), "changed": answer.changed_since_review()}
     if node.source == "self_report":
         if submission.state in APPRAISAL_STATES or (
             submission.state == SubmissionState.FINAL_APPRAISAL and answer.is_contested()
         ):
             item["form"] = form or _appraisal_form(answer, submission)
-        item["appraised_score"] = _score(answer, "appraised")
-        item["final_score"] = _score(answer, "final")
+        item["appraised_score"] = answer.stage_score("appraised")
+        item["final_score"] = answer.stage_score("final")
     elif submission.state not in (SubmissionState.FINALISED, SubmissionState.PUBLISHED):
         initial = {}
         if answer.value is not None:
             initial["value"] = format_number(answer.value)
         item["authority_form"] = form or AuthorityValueForm(node=node, initial=initial, prefix=node.anchor)
     return item
-
-
-def _score(answer: Answer, stage: str) -> Decimal | None:
-    from indicators.rules import local_score
-
-    node = answer.node
-    if node.max_points is None:
-        return None
-    return local_score(node.rule, node.parameters, node.max_points, **answer.stage_values(stage))
-
-
-def _path(node: Node, nodes: dict[int, Node]) -> list[Node]:
-    path = []
-    while node.parent_id is not None:
-        node = nodes[node.parent_id]
-        path.append(node)
-    return list(reversed(path))
 
 
 def _review_sections(submission: Submission, forms: dict[int, Any] | None = None) -> list[dict[str, Any]]:
@@ -225,7 +208,7 @@ def _review_sections(submission: Submission, forms: dict[int, Any] | None = None
     )
     sections: dict[int, dict[str, Any]] = {}
     for answer in answers:
-        main = section_of(answer.node, nodes)
+        main = answer.node.main_index(nodes)
         section = sections.setdefault(
             main.pk, {"node": main, "pillar": nodes.get(main.parent_id) if main.parent_id else None, "items": []}
         )
@@ -279,28 +262,13 @@ def answer_appraise(request: HttpRequest, submission_id: int, leaf_key: str) -> 
     form = AppraisalForm(
         request.POST, node=answer.node, decisions=_decisions_for(submission), prefix=answer.node.anchor
     )
-    status = 200
-    if form.is_valid():
-        step = settle_answer if submission.state == SubmissionState.FINAL_APPRAISAL else appraise_answer
-        try:
-            answer = step(
-                answer_id=answer.pk,
-                user=user,
-                decision=form.cleaned_data["decision"],
-                reason=form.cleaned_data["reason"],
-                given=form.given(),
-                expected_review_version=form.cleaned_data["review_version"],
-            )
-            form = None  # type: ignore[assignment]
-        except AnswerInvalid as error:
-            for field, message in error.errors.items():
-                form.add_error(field if field in form.fields else None, message)
-            status = 400
-        except (StaleAnswerError, WorkflowError) as error:
-            form.add_error(None, str(error))
-            status = 409
-    else:
-        status = 400
+    step = settle_answer if submission.state == SubmissionState.FINAL_APPRAISAL else appraise_answer
+    status = _submit(form, lambda data: step(
+        answer_id=answer.pk, user=user, decision=data["decision"], reason=data["reason"], given=form.given(),
+        expected_review_version=data["review_version"],
+    ))  # fmt: skip
+    if status == 200:
+        form = None  # type: ignore[assignment]
     if not request.htmx:  # type: ignore[attr-defined]
         if status == 200:
             messages.success(request, _("Đã ghi kết luận cho %(code)s.") % {"code": answer.node.code})
@@ -310,6 +278,23 @@ def answer_appraise(request: HttpRequest, submission_id: int, leaf_key: str) -> 
         return render(request, "submissions/review.html", _review_context(request, submission, {answer.pk: form}),
                       status=status)  # fmt: skip
     return _render_review_leaf(request, answer.pk, form, status)
+
+
+def _submit(form: Any, step: Callable[[dict[str, Any]], object]) -> int:
+    """Run a service step with a valid form's data; put its refusal next to the fields. The status:
+    200 done, 400 bad input, 409 not allowed now or changed by someone else."""
+    if not form.is_valid():
+        return 400
+    try:
+        step(form.cleaned_data)
+    except AnswerInvalid as error:
+        for field, message in error.errors.items():
+            form.add_error(field if field in form.fields else None, message)
+        return 400
+    except (StaleAnswerError, WorkflowError) as error:
+        form.add_error(None, str(error))
+        return 409
+    return 200
 
 
 def _render_review_leaf(request: HttpRequest, answer_id: int, form: Any, status: int) -> HttpResponse:
@@ -356,27 +341,14 @@ def answer_authority_value(request: HttpRequest, submission_id: int, leaf_key: s
     _require_appraiser(user)
     answer = get_answer_for_user(user, submission_id, leaf_key)
     form = AuthorityValueForm(request.POST, node=answer.node, prefix=answer.node.anchor)
-    status = 200
-    if form.is_valid():
-        try:
-            set_authority_value(answer_id=answer.pk, user=user, given=form.given())
-            form = None  # type: ignore[assignment]
-        except AnswerInvalid as error:
-            for field, message in error.errors.items():
-                form.add_error(field if field in form.fields else None, message)
-            status = 400
-        except WorkflowError as error:
-            form.add_error(None, str(error))
-            status = 409
-    else:
-        status = 400
+    status = _submit(form, lambda _data: set_authority_value(answer_id=answer.pk, user=user, given=form.given()))
     if not request.htmx:  # type: ignore[attr-defined]
         if status == 200:
             messages.success(request, _("Đã lưu %(code)s.") % {"code": answer.node.code})
         else:
             messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
         return redirect(f"{_review_url(answer.submission)}#{answer.node.anchor}")
-    return _render_review_leaf(request, answer.pk, form, status)
+    return _render_review_leaf(request, answer.pk, None if status == 200 else form, status)
 
 
 @login_required
@@ -409,9 +381,9 @@ def appraisal_outcome(submission: Submission, user: User) -> list[dict[str, Any]
     )
     outcome = []
     for answer in answers:
-        self_score = _score(answer, "self") or Decimal(0)
-        appraised_score = _score(answer, "appraised") or Decimal(0)
-        final_score = _score(answer, "final") or Decimal(0)
+        self_score = answer.stage_score("self") or Decimal(0)
+        appraised_score = answer.stage_score("appraised") or Decimal(0)
+        final_score = answer.stage_score("final") or Decimal(0)
         outcome.append(
             {
                 "answer": answer,

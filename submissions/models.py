@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AUTHORITY_ROLES, Organisation, Role, User
 from indicators.models import Framework, Node
+from indicators.rules import local_score
 
 
 class WorkflowError(Exception):
@@ -373,6 +374,13 @@ class Answer(models.Model):
         else:
             prefix = ""
         return {name: getattr(self, prefix + name) for name in VALUE_FIELDS}
+
+    def stage_score(self, stage: str = "self") -> Decimal | None:
+        """The leaf's score at a stage by its own rule; None where the rule compares units (peer groups)."""
+        node = self.node
+        if node.max_points is None:
+            return None
+        return local_score(node.rule, node.parameters, node.max_points, **self.stage_values(stage))
 
     def display_value(self, stage: str = "self") -> str:
         """The value at a stage as a person reads it: "12 / 40", "Hằng tháng", "Có", "63,56" or "—"."""

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, Role, User
 from dti_portal.formatting import format_number
 from indicators.models import Node
-from indicators.rules import Rule, local_score
+from indicators.rules import Rule
 
 from .evidence import EvidenceRejected, check_pdf
 from .excel import RowInput, WorkbookReading, column_letter
@@ -145,39 +145,37 @@ def save_answer(*, answer_id: int, user: User, given: AnswerInput, expected_vers
     if answer.version != expected_version:
         raise StaleAnswerError(_("Dữ liệu đã được người khác cập nhật – vui lòng tải lại"))
     fields = _validated(answer.node, given)
-    before = answer.reported()
-    for name, value in fields.items():
-        setattr(answer, name, value)
-    after = answer.reported()
-    if after == before:
+    if not write_reported(submission=submission, answer=answer, user=user, fields=fields, kind=Event.Kind.ANSWER):
         return answer
-    answer.self_score = score_answer(answer)
-    answer.version += 1
-    answer.updated_by = user
-    answer.updated_at = timezone.now()
-    answer.save()
-    Event.objects.create(
-        submission=submission, answer=answer, kind=Event.Kind.ANSWER, actor=user, old=before, new=after
-    )
     Submission.objects.filter(pk=submission.pk).update(last_activity=answer.updated_at)
     campaign_values_changed.send(sender=Answer, campaign_id=submission.campaign_id)
     return answer
 
 
-def score_answer(answer: Answer) -> Decimal | None:
-    """The live self-assessed score of an answer, by the leaf's rule (None for peer-group rules)."""
-    node = answer.node
-    if node.max_points is None:
-        return None
-    return local_score(
-        node.rule,
-        node.parameters,
-        node.max_points,
-        value=answer.value,
-        numerator=answer.numerator,
-        denominator=answer.denominator,
-        choice=answer.choice,
+def write_reported(
+    *, submission: Submission, answer: Answer, user: User, fields: dict[str, Any], kind: str,
+    note: dict[str, Any] | None = None,
+) -> bool:  # fmt: skip
+    """Write new reported fields on a locked answer: its live score, a new version and one history row.
+
+    Returns False, writing nothing, when the fields change nothing. Every path that changes what a leaf
+    reports (the unit's save, an import, an authority value, the expert panel) goes through here.
+    """
+    before = answer.reported()
+    for name, value in fields.items():
+        setattr(answer, name, value)
+    after = answer.reported()
+    if after == before:
+        return False
+    answer.self_score = answer.stage_score("self")
+    answer.version += 1
+    answer.updated_by = user
+    answer.updated_at = timezone.now()
+    answer.save()
+    Event.objects.create(
+        submission=submission, answer=answer, kind=kind, actor=user, old=before, new={**after, **(note or {})}
     )
+    return True
 
 
 @transaction.atomic

@@ -103,9 +103,7 @@ def _sections(
     sections: dict[int, dict[str, Any]] = {}
     by_main: dict[int, list[Answer]] = defaultdict(list)
     for answer in answers:
-        node = answer.node
-        while node.kind not in ("main",) and node.parent_id is not None:
-            node = nodes[node.parent_id]
+        node = answer.node.main_index(nodes)
         pillar = nodes.get(node.parent_id) if node.parent_id else None
         sections.setdefault(node.pk, {"node": node, "pillar": pillar, "items": []})
         by_main[node.pk].append(answer)
@@ -116,7 +114,7 @@ def _sections(
             form = (forms_by_answer or {}).get(answer.pk) or AnswerForm(
                 node=answer.node, initial=_initial(answer), prefix=answer.node.anchor
             )
-            items.append({"answer": answer, "form": form, "path": _path(answer.node, nodes)})
+            items.append({"answer": answer, "form": form, "path": answer.node.ancestors(nodes)})
         reported = [item for item in items if item["answer"].node.source == "self_report"]
         section["items"] = items
         section["answered"] = sum(item["answer"].is_answered() for item in reported)
@@ -126,14 +124,6 @@ def _sections(
         )
         result.append(section)
     return result
-
-
-def _path(node: Any, nodes: dict[int, Any]) -> list[Any]:
-    path = []
-    while node.parent_id is not None:
-        node = nodes[node.parent_id]
-        path.append(node)
-    return list(reversed(path))
 
 
 def _initial(answer: Answer) -> dict[str, Any]:
@@ -238,7 +228,7 @@ def answer_save(request: HttpRequest, submission_id: int, leaf_key: str) -> Http
     )
     submission = answer.submission
     nodes = {node.pk: node for node in submission.campaign.framework.nodes.all()}
-    item = {"answer": answer, "form": form, "path": _path(answer.node, nodes)}
+    item = {"answer": answer, "form": form, "path": answer.node.ancestors(nodes)}
     return render(
         request,
         "submissions/_leaf.html",

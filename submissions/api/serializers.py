@@ -72,14 +72,7 @@ class AnswerSerializer(serializers.Serializer):
         return _decimal(value["value"])
 
     def _stage_score(self, answer: Answer, stage: str) -> Decimal | None:
-        if not self._shown(answer) or answer.node.max_points is None:
-            return None
-        from indicators.rules import local_score
-
-        score = local_score(
-            answer.node.rule, answer.node.parameters, answer.node.max_points, **answer.stage_values(stage)
-        )
-        return _decimal(score)
+        return _decimal(answer.stage_score(stage)) if self._shown(answer) else None
 
     @extend_schema_field(serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True))
     def get_appraised_value(self, answer: Answer) -> Decimal | None:
