@@ -4,6 +4,7 @@ imported from the published tables."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -16,7 +17,7 @@ from accounts.models import Organisation, Role, User, match_organisation
 from dti_portal.formatting import parse_number
 from dti_portal.spreadsheets import read_table
 from indicators.models import Framework, Node
-from scoring.engine import aggregate_main_values
+from scoring.engine import NodeResult, aggregate_main_values
 from scoring.services import load_campaign, score_stages
 from submissions.models import Action, Campaign, Event, Submission, SubmissionState, WorkflowError
 
@@ -126,6 +127,19 @@ def import_results(
     return _publish_imported(framework, year, level, units, mains, aggregates, by, revision_note)
 
 
+def _ranked(
+    computed: Mapping[Organisation, Mapping[str, NodeResult]], key: str, places: int
+) -> list[tuple[Organisation, NodeResult | None, Decimal | None, int | None]]:
+    """Each unit's result on `key`, its value and its rank within its peer group, group by group."""
+    found = []
+    for group in sorted({unit.group for unit in computed}):
+        members = [unit for unit in computed if unit.group == group]
+        values = {unit: computed[unit][key].value if key in computed[unit] else None for unit in members}
+        ranks = competition_ranks(values, places=places)
+        found.extend((unit, computed[unit].get(key), values[unit], ranks[unit]) for unit in members)
+    return found
+
+
 def _official(figures: dict[str, Decimal | int | None], index: str, *, is_main: bool) -> tuple[object, object]:
     """The official value and rank the table gives for an index: a main index's value is its own column."""
     if index == DTI:
@@ -182,23 +196,16 @@ def _publish_imported(
     rows: list[PublishedResult] = []
     reconciliation: list[str] = []
     for index in indices:
-        key = "DTI" if index == DTI else index
-        for group in sorted({unit.group for unit in units}):
-            members = [unit for unit in units if unit.group == group]
-            values = {unit: computed[unit][key].value if key in computed[unit] else None for unit in members}
-            ranks = competition_ranks(values, places=framework.precision)
-            for unit in members:
-                published_value, published_rank = _official(units[unit], index, is_main=index in mains)
-                result = computed[unit].get(key)
-                value = values[unit]
-                rows.append(PublishedResult(
-                    publication=publication, organisation=unit, group=group, index=index,
-                    score=result.score if result else None, max_points=result.max_points if result else None,
-                    computed_value=value, published_value=published_value,  # type: ignore[misc]
-                    computed_rank=ranks[unit], rank=published_rank or ranks[unit],  # type: ignore[misc]
-                ))  # fmt: skip
-                if index == DTI:
-                    reconciliation.extend(_differences(unit, value, ranks[unit], published_value, published_rank))
+        for unit, result, value, rank in _ranked(computed, "DTI" if index == DTI else index, framework.precision):
+            published_value, published_rank = _official(units[unit], index, is_main=index in mains)
+            rows.append(PublishedResult(
+                publication=publication, organisation=unit, group=unit.group, index=index,
+                score=result.score if result else None, max_points=result.max_points if result else None,
+                computed_value=value, published_value=published_value,  # type: ignore[misc]
+                computed_rank=rank, rank=published_rank or rank,  # type: ignore[misc]
+            ))  # fmt: skip
+            if index == DTI:
+                reconciliation.extend(_differences(unit, value, rank, published_value, published_rank))
     pillars_published = any(f"published_{code}" in figures for figures in units.values() for code in aggregates)
     if pillars_published:
         reconciliation.append(
@@ -246,19 +253,15 @@ def publish_campaign(*, campaign_id: int, by: User, revision_note: str = "") -> 
     indices = [DTI, *aggregates, *(key for key in published_keys if key not in aggregates)]
     units = {s.organisation.code: s.organisation for s in submissions}
     rows: list[PublishedResult] = []
+    computed = {unit: final.get(code, {}) for code, unit in units.items()}
     for index in indices:
         key = "DTI" if index == DTI else index
-        for group in sorted({unit.group for unit in units.values()}):
-            members = [code for code, unit in units.items() if unit.group == group]
-            values = {code: final[code][key].value if key in final.get(code, {}) else None for code in members}
-            ranks = competition_ranks(values, places=campaign.framework.precision)
-            for code in members:
-                result = final.get(code, {}).get(key)
-                rows.append(PublishedResult(
-                    publication=publication, organisation=units[code], group=group, index=index,
-                    score=result.score if result else None, max_points=result.max_points if result else None,
-                    computed_value=values[code], computed_rank=ranks[code], rank=ranks[code],
-                ))  # fmt: skip
+        for unit, result, value, rank in _ranked(computed, key, campaign.framework.precision):
+            rows.append(PublishedResult(
+                publication=publication, organisation=unit, group=unit.group, index=index,
+                score=result.score if result else None, max_points=result.max_points if result else None,
+                computed_value=value, computed_rank=rank, rank=rank,
+            ))  # fmt: skip
     PublishedResult.objects.bulk_create(rows, batch_size=2000)
     now = timezone.now()
     for submission in submissions:
