@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from scoring.models import Recompute, Result
@@ -55,7 +55,7 @@ class Command(BaseCommand):
         approvals = events.filter(kind=Event.Kind.TRANSITION, new__action="approve").count()
         lost = (
             Answer.objects.filter(submission__campaign__in=campaigns, version__gt=0)
-            .annotate(saves=Count("events", filter=_answer_events()))
+            .annotate(saves=Count("events", filter=Q(events__kind=Event.Kind.ANSWER)))
             .exclude(version=F("saves"))
             .count()
         )
@@ -114,12 +114,6 @@ def _served_writes(access_log: Path) -> dict[str, int]:
                 if pattern.search(line):
                     counts[kind] += 1
     return counts
-
-
-def _answer_events() -> Any:
-    from django.db.models import Q
-
-    return Q(events__kind=Event.Kind.ANSWER)
 
 
 def _number(text: str) -> float:
