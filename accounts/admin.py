@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
-from dti_portal.spreadsheets import SpreadsheetError
+from common.spreadsheets import SpreadsheetError
 
 from .models import Organisation, Region, User
 from .services import AccountError, deactivate_account, import_accounts, read_account_rows

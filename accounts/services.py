@@ -168,7 +168,7 @@ def import_accounts(*, rows: list[dict[str, str]], dry_run: bool = False) -> lis
 
 def read_account_rows(content: bytes, filename: str) -> list[dict[str, str]]:
     """Read an account list from CSV (UTF-8, comma or semicolon) or .xlsx; the first row names the columns."""
-    from dti_portal.spreadsheets import read_table
+    from common.spreadsheets import read_table
 
     table = read_table(content, filename)
     if not table:

@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from openpyxl import Workbook
 
-from dti_portal.spreadsheets import SpreadsheetError, as_text, open_workbook, workbook_bytes, write_row
+from common.spreadsheets import SpreadsheetError, as_text, open_workbook, workbook_bytes, write_row
 
 from .framework_data import FrameworkData, FrameworkDataError, check_framework_data
 

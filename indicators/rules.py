@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dti_portal.formatting import format_number
+from common.formatting import format_number
 
 
 class Rule(models.TextChoices):

@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
-from dti_portal.spreadsheets import SpreadsheetError
+from common.spreadsheets import SpreadsheetError
 from submissions.models import Campaign, WorkflowError
 
 from .models import Publication, ReportExport

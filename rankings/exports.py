@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from accounts.models import Organisation
-from dti_portal.spreadsheets import workbook_bytes, write_row
+from common.spreadsheets import workbook_bytes, write_row
 
 from .models import DTI, Publication, PublishedResult
 from .queries import TableRow, indices_of, ranking_table, summarise, unit_history, unit_profile

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, Role, User, match_organisation
-from dti_portal.formatting import parse_number
-from dti_portal.spreadsheets import read_table
+from common.formatting import parse_number
+from common.spreadsheets import read_table
 from indicators.models import Framework, Node
 from scoring.engine import NodeResult, aggregate_main_values
 from scoring.services import load_campaign, score_stages

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from dti_portal.spreadsheets import workbook_bytes, write_row
+from common.spreadsheets import workbook_bytes, write_row
 from indicators.models import Node
 from submissions.models import Answer, Decision, FinalDecision, Submission
 

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from accounts.models import Organisation, Role, User, match_organisation
-from dti_portal.formatting import format_number, parse_number
-from dti_portal.spreadsheets import read_table
+from common.formatting import format_number, parse_number
+from common.spreadsheets import read_table
 from indicators.models import Node
 
 from .models import (

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 
 from accounts.models import Organisation, Region, Role, User
-from dti_portal.formatting import format_number, parse_number
-from dti_portal.spreadsheets import SpreadsheetError, workbook_bytes, write_row
+from common.formatting import format_number, parse_number
+from common.spreadsheets import SpreadsheetError, workbook_bytes, write_row
 from indicators.models import Node
 
 from .access import get_answer_for_user, get_submission_for_user

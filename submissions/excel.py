@@ -17,8 +17,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from dti_portal.formatting import parse_number
-from dti_portal.spreadsheets import SpreadsheetError, as_text, open_workbook, workbook_bytes, write_row
+from common.formatting import parse_number
+from common.spreadsheets import SpreadsheetError, as_text, open_workbook, workbook_bytes, write_row
 from indicators.rules import Rule
 
 from .models import Answer, Submission

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext as _
 
-from dti_portal.formatting import parse_number
+from common.formatting import parse_number
 from indicators.models import Node
 from indicators.rules import Rule
 

@@ -384,7 +384,7 @@ class Answer(models.Model):
 
     def display_value(self, stage: str = "self") -> str:
         """The value at a stage as a person reads it: "12 / 40", "Hằng tháng", "Có", "63,56" or "—"."""
-        from dti_portal.formatting import format_number
+        from common.formatting import format_number
 
         values = self.stage_values(stage)
         if values["numerator"] is not None:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, Role, User
-from dti_portal.formatting import format_number
+from common.formatting import format_number
 from indicators.models import Node
 from indicators.rules import Rule
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Region, Role
-from dti_portal.spreadsheets import SpreadsheetError
+from common.spreadsheets import SpreadsheetError
 
 from .access import get_answer_for_user, get_evidence_for_user, get_submission_for_user
 from .appraisal_views import appraisal_outcome
@@ -127,7 +127,7 @@ def _sections(
 
 
 def _initial(answer: Answer) -> dict[str, Any]:
-    from dti_portal.formatting import format_number
+    from common.formatting import format_number
 
     def text(value: Any) -> str:
         return "" if value is None else format_number(value)

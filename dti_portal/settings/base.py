@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     # The stages of the data's journey; each imports only from the ones above it in this list.
+    "common",
     "accounts",
     "indicators",
     "submissions",
@@ -91,7 +92,6 @@ TEMPLATES = [
                 "dti_portal.context_processors.portal",
                 "submissions.context_processors.notifications",
             ],
-            "libraries": {"portal": "dti_portal.templatetags.portal"},
         },
     },
 ]
@@ -141,7 +141,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-FORMAT_MODULE_PATH = ["dti_portal.formats"]
+FORMAT_MODULE_PATH = ["common.formats"]
 
 # STATIC FILES AND EVIDENCE
 # -----------------------------------------------------------------------------

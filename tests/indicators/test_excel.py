@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from dti_portal.spreadsheets import workbook_bytes
+from common.spreadsheets import workbook_bytes
 from indicators.excel import read_framework_workbook, write_framework_workbook
 from indicators.framework_data import FrameworkDataError
 from indicators.models import Framework

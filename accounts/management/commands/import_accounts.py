@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.services import AccountError, import_accounts, read_account_rows
-from dti_portal.spreadsheets import SpreadsheetError
+from common.spreadsheets import SpreadsheetError
 
 
 class Command(BaseCommand):

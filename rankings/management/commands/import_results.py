@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dti_portal.spreadsheets import SpreadsheetError
+from common.spreadsheets import SpreadsheetError
 from rankings.models import Publication
 from rankings.services import ResultsImportError, import_results
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from dti_portal.formatting import format_number
+from common.formatting import format_number
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import template
 
-from dti_portal.formatting import format_number
+from common.formatting import format_number
 
 register = template.Library()
 

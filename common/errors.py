@@ -1,0 +1,68 @@
+"""The one family of refusals the portal explains to a person.
+
+Every service raises one of these kinds, with its message in the user's language; the API maps them
+to HTTP in one place (`dti_portal.api_errors`) and the pages in one place (`dti_portal.middleware`).
+
+- `InvalidInput` (400): input that cannot be saved; `errors` maps each field to its message.
+- `Rejected` (400): a file or a table refused as a whole; `problems` lists each reason.
+- `Forbidden` (403): the person may not take this step (it is also Django's PermissionDenied).
+- `WorkflowError` (409): a step not allowed in the object's current state.
+- `StaleError` (409): the object changed since the caller read it; saving would overwrite it.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+
+class DomainError(Exception):
+    """A refusal with a message for the person who caused it."""
+
+    status = 400
+    code = "invalid"
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class InvalidInput(DomainError):
+    """Input that cannot be saved; `errors` maps each field to a message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+        self.errors = errors
+
+    @property
+    def message(self) -> str:
+        return " ".join(self.errors.values())
+
+
+class Rejected(DomainError):
+    """A file or a table refused as a whole; `problems` says why, one sentence each."""
+
+    code = "rejected"
+
+    def __init__(self, problems: list[str] | str) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+class Forbidden(DomainError, PermissionDenied):
+    """The person lacks the role, belongs to another unit, or would take two steps of one chain."""
+
+    status = 403
+    code = "forbidden"
+
+
+class WorkflowError(DomainError):
+    """A step that is not allowed in the current state; the message says why."""
+
+    status = 409
+    code = "not_allowed"
+
+
+class StaleError(WorkflowError):
+    """The object changed since the caller read it: saving would overwrite someone else's work."""
+
+    code = "stale"
