@@ -160,6 +160,26 @@ class User(AbstractUser):
     def has_role(self, role: str) -> bool:
         return self.is_active and role in self.roles
 
+    @property
+    def is_appraiser(self) -> bool:
+        return self.has_role(Role.APPRAISER)
+
+    @property
+    def is_administrator(self) -> bool:
+        """The portal's administrator at the authority (not Django's superuser flag)."""
+        return self.has_role(Role.ADMIN)
+
+    @property
+    def is_authority(self) -> bool:
+        """An appraiser or an administrator of the national authority: sees every unit's work."""
+        return self.is_appraiser or self.is_administrator
+
+    def may_act_as(self, role: str, organisation_id: int) -> bool:
+        """Whether the user holds `role` where it counts: at the unit, or at the authority for its roles."""
+        if not self.has_role(role):
+            return False
+        return role in AUTHORITY_ROLES or self.organisation_id == organisation_id
+
     def has_perm(self, perm: str, obj: object = None) -> bool:
         """The authority's administrators hold every admin permission; each ModelAdmin still narrows it."""
         return self.has_role(Role.ADMIN) or super().has_perm(perm, obj)

@@ -18,13 +18,15 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .errors import Rejected
+
 MAX_ENTRIES = 200
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-class SpreadsheetError(Exception):
+class SpreadsheetError(Rejected):
     """The file is not a workbook the portal will read; the message says why, in the user's language."""
 
 

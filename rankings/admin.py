@@ -14,8 +14,9 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
+from common.errors import WorkflowError
 from common.spreadsheets import SpreadsheetError
-from submissions.models import Campaign, WorkflowError
+from submissions.models import Campaign
 
 from .models import Publication, ReportExport
 from .services import ResultsImportError, import_results, publish_campaign

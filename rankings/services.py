@@ -3,23 +3,22 @@ imported from the published tables."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Organisation, Role, User, match_organisation
+from accounts.models import Organisation, User, match_organisation
+from common.errors import Forbidden, Rejected, WorkflowError
 from common.formatting import parse_number
 from common.spreadsheets import read_table
 from indicators.models import Framework, Node
 from scoring.engine import NodeResult, aggregate_main_values
 from scoring.services import load_campaign, score_stages
-from submissions.models import Action, Campaign, Event, Submission, SubmissionState, WorkflowError
+from submissions.services.publication import lock_for_publication, mark_campaign_published, past_campaign
 
 from .models import DTI, Publication, PublishedResult, ReportExport
 from .ranking import competition_ranks, round_value
@@ -27,12 +26,8 @@ from .ranking import competition_ranks, round_value
 TOLERANCE = Decimal("0.0001")
 
 
-class ResultsImportError(Exception):
+class ResultsImportError(Rejected):
     """The file cannot be imported; `problems` names the row and column of each (Vietnamese)."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 @dataclass
@@ -176,16 +171,8 @@ def _publish_imported(
     framework: Framework, year: int, level: str, units: dict[Organisation, dict[str, Decimal | int | None]],
     mains: dict[str, Decimal], aggregates: dict[str, tuple[str, ...]], by: User | None, revision_note: str,
 ) -> ImportedResults:  # fmt: skip
-    level_label = "cấp tỉnh" if level == "province" else "cấp bộ"
-    publication_day = datetime.date(year + 1, 12, 31)
-    campaign, _created = Campaign.objects.get_or_create(
-        year=year, level=level, framework=framework, state=Campaign.State.PUBLISHED,
-        defaults={"name": f"DTI {year} {level_label} (kết quả đã công bố)",
-                  "groups": sorted({unit.group for unit in units}), "entry_opens": publication_day,
-                  "entry_closes": publication_day, "appraisal_closes": publication_day,
-                  "explanation_closes": publication_day, "final_appraisal_closes": publication_day,
-                  "publication_date": publication_day, "created_by": by},
-    )  # fmt: skip
+    campaign = past_campaign(framework=framework, year=year, level=level,
+                             groups=sorted({unit.group for unit in units}), by=by)  # fmt: skip
     publication = Publication.objects.create(
         campaign=campaign, version=Publication.next_version(campaign), source=Publication.Source.IMPORTED,
         published_by=by, revision_note=revision_note,
@@ -218,9 +205,6 @@ def _publish_imported(
     return ImportedResults(publication=publication, units=len(units), reconciliation=reconciliation)
 
 
-PUBLISHABLE_STATES = (SubmissionState.FINALISED, SubmissionState.PUBLISHED)
-
-
 @transaction.atomic
 def publish_campaign(*, campaign_id: int, by: User, revision_note: str = "") -> Publication:
     """Freeze a campaign's final results as a new published version, ranked within each peer group.
@@ -229,16 +213,9 @@ def publish_campaign(*, campaign_id: int, by: User, revision_note: str = "") -> 
     final values inside this transaction, so the snapshot is exactly the data at publication. A
     second publication of the campaign is a correction and needs a public revision note.
     """
-    if not by.has_role(Role.ADMIN):
-        raise PermissionDenied("Chỉ quản trị viên được công bố kết quả.")
-    campaign = Campaign.objects.select_for_update().select_related("framework").get(pk=campaign_id)
-    if campaign.state == Campaign.State.DRAFT:
-        raise WorkflowError("Đợt đánh giá chưa mở.")
-    submissions = list(Submission.objects.select_for_update().filter(campaign=campaign).select_related("organisation"))
-    waiting = sorted(s.organisation.short_name for s in submissions if s.state not in PUBLISHABLE_STATES)
-    if waiting:
-        names = ", ".join(waiting[:10]) + (", …" if len(waiting) > 10 else "")
-        raise WorkflowError(f"Còn {len(waiting)} đơn vị chưa chốt kết quả: {names}.")
+    if not by.is_administrator:
+        raise Forbidden("Chỉ quản trị viên được công bố kết quả.")
+    campaign, submissions = lock_for_publication(campaign_id=campaign_id)
     version = Publication.next_version(campaign)
     revision_note = revision_note.strip()
     if version > 1 and not revision_note:
@@ -263,15 +240,9 @@ def publish_campaign(*, campaign_id: int, by: User, revision_note: str = "") -> 
                 computed_value=value, computed_rank=rank, rank=rank,
             ))  # fmt: skip
     PublishedResult.objects.bulk_create(rows, batch_size=2000)
-    now = timezone.now()
-    for submission in submissions:
-        if submission.state != SubmissionState.PUBLISHED:
-            Event.objects.create(submission=submission, kind=Event.Kind.TRANSITION, actor=by, at=now,
-                                 from_state=submission.state, to_state=SubmissionState.PUBLISHED,
-                                 new={"action": Action.PUBLISH, "version": version}, comment=revision_note)  # fmt: skip
-    Submission.objects.filter(pk__in=[s.pk for s in submissions]).update(state=SubmissionState.PUBLISHED)
-    campaign.state = Campaign.State.PUBLISHED
-    campaign.save(update_fields=["state"])
+    mark_campaign_published(
+        campaign=campaign, submissions=submissions, by=by, version=version, revision_note=revision_note
+    )
     return publication
 
 

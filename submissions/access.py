@@ -1,12 +1,25 @@
-"""The one place that decides whether a user may see a submission, an answer or a file."""
+"""The one place that decides whether a user may see or change a submission, an answer, a file or a
+campaign's authority pages.
+
+For each object type a read helper (`get_…_for_user`) and a write helper (`get_rw_…_for_user`): an
+object the user may not see answers 404, never 403, so another unit's existence is not revealed; an
+object the user may see but not change (the provincial office supervises, it does not act) answers
+403. Which step a role may take on it is the services' rule, checked where the step is taken.
+"""
 
 from __future__ import annotations
 
 from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Role, User
+from common.errors import Forbidden
 
-from .models import Answer, Evidence, Submission
+from .models import Answer, Campaign, Evidence, Submission
+
+# Roles that act on a submission; the provincial office only reads it.
+ACTING_ROLES = (Role.REPORTER, Role.IT_LEAD, Role.LEADER, Role.APPRAISER, Role.ADMIN)
 
 
 def get_submission_for_user(user: User, submission_id: int) -> Submission:
@@ -22,9 +35,24 @@ def get_submission_for_user(user: User, submission_id: int) -> Submission:
     return submission
 
 
+def get_rw_submission_for_user(user: User, submission_id: int) -> Submission:
+    """Return a submission the user may act on: visible to them and held with a role that acts."""
+    submission = get_submission_for_user(user, submission_id)
+    if not any(user.has_role(role) for role in ACTING_ROLES):
+        raise Forbidden(_("Tài khoản của bạn chỉ được xem hồ sơ này."))
+    return submission
+
+
 def get_answer_for_user(user: User, submission_id: int, leaf_key: str) -> Answer:
     """Return one answer of a visible submission by the leaf's key (or printed code)."""
-    submission = get_submission_for_user(user, submission_id)
+    return _answer_of(get_submission_for_user(user, submission_id), leaf_key)
+
+
+def get_rw_answer_for_user(user: User, submission_id: int, leaf_key: str) -> Answer:
+    return _answer_of(get_rw_submission_for_user(user, submission_id), leaf_key)
+
+
+def _answer_of(submission: Submission, leaf_key: str) -> Answer:
     answer = submission.answers.select_related("node", "submission__campaign").filter(node__key=leaf_key).first()
     if answer is None:
         raise Http404("No such leaf")
@@ -37,3 +65,26 @@ def get_evidence_for_user(user: User, evidence_id: int) -> Evidence:
         raise Http404("No such file")
     get_submission_for_user(user, evidence.answer.submission_id)
     return evidence
+
+
+def get_rw_evidence_for_user(user: User, evidence_id: int) -> Evidence:
+    evidence = get_evidence_for_user(user, evidence_id)
+    get_rw_submission_for_user(user, evidence.answer.submission_id)
+    return evidence
+
+
+def authority_only(user: User) -> None:
+    """Pages of the authority's own work (the queue, the reviews, coverage)."""
+    if not user.is_authority:
+        raise Forbidden(_("Trang này dành cho cơ quan đánh giá."))
+
+
+def appraisers_only(user: User) -> None:
+    if not user.is_appraiser:
+        raise Forbidden(_("Trang này dành cho cán bộ thẩm định."))
+
+
+def get_campaign_for_authority(user: User, campaign_id: int) -> Campaign:
+    """A campaign's authority pages: only the authority reaches them."""
+    authority_only(user)
+    return get_object_or_404(Campaign.objects.select_related("framework"), pk=campaign_id)

@@ -20,8 +20,11 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Campaign, Event, Submission, WorkflowError
-from .services import AnswerInvalid, open_campaign, reopen_submission
+from common.errors import WorkflowError
+from submissions.errors import AnswerInvalid
+from submissions.models import Campaign, Event, Submission
+from submissions.services.approval import reopen_submission
+from submissions.services.campaigns import open_campaign
 
 
 class CampaignForm(forms.ModelForm):

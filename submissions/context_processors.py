@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from .models import Notification
+from submissions.models import Notification
 
 
 def notifications(request: HttpRequest) -> dict[str, int]:

@@ -17,10 +17,12 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
+from common.errors import Rejected
+
 MAX_PAGES = 2000
 
 
-class EvidenceRejected(Exception):
+class EvidenceRejected(Rejected):
     """The file is not acceptable evidence; the message says why, in the user's language."""
 
 

@@ -7,6 +7,7 @@ nothing here writes to the database (the service applies the rows, all or nothin
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
@@ -15,13 +16,17 @@ from django import forms
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from accounts.models import Organisation, match_organisation
 from common.formatting import parse_number
-from common.spreadsheets import SpreadsheetError, as_text, open_workbook, workbook_bytes, write_row
+from common.spreadsheets import SpreadsheetError, as_text, open_workbook, read_table, workbook_bytes, write_row
+from indicators.models import Node
 from indicators.rules import Rule
+from submissions.models import Answer, Submission
 
-from .models import Answer, Submission
+from .errors import ImportRejected
 
 SHEET = "Số liệu"
 COLUMNS = ["key", "code", "name", "max_points", "rule", "value", "numerator", "denominator", "choice",
@@ -39,7 +44,6 @@ HEADERS = {
     "explanation": "Giải thích",
     "version": "Phiên bản (không sửa)",
 }
-INPUT_COLUMNS = ("value", "numerator", "denominator", "choice", "explanation")
 YES, NO = "Có", "Không"
 MAX_ROWS = 5000
 
@@ -217,3 +221,94 @@ def _cell_value(answer: Answer, column: str, value: Any) -> Decimal | str | None
     if isinstance(value, int | float | Decimal):
         return Decimal(str(value))
     return parse_number(as_text(value))
+
+
+# The authority's sheet of values for a whole campaign.
+
+
+@dataclass(frozen=True)
+class AuthorityCell:
+    """One filled cell of the authority's sheet: a unit's number for one leaf, and where it stands."""
+
+    row: int
+    place: str
+    organisation: Organisation
+    leaf: Node
+    value: Decimal
+
+
+@dataclass
+class AuthoritySheet:
+    cells: list[AuthorityCell]
+    problems: list[str]
+
+
+def read_authority_sheet(
+    content: bytes, filename: str, *, leaves: list[Node], reported_keys: set[str], units: dict[str, Organisation]
+) -> AuthoritySheet:
+    """Read one sheet of authority values: column A names the unit (code, or the name as printed, looked
+    up in `units`, a `name_index()`); the header row names a leaf per column (its key or printed code);
+    an empty cell leaves the value as it is. Every problem names its row and column; nothing is stored.
+    """
+    table = read_table(content, filename)
+    if len(table) < 2:
+        raise ImportRejected([_("Tệp không có dữ liệu: cần một dòng tiêu đề và ít nhất một dòng đơn vị.")])
+    by_key = {leaf.key: leaf for leaf in leaves}
+    code_counts = Counter(leaf.code for leaf in leaves)
+    by_code = {leaf.code: leaf for leaf in leaves if code_counts[leaf.code] == 1}
+    problems: list[str] = []
+    columns: dict[int, Node] = {}
+    for position, title in enumerate(table[0][1:], start=1):
+        title = title.strip()
+        if not title:
+            continue
+        leaf = by_key.get(title) or by_code.get(title)
+        if leaf is None:
+            message = (
+                _("chỉ số “%(title)s” do đơn vị tự báo cáo, không nhập ở đây.")
+                if title in reported_keys
+                else _("không có chỉ số “%(title)s” do cơ quan đánh giá cung cấp trong bộ chỉ số.")
+            )
+            problems.append(
+                _("Dòng 1, cột %(col)s: %(message)s")
+                % {"col": get_column_letter(position + 1), "message": message % {"title": title}}
+            )
+            continue
+        columns[position] = leaf
+    cells: list[AuthorityCell] = []
+    seen: dict[int, int] = {}
+    for number, row in enumerate(table[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        name = row[0].strip() if row else ""
+        organisation = match_organisation(units, name)
+        if organisation is None:
+            problems.append(
+                _("Dòng %(row)s, cột A: không có đơn vị “%(name)s” trong đợt đánh giá.") % {"row": number, "name": name}
+            )
+            continue
+        if organisation.pk in seen:
+            problems.append(
+                _("Dòng %(row)s, cột A: đơn vị “%(name)s” đã có ở dòng %(first)s.")
+                % {"row": number, "name": name, "first": seen[organisation.pk]}
+            )
+            continue
+        seen[organisation.pk] = number
+        for position, leaf in columns.items():
+            text = row[position].strip() if position < len(row) else ""
+            if not text:
+                continue
+            place = _("Dòng %(row)s, cột %(col)s (%(code)s)") % {
+                "row": number,
+                "col": get_column_letter(position + 1),
+                "code": leaf.key,
+            }
+            try:
+                value = parse_number(text)
+            except forms.ValidationError:
+                value = None
+            if value is None:
+                problems.append(_("%(place)s: “%(text)s” không phải là số.") % {"place": place, "text": text})
+                continue
+            cells.append(AuthorityCell(row=number, place=place, organisation=organisation, leaf=leaf, value=value))
+    return AuthoritySheet(cells=cells, problems=problems)

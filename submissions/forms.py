@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from common.formatting import parse_number
 from indicators.models import Node
 from indicators.rules import Rule
-
-from .services import AnswerInput
+from submissions.services.entry import AnswerInput
 
 
 class NumberField(forms.CharField):

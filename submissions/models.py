@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -18,17 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AUTHORITY_ROLES, Organisation, Role, User
+from accounts.models import UNIT_ROLES, Organisation, Role, User
+from common.errors import Forbidden, WorkflowError
+from common.vocabulary import Stage
 from indicators.models import Framework, Node
-from indicators.rules import local_score
-
-
-class WorkflowError(Exception):
-    """A workflow step that is not allowed now; the message says why, in the user's language."""
-
-
-class StaleAnswerError(WorkflowError):
-    """The answer changed since the caller read it: saving would overwrite someone else's value."""
+from indicators.rules import Rule, local_score
 
 
 class Campaign(models.Model):
@@ -106,39 +102,21 @@ class Action(models.TextChoices):
     SUBMIT_EXPLANATION = "submit_explanation", _("Trình duyệt giải trình")
     FINALISE = "finalise", _("Chốt kết quả")
     REOPEN = "reopen", _("Mở lại thẩm định")
+    REOPEN_ENTRY = "reopen_entry", _("Mở lại nhập liệu")
     PUBLISH = "publish", _("Công bố")
 
 
-# The one table of allowed transitions: (state, action) → (new state, role that may take it).
-# Unit roles act on their own unit's submission only; authority roles act on every unit's.
-TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
-    (SubmissionState.DRAFT, Action.SUBMIT): (SubmissionState.AWAITING_IT_LEAD, Role.REPORTER),
-    (SubmissionState.AWAITING_IT_LEAD, Action.APPROVE): (SubmissionState.AWAITING_LEADER, Role.IT_LEAD),
-    (SubmissionState.AWAITING_IT_LEAD, Action.RETURN): (SubmissionState.DRAFT, Role.IT_LEAD),
-    (SubmissionState.AWAITING_LEADER, Action.APPROVE): (SubmissionState.SUBMITTED, Role.LEADER),
-    (SubmissionState.AWAITING_LEADER, Action.RETURN): (SubmissionState.AWAITING_IT_LEAD, Role.LEADER),
-    (SubmissionState.SUBMITTED, Action.START_APPRAISAL): (SubmissionState.UNDER_APPRAISAL, Role.APPRAISER),
-    (SubmissionState.UNDER_APPRAISAL, Action.FINISH_APPRAISAL): (SubmissionState.EXPLANATION, Role.APPRAISER),
-    (SubmissionState.EXPLANATION, Action.SUBMIT_EXPLANATION): (
-        SubmissionState.EXPLANATION_AWAITING_LEADER,
-        Role.REPORTER,
-    ),
-    (SubmissionState.EXPLANATION_AWAITING_LEADER, Action.APPROVE): (SubmissionState.FINAL_APPRAISAL, Role.LEADER),
-    (SubmissionState.EXPLANATION_AWAITING_LEADER, Action.RETURN): (SubmissionState.EXPLANATION, Role.LEADER),
-    (SubmissionState.FINAL_APPRAISAL, Action.FINALISE): (SubmissionState.FINALISED, Role.APPRAISER),
-    (SubmissionState.FINALISED, Action.REOPEN): (SubmissionState.FINAL_APPRAISAL, Role.ADMIN),
-    # A published result is corrected by reopening it and publishing the campaign again (a new version).
-    (SubmissionState.PUBLISHED, Action.REOPEN): (SubmissionState.FINAL_APPRAISAL, Role.ADMIN),
-}
-ACTIONS_NEEDING_A_REASON = frozenset({Action.RETURN, Action.REOPEN})
-# The action whose actor may not take the next approval (nobody approves their own work).
-ORIGIN_OF_APPROVAL = {
-    SubmissionState.AWAITING_IT_LEAD: Action.SUBMIT,
-    SubmissionState.AWAITING_LEADER: Action.SUBMIT,
-    SubmissionState.EXPLANATION_AWAITING_LEADER: Action.SUBMIT_EXPLANATION,
-}
 # States in which the authority's appraisal is still internal: the unit does not see it yet.
 APPRAISAL_HIDDEN_STATES = frozenset({SubmissionState.SUBMITTED, SubmissionState.UNDER_APPRAISAL})
+# The unit's own states, before the authority has the submission.
+ENTRY_STATES = frozenset({SubmissionState.DRAFT, SubmissionState.AWAITING_IT_LEAD, SubmissionState.AWAITING_LEADER})
+# Appraisers decide on reported leaves while the submission is with them before the explanation round.
+APPRAISAL_STATES = frozenset({SubmissionState.SUBMITTED, SubmissionState.UNDER_APPRAISAL})
+# The states in which the authority holds the submission (its assigned appraiser acts next).
+AUTHORITY_STATES = frozenset(
+    {SubmissionState.SUBMITTED, SubmissionState.UNDER_APPRAISAL, SubmissionState.FINAL_APPRAISAL}
+)
+SETTLED_STATES = frozenset({SubmissionState.FINALISED, SubmissionState.PUBLISHED})
 # The deadline of the phase each state belongs to, by the campaign's field name.
 PHASE_DEADLINES = {
     SubmissionState.DRAFT: "entry_closes",
@@ -152,21 +130,14 @@ PHASE_DEADLINES = {
 }
 
 
-def may_act_on(user: User, role: str, organisation_id: int) -> bool:
-    """Whether the user holds `role` where it counts: at the unit, or at the authority for its roles."""
-    if not user.has_role(role):
-        return False
-    return role in AUTHORITY_ROLES or user.organisation_id == organisation_id
-
-
 class SubmissionQuerySet(models.QuerySet["Submission"]):
     def visible_to(self, user: User) -> SubmissionQuerySet:
         """Return the submissions a user may see: their own unit's, or every one for the authority."""
         if not user.is_authenticated or not user.is_active or user.organisation_id is None:
             return self.none()
-        if user.has_role(Role.APPRAISER) or user.has_role(Role.ADMIN):
+        if user.is_authority:
             return self.all()
-        if any(user.has_role(role) for role in (Role.REPORTER, Role.IT_LEAD, Role.OFFICE, Role.LEADER)):
+        if any(user.has_role(role) for role in UNIT_ROLES):
             return self.filter(organisation_id=user.organisation_id)
         return self.none()
 
@@ -175,11 +146,11 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
 
         For an appraiser: those in the authority's hands that are assigned to them or to nobody.
         """
-        states = {state for (state, _action), (_new, role) in TRANSITIONS.items() if user.has_role(role)}
-        if user.has_role(Role.APPRAISER):
+        states = {row.source for row in TRANSITIONS if not row.by_system and any(user.has_role(r) for r in row.roles)}
+        if user.is_appraiser:
             states |= {SubmissionState.UNDER_APPRAISAL, SubmissionState.FINAL_APPRAISAL}
         queryset = self.visible_to(user).filter(state__in=states)
-        if user.has_role(Role.APPRAISER) and not user.has_role(Role.ADMIN):
+        if user.is_appraiser and not user.is_administrator:
             queryset = queryset.filter(Q(appraiser=user) | Q(appraiser=None))
         return queryset
 
@@ -189,6 +160,7 @@ class Submission(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="submissions")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="submissions")
+    # Written only by `submissions.services.workflow.apply_transition`, which also writes its history row.
     state = models.CharField(
         _("trạng thái"), max_length=32, choices=SubmissionState.choices, default=SubmissionState.DRAFT
     )
@@ -230,49 +202,40 @@ class Submission(models.Model):
         """Data can change only in draft (a return unlocks it) and while entry is open for the unit."""
         return self.state == SubmissionState.DRAFT and self.entry_window_open()
 
+    def is_own_unit(self, user: User) -> bool:
+        return user.organisation_id == self.organisation_id
+
     def can_edit(self, user: User) -> bool:
-        return self.is_editable() and user.has_role(Role.REPORTER) and user.organisation_id == self.organisation_id
+        return self.is_editable() and user.has_role(Role.REPORTER) and self.is_own_unit(user)
+
+    def transitions_from_here(self) -> list[Transition]:
+        return [row for row in TRANSITIONS if row.source == self.state]
 
     def allowed_actions(self, user: User) -> list[str]:
-        """Return the actions this user may take now, in table order."""
+        """Return the actions this user may take now by hand, in table order."""
         return [
-            action
-            for (state, action), (_new, role) in TRANSITIONS.items()
-            if state == self.state and may_act_on(user, role, self.organisation_id)
+            row.action
+            for row in self.transitions_from_here()
+            if not row.by_system and row.may_be_taken_by(user, self.organisation_id)
         ]
 
     def can_appraise(self, user: User) -> bool:
         """Appraisers decide on leaves while the submission is with the authority."""
-        return user.has_role(Role.APPRAISER) and self.state in (
-            SubmissionState.SUBMITTED,
-            SubmissionState.UNDER_APPRAISAL,
-            SubmissionState.FINAL_APPRAISAL,
-        )
+        return user.is_appraiser and self.state in AUTHORITY_STATES
 
     def can_supply_values(self, user: User) -> bool:
         """Appraisers enter the figures the authority measures until the result is finalised."""
-        return user.has_role(Role.APPRAISER) and self.state not in (
-            SubmissionState.FINALISED,
-            SubmissionState.PUBLISHED,
-        )
+        return user.is_appraiser and self.state not in SETTLED_STATES
 
     def can_explain(self, user: User) -> bool:
         """The unit's reporter answers the appraisal during the explanation round."""
-        return (
-            self.state == SubmissionState.EXPLANATION
-            and user.has_role(Role.REPORTER)
-            and user.organisation_id == self.organisation_id
-        )
+        return self.state == SubmissionState.EXPLANATION and user.has_role(Role.REPORTER) and self.is_own_unit(user)
 
     def shows_appraisal_to(self, user: User) -> bool:
         """The authority sees its work at once; the unit once the appraisal is finished."""
-        if user.has_role(Role.APPRAISER) or user.has_role(Role.ADMIN):
+        if user.is_authority:
             return True
-        return self.state not in APPRAISAL_HIDDEN_STATES and self.state not in (
-            SubmissionState.DRAFT,
-            SubmissionState.AWAITING_IT_LEAD,
-            SubmissionState.AWAITING_LEADER,
-        )
+        return self.state not in APPRAISAL_HIDDEN_STATES and self.state not in ENTRY_STATES
 
     def phase_deadline(self) -> datetime.date | None:
         field = PHASE_DEADLINES.get(SubmissionState(self.state))
@@ -286,6 +249,144 @@ class Submission(models.Model):
         if self.reopened_until is not None and self.state == SubmissionState.DRAFT:
             deadline = max(deadline, self.reopened_until)
         return (today or timezone.localdate()) > deadline
+
+    def missing_explanations(self) -> list[Answer]:
+        """Answers whose leaf needs evidence but has none attached and no explanation (seed 002's rule)."""
+        return [
+            answer
+            for answer in self.answers.filter(node__evidence_required=True, node__source=Node.Source.SELF_REPORT)
+            .select_related("node")
+            .prefetch_related("evidence")
+            if not answer.explanation and not any(item.removed_at is None for item in answer.evidence.all())
+        ]
+
+    def originator_of(self, action: str) -> int | None:
+        """Who last took `action` on this submission (their user id), from the history."""
+        return (
+            self.events.filter(kind=Event.Kind.TRANSITION, new__action=action)
+            .order_by("-at", "-id")
+            .values_list("actor_id", flat=True)
+            .first()
+        )
+
+    # Guards of the transition table: each raises WorkflowError (or Forbidden) when its step is not allowed now.
+
+    def check_ready_to_submit(self, user: User) -> None:
+        if not self.entry_window_open():
+            raise WorkflowError(_("Đã hết hạn nhập số liệu."))
+        lacking = self.missing_explanations()
+        if lacking:
+            codes = ", ".join(answer.node.code for answer in lacking[:20])
+            raise WorkflowError(
+                _("Các chỉ số cần tài liệu kiểm chứng nhưng chưa có tài liệu và chưa giải thích: %(codes)s.")
+                % {"codes": codes}
+            )
+
+    def check_not_own_work(self, user: User) -> None:
+        """Nobody approves what they themselves put forward."""
+        origin = ORIGIN_OF_APPROVAL.get(SubmissionState(self.state))
+        if origin is not None and self.originator_of(origin) == user.pk:
+            raise Forbidden(_("Không ai được tự phê duyệt hồ sơ do chính mình trình."))
+
+    def check_appraisal_complete(self, user: User) -> None:
+        undecided = list(
+            self.answers.reported_by_unit()
+            .filter(appraisal_decision="")
+            .order_by("node__order")
+            .values_list("node__code", flat=True)[:21]
+        )
+        if undecided:
+            raise WorkflowError(
+                _("Còn chỉ số chưa có kết luận thẩm định: %(codes)s.") % {"codes": list_codes(undecided)}
+            )
+
+    def check_settled(self, user: User) -> None:
+        unsettled = list(
+            self.answers.contested()
+            .filter(final_decision="")
+            .order_by("node__order")
+            .values_list("node__code", flat=True)[:21]
+        )
+        if unsettled:
+            raise WorkflowError(
+                _("Còn chỉ số đang giải trình chưa được kết luận: %(codes)s.") % {"codes": list_codes(unsettled)}
+            )
+
+
+def list_codes(codes: list[str]) -> str:
+    """At most 20 codes, then an ellipsis: a message names the leaves without flooding the page."""
+    return ", ".join(codes[:20]) + (", …" if len(codes) > 20 else "")
+
+
+Guard = Callable[[Submission, User], None]
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One row of the table: from `source`, `action` leads to `target`, taken by one of `roles`.
+
+    Unit roles act on their own unit's submission only; authority roles act on every unit's. A row
+    `by_system` is taken by a service on the authority's behalf (publication, the first decision),
+    never offered as a button. `guards` run on the locked submission before the step is written.
+    """
+
+    source: SubmissionState
+    action: Action
+    target: SubmissionState
+    roles: frozenset[Role]
+    needs_reason: bool = False
+    guards: tuple[Guard, ...] = ()
+    by_system: bool = False
+    notifies: bool = True
+    event_kind: str = "transition"
+
+    def may_be_taken_by(self, user: User, organisation_id: int) -> bool:
+        return any(user.may_act_as(role, organisation_id) for role in self.roles)
+
+
+def _row(source: SubmissionState, action: Action, target: SubmissionState, *roles: Role, **options: Any) -> Transition:
+    return Transition(source=source, action=action, target=target, roles=frozenset(roles), **options)
+
+
+S = SubmissionState
+# The one table of allowed transitions. `apply_transition` is the only writer of Submission.state.
+# fmt: off
+TRANSITIONS: tuple[Transition, ...] = (
+    _row(S.DRAFT, Action.SUBMIT, S.AWAITING_IT_LEAD, Role.REPORTER, guards=(Submission.check_ready_to_submit,)),
+    _row(S.AWAITING_IT_LEAD, Action.APPROVE, S.AWAITING_LEADER, Role.IT_LEAD, guards=(Submission.check_not_own_work,)),
+    _row(S.AWAITING_IT_LEAD, Action.RETURN, S.DRAFT, Role.IT_LEAD, needs_reason=True),
+    _row(S.AWAITING_LEADER, Action.APPROVE, S.SUBMITTED, Role.LEADER, guards=(Submission.check_not_own_work,)),
+    _row(S.AWAITING_LEADER, Action.RETURN, S.AWAITING_IT_LEAD, Role.LEADER, needs_reason=True),
+    _row(S.SUBMITTED, Action.START_APPRAISAL, S.UNDER_APPRAISAL, Role.APPRAISER),
+    _row(S.UNDER_APPRAISAL, Action.FINISH_APPRAISAL, S.EXPLANATION, Role.APPRAISER,
+         guards=(Submission.check_appraisal_complete,)),
+    _row(S.EXPLANATION, Action.SUBMIT_EXPLANATION, S.EXPLANATION_AWAITING_LEADER, Role.REPORTER),
+    _row(S.EXPLANATION_AWAITING_LEADER, Action.APPROVE, S.FINAL_APPRAISAL, Role.LEADER,
+         guards=(Submission.check_not_own_work,)),
+    _row(S.EXPLANATION_AWAITING_LEADER, Action.RETURN, S.EXPLANATION, Role.LEADER, needs_reason=True),
+    _row(S.FINAL_APPRAISAL, Action.FINALISE, S.FINALISED, Role.APPRAISER, guards=(Submission.check_settled,)),
+    _row(S.FINALISED, Action.REOPEN, S.FINAL_APPRAISAL, Role.ADMIN, needs_reason=True),
+    # A published result is corrected by reopening it and publishing the campaign again (a new version).
+    _row(S.PUBLISHED, Action.REOPEN, S.FINAL_APPRAISAL, Role.ADMIN, needs_reason=True),
+    # Reopening data entry for one unit after the deadline: back to draft until a date, with a reason.
+    *(
+        _row(source, Action.REOPEN_ENTRY, S.DRAFT, Role.ADMIN, needs_reason=True, by_system=True,
+             notifies=False, event_kind="reopened")
+        for source in (S.DRAFT, S.AWAITING_IT_LEAD, S.AWAITING_LEADER, S.SUBMITTED, S.UNDER_APPRAISAL)
+    ),
+    _row(S.FINALISED, Action.PUBLISH, S.PUBLISHED, Role.ADMIN, by_system=True, notifies=False),
+)
+# fmt: on
+# The action whose actor may not take the next approval (nobody approves their own work).
+ORIGIN_OF_APPROVAL = {
+    SubmissionState.AWAITING_IT_LEAD: Action.SUBMIT,
+    SubmissionState.AWAITING_LEADER: Action.SUBMIT,
+    SubmissionState.EXPLANATION_AWAITING_LEADER: Action.SUBMIT_EXPLANATION,
+}
+
+
+def transition_for(state: str, action: str) -> Transition | None:
+    return next((row for row in TRANSITIONS if row.source == state and row.action == action), None)
 
 
 class Decision(models.TextChoices):
@@ -304,6 +405,31 @@ class FinalDecision(models.TextChoices):
 
 
 VALUE_FIELDS = ("value", "numerator", "denominator", "choice")
+
+
+def answered_filter(prefix: str = "") -> Q:
+    """The condition "this leaf has a reported value", on Answer (or through a relation with `prefix`)."""
+    return (
+        Q(**{f"{prefix}value__isnull": False})
+        | Q(**{f"{prefix}numerator__isnull": False})
+        | ~Q(**{f"{prefix}choice": ""})
+    )
+
+
+class AnswerQuerySet(models.QuerySet["Answer"]):
+    def answered(self) -> AnswerQuerySet:
+        return self.filter(answered_filter())
+
+    def reported_by_unit(self) -> AnswerQuerySet:
+        """The leaves the unit reports itself (the others the authority supplies)."""
+        return self.filter(node__source=Node.Source.SELF_REPORT)
+
+    def supplied_by_authority(self) -> AnswerQuerySet:
+        return self.exclude(node__source=Node.Source.SELF_REPORT)
+
+    def contested(self) -> AnswerQuerySet:
+        """Adjusted or questioned leaves: the unit may explain them and the appraiser settles them."""
+        return self.filter(appraisal_decision__in=[Decision.ADJUST, Decision.QUESTION])
 
 
 class Answer(models.Model):
@@ -353,6 +479,8 @@ class Answer(models.Model):
     final_choice = models.CharField(max_length=200, blank=True)
     final_reason = models.TextField(_("lý do sau giải trình"), blank=True)
 
+    objects = AnswerQuerySet.as_manager()
+
     class Meta:
         ordering = ["submission", "node__order"]
         verbose_name = _("số liệu")
@@ -365,24 +493,24 @@ class Answer(models.Model):
     def is_answered(self) -> bool:
         return self.value is not None or self.numerator is not None or bool(self.choice)
 
-    def stage_values(self, stage: str) -> dict[str, Any]:
-        """The value fields that count at a stage ("self", "appraised" or "final")."""
-        if stage == "final" and self.final_decision == FinalDecision.REVISE:
+    def stage_values(self, stage: Stage) -> dict[str, Any]:
+        """The value fields that count at a stage."""
+        if stage == Stage.FINAL and self.final_decision == FinalDecision.REVISE:
             prefix = "final_"
-        elif stage in ("appraised", "final") and self.appraisal_decision == Decision.ADJUST:
+        elif stage in (Stage.APPRAISED, Stage.FINAL) and self.appraisal_decision == Decision.ADJUST:
             prefix = "appraised_"
         else:
             prefix = ""
         return {name: getattr(self, prefix + name) for name in VALUE_FIELDS}
 
-    def stage_score(self, stage: str = "self") -> Decimal | None:
+    def stage_score(self, stage: Stage = Stage.SELF) -> Decimal | None:
         """The leaf's score at a stage by its own rule; None where the rule compares units (peer groups)."""
         node = self.node
         if node.max_points is None:
             return None
         return local_score(node.rule, node.parameters, node.max_points, **self.stage_values(stage))
 
-    def display_value(self, stage: str = "self") -> str:
+    def display_value(self, stage: Stage = Stage.SELF) -> str:
         """The value at a stage as a person reads it: "12 / 40", "Hằng tháng", "Có", "63,56" or "—"."""
         from common.formatting import format_number
 
@@ -393,21 +521,21 @@ class Answer(models.Model):
             return str(values["choice"])
         if values["value"] is None:
             return "—"
-        if self.node.rule == "boolean":
+        if self.node.rule == Rule.BOOLEAN:
             return str(_("Có") if values["value"] else _("Không"))
         return format_number(values["value"])
 
     @property
     def reported_text(self) -> str:
-        return self.display_value("self")
+        return self.display_value(Stage.SELF)
 
     @property
     def appraised_text(self) -> str:
-        return self.display_value("appraised")
+        return self.display_value(Stage.APPRAISED)
 
     @property
     def final_text(self) -> str:
-        return self.display_value("final")
+        return self.display_value(Stage.FINAL)
 
     def is_contested(self) -> bool:
         """An adjusted or questioned leaf: the unit may explain it and the appraiser settles it."""

@@ -13,7 +13,7 @@ from django.utils import timezone
 @shared_task(name="submissions.send_notification_emails")
 def send_notification_emails(notification_ids: list[int]) -> int:
     """E-mail each notification to its user (those with an address); safe to run twice for the same ids."""
-    from .models import Notification
+    from submissions.models import Notification
 
     sent = 0
     for notification in Notification.objects.filter(pk__in=notification_ids).select_related("user"):
@@ -31,7 +31,7 @@ def send_notification_emails(notification_ids: list[int]) -> int:
 @shared_task(name="submissions.remind_entry_deadline")
 def remind_entry_deadline(days_before: int = 3) -> int:
     """Remind reporters of units still in draft that the entry deadline is `days_before` days away."""
-    from .models import Campaign, Notification, Submission, SubmissionState
+    from submissions.models import Campaign, Notification, Submission, SubmissionState
 
     today = timezone.localdate()
     deadline = today + datetime.timedelta(days=days_before)

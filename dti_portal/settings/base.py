@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A refusal no view handled becomes the error page with its message and status.
+    "common.pages.DomainErrorMiddleware",
     # Last, as django-axes asks: it turns a lockout raised by its backend into a response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -15,9 +15,10 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from submissions.access import get_answer_for_user, get_submission_for_user
-from submissions.appraisal import appraise_answer, settle_answer
 from submissions.models import FinalDecision, Submission
-from submissions.services import AnswerInput, save_answer, transition_submission, upload_evidence
+from submissions.services.appraisal import appraise_answer, settle_answer
+from submissions.services.approval import transition_submission
+from submissions.services.entry import AnswerInput, save_answer, upload_evidence
 
 from .serializers import (
     AnswerInputSerializer,

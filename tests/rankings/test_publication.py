@@ -14,13 +14,16 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from common.errors import WorkflowError
 from indicators.services import import_framework
 from rankings.models import Publication, PublishedResult, ReportExport
 from rankings.services import import_results, publish_campaign
 from scoring.services import recompute_campaign
-from submissions.appraisal import accept_undecided, appraise_answer, exclude_leaf, settle_answer
-from submissions.models import Campaign, Submission, SubmissionState, WorkflowError
-from submissions.services import AnswerInput, save_answer, transition_submission
+from submissions.models import Campaign, Submission, SubmissionState
+from submissions.services.appraisal import accept_undecided, appraise_answer, settle_answer
+from submissions.services.approval import transition_submission
+from submissions.services.entry import AnswerInput, save_answer
+from submissions.services.exclusions import exclude_leaf
 from tests.indicators.builders import small_framework
 from tests.submissions.conftest import answer_of, fill_in
 

@@ -14,7 +14,7 @@ from scoring import services
 from scoring.models import Recompute, Result
 from scoring.services import recompute_campaign
 from submissions.models import Campaign, Submission
-from submissions.services import AnswerInput, save_answer
+from submissions.services.entry import AnswerInput, save_answer
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,11 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from accounts.models import User
-from submissions.appraisal import appraise_answer, set_authority_value
-from submissions.models import Event, Submission, WorkflowError
-from submissions.services import AnswerInput, save_answer
+from common.errors import WorkflowError
+from submissions.models import Event, Submission
+from submissions.services.appraisal import appraise_answer
+from submissions.services.authority_values import set_authority_value
+from submissions.services.entry import AnswerInput, save_answer
 from tests.submissions.conftest import answer_of
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,8 @@ from accounts.models import User
 from scoring.models import Recompute
 from scoring.tasks import recompute_campaign_task
 from submissions.models import Notification, Submission
-from submissions.services import AnswerInput, save_answer, transition_submission
+from submissions.services.approval import transition_submission
+from submissions.services.entry import AnswerInput, save_answer
 from submissions.tasks import send_notification_emails
 from tests.submissions.conftest import answer_of, fill_in
 

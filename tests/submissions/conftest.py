@@ -11,7 +11,9 @@ from django.utils import timezone
 from accounts.models import Organisation, Role, User
 from indicators.services import import_framework
 from submissions.models import Answer, Campaign, Submission
-from submissions.services import AnswerInput, open_campaign, save_answer, transition_submission
+from submissions.services.approval import transition_submission
+from submissions.services.campaigns import open_campaign
+from submissions.services.entry import AnswerInput, save_answer
 from tests.factories import UserFactory
 from tests.indicators.builders import small_framework
 

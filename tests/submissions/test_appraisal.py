@@ -10,11 +10,20 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from accounts.models import User
+from common.errors import WorkflowError
 from scoring.models import Result
 from scoring.services import recompute_campaign
-from submissions.appraisal import accept_undecided, appraise_answer, assign_appraiser, reply_to_appraisal, settle_answer
-from submissions.models import Event, Notification, StaleAnswerError, Submission, SubmissionState, WorkflowError
-from submissions.services import AnswerInput, AnswerInvalid, reopen_submission, save_answer, transition_submission
+from submissions.errors import AnswerInvalid, StaleAnswerError
+from submissions.models import Event, Notification, Submission, SubmissionState
+from submissions.services.appraisal import (
+    accept_undecided,
+    appraise_answer,
+    assign_appraiser,
+    reply_to_appraisal,
+    settle_answer,
+)
+from submissions.services.approval import reopen_submission, transition_submission
+from submissions.services.entry import AnswerInput, save_answer
 from tests.submissions.conftest import answer_of
 
 pytestmark = pytest.mark.django_db

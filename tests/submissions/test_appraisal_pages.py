@@ -15,9 +15,11 @@ from pypdf import PdfReader
 
 from accounts.models import User
 from scoring.services import recompute_campaign
-from submissions.appraisal import accept_undecided, appraise_answer, exclude_leaf
 from submissions.models import Submission, SubmissionState
-from submissions.services import AnswerInput, reopen_submission, transition_submission
+from submissions.services.appraisal import accept_undecided, appraise_answer
+from submissions.services.approval import reopen_submission, transition_submission
+from submissions.services.entry import AnswerInput
+from submissions.services.exclusions import exclude_leaf
 from tests.submissions.conftest import answer_of
 from tests.submissions.test_api import client_for
 

@@ -10,20 +10,15 @@ from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook
 
 from accounts.models import User
+from common.errors import WorkflowError
 from scoring.models import Result
 from scoring.services import recompute_campaign
-from submissions.appraisal import (
-    ExpertInput,
-    exclude_leaf,
-    import_authority_values,
-    leaf_coverage,
-    panel_warnings,
-    revoke_exclusion,
-    save_expert_panel,
-    set_authority_value,
-)
-from submissions.models import Campaign, Event, Expert, Submission, WorkflowError
-from submissions.services import AnswerInput, AnswerInvalid, ImportRejected
+from submissions.errors import AnswerInvalid, ImportRejected
+from submissions.models import Campaign, Event, Expert, Submission
+from submissions.services.authority_values import import_authority_values, set_authority_value
+from submissions.services.entry import AnswerInput
+from submissions.services.exclusions import exclude_leaf, leaf_coverage, revoke_exclusion
+from submissions.services.expert_panel import ExpertInput, panel_warnings, save_expert_panel
 from tests.submissions.conftest import answer_of, fill_in
 
 pytestmark = pytest.mark.django_db

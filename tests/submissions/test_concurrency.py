@@ -16,8 +16,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 
 from accounts.models import User
-from submissions.models import Answer, Event, StaleAnswerError, Submission, WorkflowError
-from submissions.services import AnswerInput, save_answer, transition_submission
+from common.errors import WorkflowError
+from submissions.errors import StaleAnswerError
+from submissions.models import Answer, Event, Submission
+from submissions.services.approval import transition_submission
+from submissions.services.entry import AnswerInput, save_answer
 from tests.submissions.conftest import fill_in
 
 pytestmark = [

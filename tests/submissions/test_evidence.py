@@ -11,7 +11,7 @@ from pytest_django.fixtures import Settings
 from accounts.models import User
 from submissions.evidence import EvidenceRejected
 from submissions.models import Event, Evidence, Submission
-from submissions.services import remove_evidence, upload_evidence
+from submissions.services.entry import remove_evidence, upload_evidence
 from tests.pdfs import damaged_pdf, encrypted_pdf, pdf, png_renamed_pdf, truncated_pdf
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from accounts.models import User
 from submissions.models import Answer, Event, Submission
-from submissions.services import AnswerInput, save_answer
+from submissions.services.entry import AnswerInput, save_answer
 
 pytestmark = pytest.mark.django_db
 

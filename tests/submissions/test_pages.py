@@ -8,7 +8,7 @@ from django.test import Client
 
 from accounts.models import User
 from submissions.models import Submission
-from submissions.services import upload_evidence
+from submissions.services.entry import upload_evidence
 from tests.pdfs import pdf, png_renamed_pdf
 
 pytestmark = pytest.mark.django_db
@@ -154,7 +154,7 @@ def test_the_next_actor_sees_an_unread_notification_and_can_mark_it_read(
     danang_submission: Submission, danang_reporter: User, danang_it_lead: User
 ) -> None:
     from submissions.models import Notification
-    from submissions.services import transition_submission
+    from submissions.services.approval import transition_submission
     from tests.submissions.conftest import fill_in
 
     fill_in(danang_submission, danang_reporter)
@@ -173,7 +173,7 @@ def test_the_next_actor_sees_an_unread_notification_and_can_mark_it_read(
 def test_each_leaf_shows_its_own_history(danang_submission: Submission, danang_reporter: User) -> None:
     from decimal import Decimal
 
-    from submissions.services import AnswerInput, save_answer
+    from submissions.services.entry import AnswerInput, save_answer
 
     answer = danang_submission.answers.get(node__key="1.1.2")
     save_answer(answer_id=answer.pk, user=danang_reporter, given=AnswerInput(value=Decimal(40)), expected_version=0)

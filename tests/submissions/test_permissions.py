@@ -13,9 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from accounts.models import Organisation, Role, User
-from submissions.appraisal import accept_undecided
 from submissions.models import Event, Submission
-from submissions.services import transition_submission
+from submissions.services.appraisal import accept_undecided
+from submissions.services.approval import transition_submission
 from tests.factories import UserFactory
 from tests.pdfs import pdf
 from tests.submissions.conftest import fill_in

@@ -8,17 +8,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import User
-from submissions.models import Answer, Campaign, Event, Notification, StaleAnswerError, Submission, WorkflowError
-from submissions.services import (
-    AnswerInput,
-    AnswerInvalid,
-    add_comment,
-    open_campaign,
-    reopen_submission,
-    save_answer,
-    transition_submission,
-    upload_evidence,
-)
+from common.errors import WorkflowError
+from submissions.errors import AnswerInvalid, StaleAnswerError
+from submissions.models import Answer, Campaign, Event, Notification, Submission
+from submissions.services.approval import reopen_submission, transition_submission
+from submissions.services.campaigns import open_campaign
+from submissions.services.entry import AnswerInput, add_comment, save_answer, upload_evidence
 from tests.pdfs import pdf
 from tests.submissions.conftest import answer_of, fill_in
 

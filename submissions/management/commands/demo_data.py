@@ -21,7 +21,7 @@ from accounts.models import Organisation, Role, User
 from accounts.services import save_account
 from indicators.models import Framework
 from submissions.models import Campaign
-from submissions.services import open_campaign
+from submissions.services.campaigns import open_campaign
 
 DEMO_PASSWORD = "Demo-DTI-2026"  # noqa: S105 - demo accounts exist only with DEBUG on
 

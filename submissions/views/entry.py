@@ -1,4 +1,5 @@
-"""Pages of data entry and approval. Each view parses input, checks access, calls one service, renders."""
+"""The unit's pages: its submissions, entry per leaf with evidence, the approval steps, comments and the
+Excel round trip. Each view parses input, checks access, calls one service, renders."""
 
 from __future__ import annotations
 
@@ -7,59 +8,59 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import Region, Role
-from common.spreadsheets import SpreadsheetError
-
-from .access import get_answer_for_user, get_evidence_for_user, get_submission_for_user
-from .appraisal_views import appraisal_outcome
-from .evidence import EvidenceRejected
-from .excel import read_submission_workbook, write_submission_workbook
-from .forms import AnswerForm, CommentForm, EvidenceForm, TransitionForm, WorkbookUploadForm
-from .models import (
+from accounts.http import AuthenticatedRequest
+from accounts.models import Region
+from common.errors import Forbidden, Rejected
+from common.formatting import format_number
+from common.pages import refusals_as_messages
+from indicators.models import Node
+from indicators.rules import Rule
+from submissions.access import (
+    get_evidence_for_user,
+    get_rw_answer_for_user,
+    get_rw_evidence_for_user,
+    get_rw_submission_for_user,
+    get_submission_for_user,
+)
+from submissions.errors import AnswerInvalid, StaleAnswerError
+from submissions.evidence import EvidenceRejected
+from submissions.excel import read_submission_workbook, write_submission_workbook
+from submissions.forms import AnswerForm, CommentForm, EvidenceForm, TransitionForm, WorkbookUploadForm
+from submissions.models import (
     Action,
     Answer,
     Event,
     Evidence,
     Notification,
-    StaleAnswerError,
     Submission,
     SubmissionState,
-    WorkflowError,
+    answered_filter,
 )
-from .services import (
-    AnswerInvalid,
-    ImportRejected,
-    add_comment,
-    import_answers,
-    missing_explanations,
-    remove_evidence,
-    save_answer,
-    transition_submission,
-    upload_evidence,
-)
+from submissions.services.approval import transition_submission
+from submissions.services.entry import add_comment, import_answers, remove_evidence, save_answer, upload_evidence
+
+from .appraisal import appraisal_outcome
 
 
 @login_required
 @require_GET
-def submission_list(request: HttpRequest) -> HttpResponse:
+def submission_list(request: AuthenticatedRequest) -> HttpResponse:
     submissions = (
-        Submission.objects.visible_to(request.user)  # type: ignore[arg-type]
+        Submission.objects.visible_to(request.user)
         .select_related("campaign", "organisation__region")
         .annotate(
             answered=Count(
                 "answers",
-                filter=Q(answers__node__source="self_report")
-                & (Q(answers__value__isnull=False) | Q(answers__numerator__isnull=False) | ~Q(answers__choice="")),
+                filter=Q(answers__node__source=Node.Source.SELF_REPORT) & answered_filter("answers__"),
             ),
-            required=Count("answers", filter=Q(answers__node__source="self_report")),
+            required=Count("answers", filter=Q(answers__node__source=Node.Source.SELF_REPORT)),
             evidence_count=Count("answers__evidence", filter=Q(answers__evidence__removed_at=None)),
         )
         .order_by("-campaign__year", "campaign__level", "organisation__code")
@@ -71,11 +72,11 @@ def submission_list(request: HttpRequest) -> HttpResponse:
         submissions = submissions.filter(organisation__region__code=region)
     if state:
         submissions = submissions.filter(state=state)
-    awaiting = set(Submission.objects.awaiting(request.user).values_list("pk", flat=True))  # type: ignore[arg-type]
+    awaiting = set(Submission.objects.awaiting(request.user).values_list("pk", flat=True))
     context = {
         "submissions": submissions,
         "awaiting": awaiting,
-        "is_authority": request.user.has_role(Role.APPRAISER) or request.user.has_role(Role.ADMIN),  # type: ignore[union-attr]
+        "is_authority": request.user.is_authority,
         "filters": {"group": group, "region": region, "state": state},
         "regions": Region.objects.all(),
         "states": SubmissionState.choices,
@@ -115,7 +116,7 @@ def _sections(
                 node=answer.node, initial=_initial(answer), prefix=answer.node.anchor
             )
             items.append({"answer": answer, "form": form, "path": answer.node.ancestors(nodes)})
-        reported = [item for item in items if item["answer"].node.source == "self_report"]
+        reported = [item for item in items if item["answer"].node.source == Node.Source.SELF_REPORT]
         section["items"] = items
         section["answered"] = sum(item["answer"].is_answered() for item in reported)
         section["required"] = len(reported)
@@ -127,15 +128,13 @@ def _sections(
 
 
 def _initial(answer: Answer) -> dict[str, Any]:
-    from common.formatting import format_number
-
     def text(value: Any) -> str:
         return "" if value is None else format_number(value)
 
     return {
         "version": answer.version,
         "value": ("" if answer.value is None else str(int(answer.value)))
-        if answer.node.rule == "boolean"
+        if answer.node.rule == Rule.BOOLEAN
         else text(answer.value),
         "numerator": text(answer.numerator),
         "denominator": text(answer.denominator),
@@ -156,51 +155,51 @@ def visible_events(submission: Submission, user: Any) -> Any:
 
 
 def _detail_context(
-    request: HttpRequest, submission: Submission, forms_by_answer: dict[int, AnswerForm] | None = None
+    request: AuthenticatedRequest, submission: Submission, forms_by_answer: dict[int, AnswerForm] | None = None
 ) -> dict[str, Any]:
     return {
         "submission": submission,
         "sections": _sections(submission, forms_by_answer, request.user),
-        "can_edit": submission.can_edit(request.user),  # type: ignore[arg-type]
-        "actions": submission.allowed_actions(request.user),  # type: ignore[arg-type]
+        "can_edit": submission.can_edit(request.user),
+        "actions": submission.allowed_actions(request.user),
         "action_labels": dict(Action.choices),
-        "lacking": missing_explanations(submission) if submission.state == "draft" else [],
-        "events": visible_events(submission, request.user)  # type: ignore[arg-type]
+        "lacking": submission.missing_explanations() if submission.state == SubmissionState.DRAFT else [],
+        "events": visible_events(submission, request.user)
         .select_related("actor", "answer__node")
         .order_by("-at", "-id")[:50],
         "comment_form": CommentForm(),
         "evidence_form": EvidenceForm(),
-        "outcome": appraisal_outcome(submission, request.user),  # type: ignore[arg-type]
-        "can_explain": submission.can_explain(request.user),  # type: ignore[arg-type]
-        "shows_appraisal": submission.shows_appraisal_to(request.user),  # type: ignore[arg-type]
-        "is_authority": request.user.has_role(Role.APPRAISER) or request.user.has_role(Role.ADMIN),  # type: ignore[union-attr]
+        "outcome": appraisal_outcome(submission, request.user),
+        "can_explain": submission.can_explain(request.user),
+        "shows_appraisal": submission.shows_appraisal_to(request.user),
+        "is_authority": request.user.is_authority,
     }
 
 
 @login_required
 @require_GET
-def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
-    submission = get_submission_for_user(request.user, submission_id)  # type: ignore[arg-type]
+def submission_detail(request: AuthenticatedRequest, submission_id: int) -> HttpResponse:
+    submission = get_submission_for_user(request.user, submission_id)
     return render(request, "submissions/submission_detail.html", _detail_context(request, submission))
 
 
 @login_required
 @require_POST
-def answer_save(request: HttpRequest, submission_id: int, leaf_key: str) -> HttpResponse:
+def answer_save(request: AuthenticatedRequest, submission_id: int, leaf_key: str) -> HttpResponse:
     """Save one leaf. With HTMX the leaf's card comes back; without, the page reloads at the leaf."""
-    answer = get_answer_for_user(request.user, submission_id, leaf_key)  # type: ignore[arg-type]
+    answer = get_rw_answer_for_user(request.user, submission_id, leaf_key)
     form = AnswerForm(request.POST, node=answer.node, prefix=answer.node.anchor)
     status = 200
     if form.is_valid():
         try:
             answer = save_answer(
                 answer_id=answer.pk,
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 given=form.given(),
                 expected_version=form.cleaned_data["version"],
             )
             form = AnswerForm(node=answer.node, initial=_initial(answer), prefix=answer.node.anchor)
-            form.saved = True  # type: ignore[attr-defined]
+            form.saved = True
         except AnswerInvalid as error:
             for field, message in error.errors.items():
                 form.add_error(field if field in form.fields else None, message)
@@ -208,11 +207,11 @@ def answer_save(request: HttpRequest, submission_id: int, leaf_key: str) -> Http
         except StaleAnswerError as error:
             answer.refresh_from_db()
             form = AnswerForm(node=answer.node, initial=_initial(answer), prefix=answer.node.anchor)
-            form.stale = str(error)  # type: ignore[attr-defined]
+            form.stale = str(error)
             status = 409
     else:
         status = 400
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         if status == 200:
             messages.success(request, _("Đã lưu %(code)s.") % {"code": answer.node.code})
         else:
@@ -235,7 +234,7 @@ def answer_save(request: HttpRequest, submission_id: int, leaf_key: str) -> Http
         {
             "item": item,
             "submission": submission,
-            "can_edit": submission.can_edit(request.user),  # type: ignore[arg-type]
+            "can_edit": submission.can_edit(request.user),
             "evidence_form": EvidenceForm(),
         },
         status=status,
@@ -244,8 +243,8 @@ def answer_save(request: HttpRequest, submission_id: int, leaf_key: str) -> Http
 
 @login_required
 @require_POST
-def evidence_upload(request: HttpRequest, submission_id: int, leaf_key: str) -> HttpResponse:
-    answer = get_answer_for_user(request.user, submission_id, leaf_key)  # type: ignore[arg-type]
+def evidence_upload(request: AuthenticatedRequest, submission_id: int, leaf_key: str) -> HttpResponse:
+    answer = get_rw_answer_for_user(request.user, submission_id, leaf_key)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Chọn một tệp PDF để tải lên."))
@@ -254,7 +253,7 @@ def evidence_upload(request: HttpRequest, submission_id: int, leaf_key: str) -> 
         try:
             upload_evidence(
                 answer_id=answer.pk,
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 content=upload.read(),
                 original_name=upload.name,
                 title=form.cleaned_data["title"],
@@ -269,9 +268,9 @@ def evidence_upload(request: HttpRequest, submission_id: int, leaf_key: str) -> 
 
 @login_required
 @require_POST
-def evidence_remove(request: HttpRequest, evidence_id: int) -> HttpResponse:
-    evidence = get_evidence_for_user(request.user, evidence_id)  # type: ignore[arg-type]
-    remove_evidence(evidence_id=evidence.pk, user=request.user)  # type: ignore[arg-type]
+def evidence_remove(request: AuthenticatedRequest, evidence_id: int) -> HttpResponse:
+    evidence = get_rw_evidence_for_user(request.user, evidence_id)
+    remove_evidence(evidence_id=evidence.pk, user=request.user)
     messages.success(request, _("Đã gỡ tài liệu “%(title)s”.") % {"title": evidence.title})
     answer = evidence.answer
     return redirect(f"{answer.submission.get_absolute_url()}#{answer.node.anchor}")
@@ -279,9 +278,9 @@ def evidence_remove(request: HttpRequest, evidence_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
+def evidence_download(request: AuthenticatedRequest, evidence_id: int) -> FileResponse:
     """Serve a file to those who may see its submission: as an attachment, or inline to view in the page."""
-    evidence = get_evidence_for_user(request.user, evidence_id)  # type: ignore[arg-type]
+    evidence = get_evidence_for_user(request.user, evidence_id)
     inline = request.GET.get("inline") == "1"
     response = FileResponse(
         evidence.file.open("rb"),
@@ -300,22 +299,18 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
 
 @login_required
 @require_POST
-def submission_transition(request: HttpRequest, submission_id: int) -> HttpResponse:
-    submission = get_submission_for_user(request.user, submission_id)  # type: ignore[arg-type]
+def submission_transition(request: AuthenticatedRequest, submission_id: int) -> HttpResponse:
+    submission = get_rw_submission_for_user(request.user, submission_id)
     form = TransitionForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_as_messages(request):
             submission = transition_submission(
                 submission_id=submission.pk,
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 action=form.cleaned_data["action"],
                 comment=form.cleaned_data["comment"],
             )
             messages.success(request, _("Hồ sơ chuyển sang: %(state)s.") % {"state": submission.get_state_display()})
-        except (WorkflowError, PermissionDenied) as error:
-            messages.error(request, str(error))
-        except AnswerInvalid as error:
-            messages.error(request, " ".join(error.errors.values()))
     if request.POST.get("back") == "review":
         return redirect("submissions:review", submission_id=submission.pk)
     return redirect(submission)
@@ -323,11 +318,11 @@ def submission_transition(request: HttpRequest, submission_id: int) -> HttpRespo
 
 @login_required
 @require_POST
-def submission_comment(request: HttpRequest, submission_id: int) -> HttpResponse:
-    submission = get_submission_for_user(request.user, submission_id)  # type: ignore[arg-type]
+def submission_comment(request: AuthenticatedRequest, submission_id: int) -> HttpResponse:
+    submission = get_submission_for_user(request.user, submission_id)
     form = CommentForm(request.POST)
     if form.is_valid():
-        add_comment(submission_id=submission.pk, user=request.user, text=form.cleaned_data["text"])  # type: ignore[arg-type]
+        add_comment(submission_id=submission.pk, user=request.user, text=form.cleaned_data["text"])
         messages.success(request, _("Đã ghi ý kiến."))
     else:
         messages.error(request, _("Ý kiến không được để trống."))
@@ -336,9 +331,9 @@ def submission_comment(request: HttpRequest, submission_id: int) -> HttpResponse
 
 @login_required
 @require_GET
-def submission_workbook(request: HttpRequest, submission_id: int) -> HttpResponse:
+def submission_workbook(request: AuthenticatedRequest, submission_id: int) -> HttpResponse:
     """The submission as an Excel template to fill offline (current values and versions included)."""
-    submission = get_submission_for_user(request.user, submission_id)  # type: ignore[arg-type]
+    submission = get_submission_for_user(request.user, submission_id)
     response = HttpResponse(
         write_submission_workbook(submission),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -349,23 +344,21 @@ def submission_workbook(request: HttpRequest, submission_id: int) -> HttpRespons
 
 
 @login_required
-def submission_import(request: HttpRequest, submission_id: int) -> HttpResponse:
+def submission_import(request: AuthenticatedRequest, submission_id: int) -> HttpResponse:
     """Upload a filled template: a dry run lists every change and error; applying is all or nothing."""
-    submission = get_submission_for_user(request.user, submission_id)  # type: ignore[arg-type]
+    submission = get_submission_for_user(request.user, submission_id)
     form = WorkbookUploadForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {"submission": submission, "form": form, "can_edit": submission.can_edit(request.user)}  # type: ignore[arg-type]
+    context: dict[str, Any] = {"submission": submission, "form": form, "can_edit": submission.can_edit(request.user)}
     status = 200
     if request.method == "POST" and form.is_valid():
         apply = not form.cleaned_data["dry_run"]
         try:
             reading = read_submission_workbook(form.cleaned_data["file"].read(), submission)
-            changes = import_answers(submission_id=submission.pk, user=request.user, reading=reading, apply=apply)  # type: ignore[arg-type]
-        except SpreadsheetError as error:
-            context["problems"], status = [str(error)], 400
-        except ImportRejected as error:
-            context["problems"], status = error.problems, 400
-        except PermissionDenied as error:
-            context["problems"], status = [str(error)], 403
+            changes = import_answers(submission_id=submission.pk, user=request.user, reading=reading, apply=apply)
+        except Rejected as error:
+            context["problems"], status = error.problems, error.status
+        except Forbidden as error:
+            context["problems"], status = [error.message], error.status
         else:
             context.update(changes=changes, applied=apply)
             if apply:
@@ -375,7 +368,7 @@ def submission_import(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     """The user's notifications, newest first; POST marks them all as read."""
     notifications = Notification.objects.filter(user=request.user).select_related("submission__organisation")
     if request.method == "POST":
