@@ -31,6 +31,8 @@ RULES: list[tuple[str, dict[str, Any]]] = [
 ]
 MAIN_INDICES = 10
 COMPONENTS = 5
+# Every component needs a leaf, or the framework fails its integrity check.
+MINIMUM_LEAVES = MAIN_INDICES * COMPONENTS
 # Answers are written in batches: a 700-unit campaign has 210 000 of them.
 ANSWER_BATCH = 20000
 

@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ops.synthetic import build_campaign
+from ops.synthetic import MINIMUM_LEAVES, build_campaign
 from scoring.engine import score_campaign
 from scoring.services import load_campaign, recompute_campaign
 
@@ -40,6 +40,8 @@ class Command(BaseCommand):
             sizes = [(int(options["units"]), int(options["leaves"]))]
         else:
             sizes = [_size(text) for text in options["sizes"].split(",")]
+        if any(leaves < MINIMUM_LEAVES for _units, leaves in sizes):
+            raise CommandError(f"A synthetic framework has at least {MINIMUM_LEAVES} leaves (one per component).")
         old_name = connection.settings_dict["NAME"]
         scratch = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
         try:
