@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,7 @@ def test_the_synthetic_campaign_has_the_units_and_leaves_asked_for() -> None:
     assert Answer.objects.filter(submission__campaign=campaign).count() == 3 * 57
 
 
-def synthetic_answers(seed: int) -> list[tuple[object, ...]]:
+def synthetic_answers(seed: int) -> list[tuple[str, Decimal | None, Decimal | None, Decimal | None, str]]:
     """The answers of a small synthetic campaign, built and then rolled back."""
     with transaction.atomic():
         campaign = build_campaign(2, 50, random.Random(seed))
