@@ -8,6 +8,7 @@ RUN apt-get update \
 WORKDIR /srv/dti/app
 COPY pyproject.toml README.md ./
 COPY dti_portal dti_portal
+COPY common common
 COPY accounts accounts
 COPY indicators indicators
 COPY submissions submissions

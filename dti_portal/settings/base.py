@@ -53,6 +53,11 @@ INSTALLED_APPS = [
     "scoring",
     "rankings",
 ]
+# The load, fault and benchmark tooling (ops/) is no part of the product and never in the production
+# image: the local and test settings add it, and a server has it only where DTI_LOAD_TEST=1 (`make stack`).
+DTI_LOAD_TEST = env_bool("DTI_LOAD_TEST", False)
+if DTI_LOAD_TEST:
+    INSTALLED_APPS.append("ops")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -7,7 +7,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-key-not-for-production-use-0123456789abcdefghijklmnop")
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR
+from .base import BASE_DIR, INSTALLED_APPS
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -23,3 +23,6 @@ STORAGES = {
 }
 # Serve static files from the source folders, as `make run` does, without collectstatic.
 WHITENOISE_USE_FINDERS = True
+# The suite tests the load, fault and benchmark tooling too.
+if "ops" not in INSTALLED_APPS:
+    INSTALLED_APPS = [*INSTALLED_APPS, "ops"]

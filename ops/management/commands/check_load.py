@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from ops.stack import LOAD, STACK
 from scoring.models import Recompute, Result
 from scoring.services import recompute_campaign
 from submissions.models import Answer, Campaign, Event
@@ -35,10 +36,10 @@ class Command(BaseCommand):
     help = "Check a load run: errors, p95 targets, lost updates, audit rows, results against a recompute."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--prefix", type=Path, default=Path("var/load/locust"), help="locust's --csv prefix")
-        parser.add_argument("--writes", type=Path, default=Path("var/load/writes.json"))
-        parser.add_argument("--out", type=Path, default=Path("var/load/result.json"))
-        parser.add_argument("--access-log", type=Path, default=Path("var/stack/log/access.log"))
+        parser.add_argument("--prefix", type=Path, default=LOAD / "locust", help="locust's --csv prefix")
+        parser.add_argument("--writes", type=Path, default=LOAD / "writes.json")
+        parser.add_argument("--out", type=Path, default=LOAD / "result.json")
+        parser.add_argument("--access-log", type=Path, default=STACK / "log" / "access.log")
 
     def handle(self, *args: Any, **options: Any) -> None:
         prefix: Path = options["prefix"]
@@ -61,32 +62,35 @@ class Command(BaseCommand):
         )
         mismatched = {campaign.name: _results_differ(campaign) for campaign in campaigns}
         total = stats.get("Aggregated", {})
-        result = {
+        p95_ms = {name: _number(row["95%"]) for name, row in stats.items() if name != "Aggregated"}
+        history_rows = {
+            "answers": counted.get(Event.Kind.ANSWER, 0),
+            "evidence": counted.get(Event.Kind.EVIDENCE_ADDED, 0),
+            "transitions": approvals,
+        }
+        served = _served_writes(options["access_log"])
+        result: dict[str, Any] = {
             "at": timezone.now().isoformat(timespec="seconds"),
             "requests": int(total.get("Request Count", 0)),
             "requests_per_second": round(float(total.get("Requests/s", 0)), 1),
             "failures": int(total.get("Failure Count", 0)),
             "server_errors": server_errors,
-            "p95_ms": {name: _number(row["95%"]) for name, row in stats.items() if name != "Aggregated"},
+            "p95_ms": p95_ms,
             "writes_counted_by_locust": {key: writes[key] for key in ("answers", "evidence", "transitions")},
-            "writes_answered_by_the_server": _served_writes(options["access_log"]),
-            "history_rows_written": {
-                "answers": counted.get(Event.Kind.ANSWER, 0),
-                "evidence": counted.get(Event.Kind.EVIDENCE_ADDED, 0),
-                "transitions": approvals,
-            },
+            "writes_answered_by_the_server": served,
+            "history_rows_written": history_rows,
             "answers_with_a_lost_update": lost,
             "results_differing_from_a_recompute": mismatched,
         }
-        save_p95 = result["p95_ms"].get("save answer", 0)
-        rankings_p95 = result["p95_ms"].get("published rankings api", 0)
+        save_p95 = p95_ms.get("save answer", 0)
+        rankings_p95 = p95_ms.get("published rankings api", 0)
         checks = {
             "no unexpected 5xx": server_errors == 0,
             "no other unexpected failure": result["failures"] == 0,
             f"p95 of saves ≤ {SAVE_P95_MS} ms": save_p95 <= SAVE_P95_MS,
             f"p95 of published rankings ≤ {RANKINGS_P95_MS} ms": rankings_p95 <= RANKINGS_P95_MS,
             "no lost update": lost == 0,
-            "audit rows = successful writes": result["history_rows_written"] == result["writes_answered_by_the_server"],
+            "audit rows = successful writes": history_rows == served,
             "results = a from-scratch recompute": not any(mismatched.values()),
         }
         result["checks"] = checks

@@ -1,4 +1,3 @@
-# ruff: noqa: S603, S607 - the fault tests start and stop the local stack's own processes
 """The fault tests against `make stack` (run by `make faults`), each with its pass criteria:
 
 1. A worker killed mid-recompute: the stored results stay the previous complete set; after a
@@ -16,14 +15,12 @@ Writes the figures to var/load/faults.json. Only for the stack (DTI_LOAD_TEST=1)
 from __future__ import annotations
 
 import json
-import os
 import random
-import subprocess
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -33,29 +30,35 @@ from django.db import DatabaseError, close_old_connections, connection, transact
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from scoring.management.commands.bench_scoring import build_campaign
+from ops import stack
+from ops.synthetic import build_campaign
 from scoring.models import Recompute, Result
 from scoring.services import load_campaign, score_stages
+from scoring.tasks import recompute_campaign_task
 from submissions.models import Answer, Campaign, Event
 
-STACK = Path("var/stack")
-BASE = "http://127.0.0.1:" + os.environ.get("STACK_PORT", "8800")
+
+@dataclass
+class PlannedSave:
+    """A leaf one unit saves again and again during the burst, at the version it last got back."""
+
+    key: str
+    version: int
+    top: float
 
 
 class Command(BaseCommand):
     help = "Kill the worker mid-recompute, stop Redis, restart PostgreSQL; check nothing is lost (stack only)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--out", type=Path, default=Path("var/load/faults.json"))
+        parser.add_argument("--out", type=Path, default=stack.LOAD / "faults.json")
         parser.add_argument("--only", choices=["worker", "redis", "postgresql"], action="append",
                             help="Run only these scenarios (repeatable); all three by default.")  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if os.environ.get("DTI_LOAD_TEST") != "1":
-            raise CommandError("Only for the stack: run `make faults`.")
-        accounts = json.loads((STACK / "accounts.json").read_text())
-        provinces = [unit for unit in accounts["units"] if unit["code"].isdigit()]
-        results = {}
+        stack.require_the_stack("Only for the stack: run `make faults`.")
+        provinces = [unit for unit in stack.accounts()["units"] if unit["code"].isdigit()]
+        results: dict[str, dict[str, Any]] = {}
         for short, name, scenario in (
             ("worker", "worker_killed_mid_recompute", self.worker_killed),
             ("redis", "redis_stopped", lambda: self.redis_stopped(provinces)),
@@ -89,10 +92,10 @@ class Command(BaseCommand):
         Recompute.objects.filter(campaign=campaign).update(pending=True, requested_at=timezone.now())
         _run_task(campaign.pk)
         started = _wait(lambda: _locked_by_a_run(campaign.pk), 120)
-        subprocess.run(["pkill", "-9", "-f", "celery -A dti_portal worker"], check=False)
+        stack.kill_worker()
         time.sleep(3)
         during = _fingerprint(campaign.pk)
-        _start_worker()
+        stack.start_worker()
         # The sweep (Celery beat, every minute) queues the pending run again.
         completed = _wait(lambda: _settled(campaign.pk), 300)
         after = _fingerprint(campaign.pk)
@@ -111,14 +114,13 @@ class Command(BaseCommand):
         unit = units[0]
         campaign_id = Answer.objects.get(pk=_answer_ids(unit["submission"])[0]).submission.campaign_id
         runs_before = Recompute.objects.get_or_create(campaign_id=campaign_id)[0].runs
-        subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "shutdown", "nosave"], check=False)
+        stack.stop_redis()
         time.sleep(1)
         statuses = [_save(unit, answer_id) for answer_id in _answer_ids(unit["submission"])[:5]]
-        step_status, _body = _request_json("POST", f"/api/v1/submissions/{unit['submission']}/transitions/",
+        step_status, _body = stack.request_json("POST", f"/api/v1/submissions/{unit['submission']}/transitions/",
                                        unit["baocao"], {"action": "return"})  # fmt: skip
         pending_while_down = Recompute.objects.get(campaign_id=campaign_id).pending
-        subprocess.run(["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", "6379", "--save", "",
-                        "--appendonly", "no"], check=True)  # fmt: skip
+        stack.start_redis()
         completed = _wait(lambda: _settled(campaign_id) and _runs(campaign_id) > runs_before, 300)
         campaign = Campaign.objects.get(pk=campaign_id)
         matches = _fingerprint(campaign_id) == _from_scratch(campaign)
@@ -141,22 +143,21 @@ class Command(BaseCommand):
         # Planned before the restart: the leaves to save and their versions, kept up to date from the answers.
         plans = {
             unit["submission"]: [
-                [answer.node.key, answer.version,
-                 100.0 if answer.node.rule == "percentage" else float(answer.node.max_points or 0)]
+                PlannedSave(answer.node.key, answer.version, _top(answer))
                 for answer in Answer.objects.filter(pk__in=_answer_ids(unit["submission"])[:30]).select_related("node")
             ]
             for unit in units
-        }  # fmt: skip
+        }
 
         def burst(unit: dict[str, Any]) -> None:
             nonlocal slowest
             for leaf in plans[unit["submission"]] * 2:
                 started = time.monotonic()
-                body = {"value": round(random.uniform(0, leaf[2]), 2), "version": leaf[1]}  # noqa: S311
-                status, answer = _request_json("PUT", f"/api/v1/submissions/{unit['submission']}/answers/{leaf[0]}/",
-                                               unit["baocao"], body)  # fmt: skip
+                body = {"value": round(random.uniform(0, leaf.top), 2), "version": leaf.version}  # noqa: S311
+                path = f"/api/v1/submissions/{unit['submission']}/answers/{leaf.key}/"
+                status, answer = stack.request_json("PUT", path, unit["baocao"], body)
                 if status == 200:
-                    leaf[1] = answer["version"]
+                    leaf.version = answer["version"]
                 statuses[status] += 1
                 slowest = max(slowest, time.monotonic() - started)
 
@@ -165,8 +166,7 @@ class Command(BaseCommand):
         for thread in threads:
             thread.start()
         time.sleep(1.5)
-        version = sorted(os.listdir("/etc/postgresql"))[-1]
-        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True)
+        stack.restart_postgresql()
         for thread in threads:
             thread.join()
         connection.close()
@@ -205,11 +205,10 @@ def _save(unit: dict[str, Any], answer_id: int) -> int:
     if answer is None:
         version, key, top = 0, "", 100.0
     else:
-        version, key = answer.version, answer.node.key
-        top = 100.0 if answer.node.rule == "percentage" else float(answer.node.max_points or 0)
+        version, key, top = answer.version, answer.node.key, _top(answer)
     body = {"value": round(random.uniform(0, top), 2), "version": version}  # noqa: S311
-    return _request_json("PUT", f"/api/v1/submissions/{unit['submission']}/answers/{key or '1'}/", unit["baocao"],
-                         body)[0]  # fmt: skip
+    path = f"/api/v1/submissions/{unit['submission']}/answers/{key or '1'}/"
+    return stack.request_json("PUT", path, unit["baocao"], body)[0]
 
 
 def _database_up() -> bool:
@@ -223,24 +222,12 @@ def _database_up() -> bool:
         return False
 
 
-def _request_json(method: str, path: str, token: str, body: dict[str, Any]) -> tuple[int, Any]:
-    """The status and the decoded JSON answer (None when there is none)."""
-    request = urllib.request.Request(  # noqa: S310 - the loopback stack
-        BASE + path, data=json.dumps(body).encode(), method=method,
-        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
-    )  # fmt: skip
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-            return int(response.status), json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return int(error.code), None
-    except (urllib.error.URLError, TimeoutError, ConnectionError):
-        return 0, None
+def _top(answer: Answer) -> float:
+    """The largest value the leaf accepts: 100 for a percentage, its points for a score."""
+    return 100.0 if answer.node.rule == "percentage" else float(answer.node.max_points or 0)
 
 
 def _run_task(campaign_id: int) -> None:
-    from scoring.tasks import recompute_campaign_task
-
     Recompute.objects.get_or_create(campaign_id=campaign_id)
     Recompute.objects.filter(campaign_id=campaign_id).update(pending=True, requested_at=timezone.now())
     recompute_campaign_task.apply_async(kwargs={"campaign_id": campaign_id})
@@ -265,7 +252,7 @@ def _settled(campaign_id: int) -> bool:
     return not run.pending and run.state == Recompute.State.DONE
 
 
-def _wait(condition: Any, seconds: int) -> bool:
+def _wait(condition: Callable[[], bool], seconds: int) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if _database_up() and condition():
@@ -294,12 +281,3 @@ def _from_scratch(campaign: Campaign) -> tuple[int, Decimal, Decimal]:
 def _stored(value: Decimal) -> Decimal:
     """A score as the database keeps it: 8 decimals, half away from zero (scores are never negative)."""
     return value.quantize(Decimal("0.00000001"), rounding=ROUND_HALF_UP)
-
-
-def _start_worker() -> None:
-    subprocess.run(
-        [".venv/bin/celery", "-A", "dti_portal", "worker", "--concurrency", "2", "--detach", "-n", "stack@%h",
-         "--pidfile", str(STACK / "run/worker.pid"), "--logfile", str(STACK / "log/worker.log"),
-         "--loglevel", "WARNING"],
-        check=True,
-    )  # fmt: skip

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Organisation, Role, User
 from accounts.services import save_account
 from indicators.models import Framework
+from ops.stack import require_the_stack
 from submissions.models import Campaign, Submission
 from submissions.services import open_campaign
 
@@ -38,8 +38,7 @@ class Command(BaseCommand):
         parser.add_argument("--accounts", type=Path, required=True, help="Where to write the accounts (JSON).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if os.environ.get("DTI_LOAD_TEST") != "1":
-            raise CommandError("Only for the load test's stack: set DTI_LOAD_TEST=1.")
+        require_the_stack("Only for the load test's stack: set DTI_LOAD_TEST=1.")
         authority = Organisation.objects.get(level=Organisation.Level.AUTHORITY)
         admin, _created = save_account(username="tai.quantri", password=LOAD_PASSWORD, organisation=authority,
                                        roles=[Role.ADMIN], full_name="Quản trị (tải thử)")  # fmt: skip
