@@ -39,7 +39,7 @@ class PortalUserAdmin(UserAdmin):
     search_fields = ["username", "first_name", "last_name", "email", "organisation__short_name"]
     list_select_related = ["organisation"]
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),  # Django always sets them; the stubs type them optional, as for any ModelAdmin
         (_("Tổ chức và vai trò"), {"fields": ("organisation", "roles")}),
     )
     actions = ["deactivate_selected"]

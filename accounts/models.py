@@ -6,12 +6,17 @@ year), so each has the assessment years it exists and links to the units it was 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .names import normalise_name
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Region(models.Model):
@@ -154,8 +159,9 @@ class User(AbstractUser):
     roles = models.JSONField(_("vai trò"), default=list, blank=True)
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _("tài khoản")
-        verbose_name_plural = _("tài khoản")
+        # django-stubs declares AbstractUser.Meta's names as str; Django itself sets them lazily, as here.
+        verbose_name = _("tài khoản")  # type: ignore[assignment]
+        verbose_name_plural = _("tài khoản")  # type: ignore[assignment]
 
     def has_role(self, role: str) -> bool:
         return self.is_active and role in self.roles
@@ -180,14 +186,14 @@ class User(AbstractUser):
             return False
         return role in AUTHORITY_ROLES or self.organisation_id == organisation_id
 
-    def has_perm(self, perm: str, obj: object = None) -> bool:
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
         """The authority's administrators hold every admin permission; each ModelAdmin still narrows it."""
         return self.has_role(Role.ADMIN) or super().has_perm(perm, obj)
 
     def has_module_perms(self, app_label: str) -> bool:
         return self.has_role(Role.ADMIN) or super().has_module_perms(app_label)
 
-    def role_labels(self) -> list[str]:
+    def role_labels(self) -> list[StrOrPromise]:
         return [Role(role).label for role in self.roles if role in Role.values]
 
     def role_problems(self) -> list[str]:

@@ -29,7 +29,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     """404: JSON under /api/ (integrators parse it), the portal's page elsewhere."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Không tìm thấy."}, status=404)
-    return page_not_found(request, exception)  # type: ignore[arg-type]
+    return page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

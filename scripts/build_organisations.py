@@ -18,6 +18,7 @@ import csv
 import json
 import sys
 from pathlib import Path
+from typing import NotRequired, TypedDict
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -177,6 +178,22 @@ NEW_MINISTRIES_2025 = [
 ]
 
 
+class OrganisationEntry(TypedDict):
+    """One organisation of fixtures/organisations.json, as accounts.services.load_organisations reads it."""
+
+    code: str
+    level: str
+    name: str
+    short_name: str
+    group: str
+    variants: NotRequired[list[str]]
+    region: NotRequired[str]
+    valid_from: NotRequired[int]
+    valid_to: NotRequired[int]
+    predecessors: NotRequired[list[str]]
+    absorbed: NotRequired[list[str]]
+
+
 def printed_names(level: str) -> list[str]:
     with (RESULTS / f"dti-2021-{level}.csv").open(encoding="utf-8") as file:
         return [row["organisation"] for row in csv.DictReader(file)]
@@ -185,14 +202,17 @@ def printed_names(level: str) -> list[str]:
 def build() -> dict:
     merged_away = {code for *_rest, formed_from in MERGED_PROVINCES for code in formed_from}
     printed = {normalise_name(name): name for name in printed_names("province")}
-    organisations: list[dict] = [{"code": "authority", "level": "authority", "name": "Cục Chuyển đổi số quốc gia",
-                                  "short_name": "Cục Chuyển đổi số quốc gia", "group": "authority"}]  # fmt: skip
+    organisations: list[OrganisationEntry] = [
+        {"code": "authority", "level": "authority", "name": "Cục Chuyển đổi số quốc gia",
+         "short_name": "Cục Chuyển đổi số quốc gia", "group": "authority"},
+    ]  # fmt: skip
     for code, name, region, variants in PROVINCES:
         short = next((printed[normalise_name(v)] for v in [name, *variants] if normalise_name(v) in printed), None)
         if short is None:
             raise SystemExit(f"{name}: not among the names the 2021 report prints")
-        item = {"code": code, "level": "province", "name": name, "short_name": short,
-                "variants": [v for v in variants if v != short], "region": region, "group": "province"}  # fmt: skip
+        item: OrganisationEntry = {"code": code, "level": "province", "name": name, "short_name": short,
+                                   "variants": [v for v in variants if v != short], "region": region,
+                                   "group": "province"}  # fmt: skip
         if code in merged_away:
             item["valid_to"] = 2024
         organisations.append(item)

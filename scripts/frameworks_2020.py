@@ -289,14 +289,15 @@ def _correct(table: Table, corrections: list[dict[str, Any]]) -> None:
         if item.get("table") != table.label:
             continue
         if "add" in item:
+            code: str = item["add"]["code"]
             row = Row(
-                code=item["add"]["code"],
+                code=code,
                 name=item["add"]["name"],
                 points=_decimal(item["add"].get("points")),
                 incomplete=bool(item["add"].get("incomplete")),
                 why=item["why"],
             )
-            prefix = row.code + "."
+            prefix = code + "."
             position = next(
                 (i for i, r in enumerate(table.rows) if r.code and r.code.startswith(prefix)), len(table.rows)
             )
@@ -367,7 +368,7 @@ def _tree(table: Table, prefix: str, declared: dict[str, dict[str, Any]]) -> tup
                 nodes[parent_key]["incomplete"] = True
             continue
         key = f"{prefix}{row.code}"
-        node = {
+        node: dict[str, Any] = {
             "key": key,
             "code": row.code,
             "parent": parent_key,
@@ -379,7 +380,7 @@ def _tree(table: Table, prefix: str, declared: dict[str, dict[str, Any]]) -> tup
         }
         nodes[key] = node
         order.append(key)
-        entry = {"node": node, "note": row.note, "children": 0, "row": row}
+        entry: dict[str, Any] = {"node": node, "note": row.note, "children": 0, "row": row}
         nodes[key]["_entry"] = entry
         if parent_key:
             nodes[parent_key]["_entry"]["children"] += 1

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -262,7 +263,7 @@ def _position(row: dict[str, Any]) -> int:
 
 
 def _node(key: str, parent: str | None, kind: str, name: str, points: Any, **fields: Any) -> dict[str, Any]:
-    node = {
+    node: dict[str, Any] = {
         "key": key,
         "code": key,
         "parent": parent,
@@ -327,7 +328,7 @@ def _focus_reason(item: int, level: str = "tỉnh") -> str:
 
 
 def _missing(
-    parent: str, gaps: list[str | None], names: list[tuple[str, str]], notes: dict[str, str], table: str
+    parent: str, gaps: Sequence[str | None], names: list[tuple[str, str]], notes: dict[str, str], table: str
 ) -> list[dict[str, Any]]:
     """One entry per component not in the nodes: the named ones first, then the rest."""
     codes = [code for code in gaps if code]

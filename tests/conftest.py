@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
@@ -20,6 +20,9 @@ from accounts.models import Organisation, Role, User
 from accounts.services import load_organisations
 from dti_portal import celery_app
 from tests.factories import TEST_ORGANISATIONS, UserFactory
+
+if TYPE_CHECKING:
+    from playwright.sync_api import ConsoleMessage
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -50,23 +53,25 @@ def organisations(db: None) -> dict[str, Organisation]:
 
 @pytest.fixture
 def danang_reporter(organisations: dict[str, Organisation]) -> User:
-    return UserFactory(username="danang.baocao", organisation=organisations["48"], roles=[Role.REPORTER])
+    return UserFactory.create(username="danang.baocao", organisation=organisations["48"], roles=[Role.REPORTER])
 
 
 @pytest.fixture
 def hue_reporter(organisations: dict[str, Organisation]) -> User:
     """Reports for Huế; must never see Đà Nẵng's unpublished data."""
-    return UserFactory(username="hue.baocao", organisation=organisations["46"], roles=[Role.REPORTER])
+    return UserFactory.create(username="hue.baocao", organisation=organisations["46"], roles=[Role.REPORTER])
 
 
 @pytest.fixture
 def appraiser(organisations: dict[str, Organisation]) -> User:
-    return UserFactory(username="thamdinh", organisation=organisations["authority"], roles=[Role.APPRAISER])
+    return UserFactory.create(username="thamdinh", organisation=organisations["authority"], roles=[Role.APPRAISER])
 
 
 @pytest.fixture
 def administrator(organisations: dict[str, Organisation]) -> User:
-    return UserFactory(username="quantri", organisation=organisations["authority"], roles=[Role.ADMIN], is_staff=True)
+    return UserFactory.create(
+        username="quantri", organisation=organisations["authority"], roles=[Role.ADMIN], is_staff=True
+    )
 
 
 @pytest.fixture
@@ -129,7 +134,12 @@ def open_page(browser: Any) -> Iterator[Callable[[], tuple[Any, PageProblems]]]:
         page = context.new_page()
         page.set_default_timeout(15_000)
         problems = PageProblems()
-        page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                problems.append(message.text)
+
+        page.on("console", on_console)
         page.on("pageerror", lambda error: problems.append(str(error)))
         return page, problems
 

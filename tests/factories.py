@@ -30,7 +30,7 @@ TEST_ORGANISATIONS: dict[str, Any] = {
 }  # fmt: skip
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)

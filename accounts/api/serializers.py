@@ -2,14 +2,18 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from accounts.models import Organisation
+from accounts.models import Organisation, Region
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="short_name", help_text="Tên như bảng xếp hạng in.")
     full_name = serializers.CharField(source="name")
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    predecessors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    predecessors: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
 
     class Meta:
         model = Organisation

@@ -7,37 +7,52 @@ variable and the expected form, so a misconfigured server never starts half-work
 
 from __future__ import annotations
 
+import enum
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, TypeVar
 from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-_MISSING = object()
+
+class _Missing(enum.Enum):
+    """The type of `_MISSING`, the default of a required variable."""
+
+    MISSING = enum.auto()
 
 
-def _raw(name: str, default: object) -> str | None:
+_MISSING: Final = _Missing.MISSING
+_T = TypeVar("_T")
+
+
+def _raw(name: str) -> str | None:
+    """Return the variable stripped; None when unset or empty."""
     value = os.environ.get(name)
     if value is None or value.strip() == "":
-        if default is _MISSING:
-            raise ImproperlyConfigured(f"{name} is required but not set.")
         return None
     return value.strip()
 
 
-def env_str(name: str, default: str | object = _MISSING) -> str:
+def _default(name: str, default: _T | _Missing) -> _T:
+    """Return the default of an unset variable; a required one stops start-up."""
+    if isinstance(default, _Missing):
+        raise ImproperlyConfigured(f"{name} is required but not set.")
+    return default
+
+
+def env_str(name: str, default: str | _Missing = _MISSING) -> str:
     """Return the variable as a string; `default` when unset or empty."""
-    value = _raw(name, default)
-    return value if value is not None else str(default)
+    value = _raw(name)
+    return value if value is not None else str(_default(name, default))
 
 
-def env_bool(name: str, default: bool | object = _MISSING) -> bool:
+def env_bool(name: str, default: bool | _Missing = _MISSING) -> bool:
     """Return the variable as a boolean: 1/0, true/false, yes/no, on/off (any case)."""
-    value = _raw(name, default)
+    value = _raw(name)
     if value is None:
-        return bool(default)
+        return bool(_default(name, default))
     lowered = value.lower()
     if lowered in {"1", "true", "yes", "on"}:
         return True
@@ -46,11 +61,11 @@ def env_bool(name: str, default: bool | object = _MISSING) -> bool:
     raise ImproperlyConfigured(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {value!r}.")
 
 
-def env_int(name: str, default: int | object = _MISSING, *, minimum: int | None = None) -> int:
+def env_int(name: str, default: int | _Missing = _MISSING, *, minimum: int | None = None) -> int:
     """Return the variable as an integer, at least `minimum` when given."""
-    value = _raw(name, default)
+    value = _raw(name)
     if value is None:
-        return int(default)  # type: ignore[call-overload]
+        return int(_default(name, default))
     try:
         number = int(value)
     except ValueError:
@@ -60,18 +75,18 @@ def env_int(name: str, default: int | object = _MISSING, *, minimum: int | None 
     return number
 
 
-def env_list(name: str, default: list[str] | object = _MISSING) -> list[str]:
+def env_list(name: str, default: list[str] | _Missing = _MISSING) -> list[str]:
     """Return a comma-separated variable as a list of non-empty, stripped items."""
-    value = _raw(name, default)
+    value = _raw(name)
     if value is None:
-        return list(default)  # type: ignore[call-overload]
+        return list(_default(name, default))
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def env_path(name: str, default: Path | object = _MISSING) -> Path:
+def env_path(name: str, default: Path | _Missing = _MISSING) -> Path:
     """Return the variable as an absolute path."""
-    value = _raw(name, default)
-    path = Path(value) if value is not None else Path(str(default))
+    value = _raw(name)
+    path = Path(value) if value is not None else Path(str(_default(name, default)))
     if not path.is_absolute():
         raise ImproperlyConfigured(f"{name} must be an absolute path; got {str(path)!r}.")
     return path

@@ -54,7 +54,7 @@ def test_authority_name_comes_from_the_setting(client: Client, settings: object)
 
 
 def test_login_form_labels_its_fields_and_logs_in(client: Client) -> None:
-    UserFactory(username="danang.baocao", password="Mat-khau-thu-2026")
+    UserFactory.create(username="danang.baocao", password="Mat-khau-thu-2026")
 
     page = client.get("/accounts/login/").content.decode()
     response = client.post("/accounts/login/", {"username": "danang.baocao", "password": "Mat-khau-thu-2026"})
@@ -66,7 +66,7 @@ def test_login_form_labels_its_fields_and_logs_in(client: Client) -> None:
 
 
 def test_wrong_password_is_refused_with_a_vietnamese_message(client: Client) -> None:
-    UserFactory(username="danang.baocao", password="Mat-khau-thu-2026")
+    UserFactory.create(username="danang.baocao", password="Mat-khau-thu-2026")
 
     response = client.post("/accounts/login/", {"username": "danang.baocao", "password": "sai"})
 
@@ -76,7 +76,7 @@ def test_wrong_password_is_refused_with_a_vietnamese_message(client: Client) -> 
 
 
 def test_logout_is_a_post_that_ends_the_session(client: Client) -> None:
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
 
     response = client.post("/accounts/logout/")
 

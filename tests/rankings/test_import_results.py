@@ -78,8 +78,7 @@ def test_the_province_reconciliation_finds_no_difference(published_2021: None) -
     )
 
 
-def models_computed_rank():  # type: ignore[no-untyped-def]
-
+def models_computed_rank() -> F:
     return F("computed_rank")
 
 

@@ -166,8 +166,8 @@ def test_merged_units_compare_with_the_mean_of_their_predecessors(
     organisations: dict[str, object], administrator: User
 ) -> None:
     import_framework(data=small_framework("thu-nghiem"))
-    for year, rows in [(2024, "48,0.8,0.5\n49,0.4,0.7\n46,0.5,0.5\n"), (2025, "48-2025,0.7,0.7\n46,0.6,0.4\n")]:
-        import_results(content=f"organisation,1,2\n{rows}".encode(), filename="kq.csv", year=year, level="province",
+    for year, lines in [(2024, "48,0.8,0.5\n49,0.4,0.7\n46,0.5,0.5\n"), (2025, "48-2025,0.7,0.7\n46,0.6,0.4\n")]:
+        import_results(content=f"organisation,1,2\n{lines}".encode(), filename="kq.csv", year=year, level="province",
                        framework_code="thu-nghiem", by=administrator)  # fmt: skip
 
     rows = {row["organisation_code"]: row for row in

@@ -52,22 +52,22 @@ def hue_submission(campaign: Campaign) -> Submission:
 
 @pytest.fixture
 def danang_it_lead(organisations: dict[str, Organisation]) -> User:
-    return UserFactory(username="danang.cntt", organisation=organisations["48"], roles=[Role.IT_LEAD])
+    return UserFactory.create(username="danang.cntt", organisation=organisations["48"], roles=[Role.IT_LEAD])
 
 
 @pytest.fixture
 def danang_leader(organisations: dict[str, Organisation]) -> User:
-    return UserFactory(username="danang.lanhdao", organisation=organisations["48"], roles=[Role.LEADER])
+    return UserFactory.create(username="danang.lanhdao", organisation=organisations["48"], roles=[Role.LEADER])
 
 
 @pytest.fixture
 def danang_office(organisations: dict[str, Organisation]) -> User:
-    return UserFactory(username="danang.vanphong", organisation=organisations["48"], roles=[Role.OFFICE])
+    return UserFactory.create(username="danang.vanphong", organisation=organisations["48"], roles=[Role.OFFICE])
 
 
 @pytest.fixture
 def second_appraiser(organisations: dict[str, Organisation]) -> User:
-    return UserFactory(username="thamdinh.hai", organisation=organisations["authority"], roles=[Role.APPRAISER])
+    return UserFactory.create(username="thamdinh.hai", organisation=organisations["authority"], roles=[Role.APPRAISER])
 
 
 def answer_of(submission: Submission, key: str) -> Answer:

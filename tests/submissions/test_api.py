@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
@@ -9,6 +11,9 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from submissions.models import Submission
 from tests.pdfs import pdf, png_renamed_pdf
+
+if TYPE_CHECKING:
+    from rest_framework.response import _MonkeyPatchedResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +26,7 @@ def client_for(user: User) -> APIClient:
     return client
 
 
-def put_answer(client: APIClient, submission: Submission, key: str, **body: object) -> object:
+def put_answer(client: APIClient, submission: Submission, key: str, **body: object) -> _MonkeyPatchedResponse:
     return client.put(f"/api/v1/submissions/{submission.pk}/answers/{key}/", body, format="json")
 
 
@@ -36,7 +41,10 @@ def test_a_province_takes_its_submission_to_the_authority_through_the_api(
                            {"file": SimpleUploadedFile("qd.pdf", pdf(), "application/pdf"), "title": "Quyết định"},
                            format="multipart")  # fmt: skip
     assert upload.status_code == 201
-    for key, body in [("1.1.2", {"value": "63.56"}), ("1.2.1", {"choice": "Hằng tuần"}), ("2.1.1", {"value": 2})]:
+    answers: list[tuple[str, dict[str, object]]] = [
+        ("1.1.2", {"value": "63.56"}), ("1.2.1", {"choice": "Hằng tuần"}), ("2.1.1", {"value": 2}),
+    ]  # fmt: skip
+    for key, body in answers:
         response = put_answer(reporter, danang_submission, key, **body, explanation="Số liệu của Sở", version=0)
         assert response.status_code == 200
     assert reporter.post(f"{base}/transitions/", {"action": "submit"}).json() == {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 from decimal import Decimal
+from typing import cast
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from accounts.models import User
 from scoring.services import recompute_campaign
@@ -24,6 +26,11 @@ from tests.submissions.conftest import answer_of
 from tests.submissions.test_api import client_for
 
 pytestmark = pytest.mark.django_db
+
+
+def font_resources(pdf: PdfReader) -> list[DictionaryObject]:
+    """Each page's /Font resources; the PDF format makes both /Resources and /Font dictionaries."""
+    return [cast(DictionaryObject, cast(DictionaryObject, page["/Resources"])["/Font"]) for page in pdf.pages]
 
 
 def logged_in(client: Client, user: User) -> Client:
@@ -184,7 +191,7 @@ def test_the_points_lost_report_lists_the_adjusted_leaf_as_page_excel_and_pdf(
     text = " ".join(" ".join(page_.extract_text() for page_ in pdf.pages).split())
     assert "Vì sao bị trừ điểm: Thành phố Đà Nẵng" in text
     assert "Danh sách tập huấn chỉ có 40 % cán bộ." in text
-    fonts = {font["/BaseFont"] for page_ in pdf.pages for font in page_["/Resources"]["/Font"].values()}
+    fonts = {font["/BaseFont"] for page_fonts in font_resources(pdf) for font in page_fonts.values()}
     assert all("DejaVu" in str(font) for font in fonts)
 
 

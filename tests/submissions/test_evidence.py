@@ -31,9 +31,11 @@ def test_a_pdf_is_stored_privately_under_a_generated_name(danang_submission: Sub
     assert evidence.original_name == "../../Quyết định 123.pdf"
     assert evidence.pages == 2
     assert len(evidence.sha256) == 64
-    assert evidence.file.name.startswith(f"evidence/{danang_submission.campaign_id}/")
-    assert ".." not in evidence.file.name
-    assert "Quyết" not in evidence.file.name
+    name = evidence.file.name
+    assert name is not None
+    assert name.startswith(f"evidence/{danang_submission.campaign_id}/")
+    assert ".." not in name
+    assert "Quyết" not in name
     assert stored_files() == [Path(evidence.file.path)]
     assert Event.objects.filter(kind="evidence_added", answer=answer).count() == 1
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +15,9 @@ from openpyxl import load_workbook
 from accounts.models import User
 from submissions.models import Answer, Event, Submission
 from submissions.services.entry import AnswerInput, save_answer
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -47,14 +51,14 @@ def fill(content: bytes, values: dict[str, dict[str, object]]) -> bytes:
     return buffer.getvalue()
 
 
-def upload(client: Client, submission: Submission, content: bytes, *, dry_run: bool) -> object:
-    data = {"file": SimpleUploadedFile("so-lieu.xlsx", content, XLSX)}
+def upload(client: Client, submission: Submission, content: bytes, *, dry_run: bool) -> _MonkeyPatchedWSGIResponse:
+    data: dict[str, SimpleUploadedFile | str] = {"file": SimpleUploadedFile("so-lieu.xlsx", content, XLSX)}
     if dry_run:
         data["dry_run"] = "on"
     return client.post(f"/submissions/{submission.pk}/excel/import/", data)
 
 
-FILLED = {
+FILLED: dict[str, dict[str, object]] = {
     "1.1.1": {"value": "Có", "explanation": "Chuyên mục trên cổng thông tin."},
     "1.1.2": {"value": "63,56"},
     "1.2.1": {"choice": "Hằng tháng"},

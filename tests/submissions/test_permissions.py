@@ -93,8 +93,8 @@ def people(organisations: dict[str, Organisation], appraiser: User, administrato
     found: dict[str, User | None] = {"appraiser": appraiser, "admin": administrator, "anonymous": None}
     for side, code in (("own", "48"), ("other", "46")):
         for role in UNIT_ROLES:
-            found[f"{side} {role}"] = UserFactory(username=f"{code}.{role}", organisation=organisations[code],
-                                                  roles=[role])  # fmt: skip
+            found[f"{side} {role}"] = UserFactory.create(username=f"{code}.{role}", organisation=organisations[code],
+                                                         roles=[role])  # fmt: skip
     return found
 
 

@@ -21,7 +21,7 @@ from accounts.services import save_account
 from indicators.models import Framework
 from ops.stack import require_the_stack
 from submissions.models import Campaign, Submission
-from submissions.services import open_campaign
+from submissions.services.campaigns import open_campaign
 
 LOAD_PASSWORD = "Tai-thu-DTI-2026"  # noqa: S105 - only with DTI_LOAD_TEST=1, on the loopback stack
 YEAR = 2023
