@@ -183,7 +183,7 @@ class FrameworkData:
                     source=reader.choice(item, "source", SOURCES, place, required=False),
                     unit=str(item.get("unit") or ""),
                     evidence_required=bool(item.get("evidence_required")),
-                    rule=reader.choice(item, "rule", tuple(Rule.values), place, required=False),
+                    rule=reader.choice(item, "rule", tuple(Rule), place, required=False),
                     parameters=dict(item.get("parameters") or {}),
                     not_applicable_groups=[str(group) for group in item.get("not_applicable_groups") or []],
                     focus=bool(item.get("focus")),
