@@ -16,7 +16,8 @@ from openpyxl import Workbook
 
 from common.spreadsheets import SpreadsheetError, as_text, open_workbook, workbook_bytes, write_row
 
-from .framework_data import FrameworkData, FrameworkDataError, check_framework_data
+from .framework.integrity import check_framework_data
+from .framework.parse import FrameworkData, FrameworkDataError
 
 FRAMEWORK_SHEET = "Bộ chỉ số"
 NODES_SHEET = "Chỉ số"

@@ -4,16 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from .framework_data import (
-    AggregateData,
-    DeclaredData,
-    FrameworkData,
-    FrameworkDataError,
-    IntegrityReport,
-    MissingData,
-    NodeData,
-    check_framework_data,
-)
+from .framework.integrity import IntegrityReport, check_framework_data
+from .framework.parse import AggregateData, DeclaredData, FrameworkData, FrameworkDataError, MissingData, NodeData
 from .models import Aggregate, DeclaredStructure, Framework, MissingNode, Node
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from indicators.framework_data import AggregateData, DeclaredData, FrameworkData, NodeData
+from indicators.framework.parse import AggregateData, DeclaredData, FrameworkData, NodeData
 
 BROADCAST_LEVELS = [{"label": "Hằng tuần", "fraction": "1"}, {"label": "Hằng tháng", "fraction": "0.5"}]
 

@@ -93,7 +93,7 @@ class Command(BaseCommand):
 def build_campaign(unit_count: int, leaf_count: int, rng: random.Random) -> Any:
     """A framework of `leaf_count` leaves in 10 main indices × 5 components, and `unit_count` units with answers."""
     from accounts.models import Organisation
-    from indicators.framework_data import AggregateData, FrameworkData, NodeData
+    from indicators.framework.parse import AggregateData, FrameworkData, NodeData
     from indicators.services import import_framework
     from submissions.models import Answer, Campaign, Submission
 
