@@ -14,7 +14,9 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
 from .excel import read_framework_workbook, write_framework_workbook
-from .framework_data import FrameworkDataError, check_framework_data, compare_frameworks
+from .framework.compare import compare_frameworks
+from .framework.integrity import check_framework_data
+from .framework.parse import FrameworkDataError
 from .models import Aggregate, Framework, MissingNode, Node, NodeMapping
 from .services import framework_data, import_framework, refresh_integrity
 

@@ -16,7 +16,8 @@ from openpyxl import Workbook
 
 from common.spreadsheets import SpreadsheetError, as_text, open_workbook, workbook_bytes, write_row
 
-from .framework_data import FrameworkData, FrameworkDataError, check_framework_data
+from .framework.integrity import check_framework_data
+from .framework.parse import FrameworkData, FrameworkDataError
 
 FRAMEWORK_SHEET = "Bộ chỉ số"
 NODES_SHEET = "Chỉ số"
@@ -72,12 +73,15 @@ def write_framework_workbook(data: FrameworkData) -> bytes:
         write_row(aggregates, [aggregate.code, aggregate.name, LIST_SEPARATOR.join(aggregate.main_indices)])
     declared = workbook.create_sheet(DECLARED_SHEET)
     write_row(declared, DECLARED_COLUMNS)
-    for item in data.declared:
-        write_row(declared, [item.key, item.components, item.criteria, NAMES_SEPARATOR.join(item.component_names)])
+    for structure in data.declared:
+        write_row(
+            declared,
+            [structure.key, structure.components, structure.criteria, NAMES_SEPARATOR.join(structure.component_names)],
+        )
     missing = workbook.create_sheet(MISSING_SHEET)
     write_row(missing, MISSING_COLUMNS)
-    for item in data.missing:
-        write_row(missing, [item.parent, item.what, item.code, item.name, item.reason])
+    for lost in data.missing:
+        write_row(missing, [lost.parent, lost.what, lost.code, lost.name, lost.reason])
     for sheet in workbook.worksheets:
         sheet.freeze_panes = "A2"
     return workbook_bytes(workbook)

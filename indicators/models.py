@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .rules import Rule, describe_rule
+from .rules import RULE_CHOICES, describe_rule
 
 
 @dataclass
@@ -125,7 +125,7 @@ class Node(models.Model):
     source = models.CharField(_("nguồn dữ liệu"), max_length=16, choices=Source.choices, blank=True)
     unit = models.CharField(_("đơn vị tính"), max_length=32, blank=True)
     evidence_required = models.BooleanField(_("cần tài liệu kiểm chứng"), default=False)
-    rule = models.CharField(_("quy tắc tính điểm"), max_length=32, choices=Rule.choices, blank=True)
+    rule = models.CharField(_("quy tắc tính điểm"), max_length=32, choices=RULE_CHOICES, blank=True)
     parameters = models.JSONField(_("tham số"), default=dict, blank=True)
     not_applicable_groups = models.JSONField(_("không áp dụng cho nhóm"), default=list, blank=True)
     focus = models.BooleanField(_("chỉ số cần tập trung"), default=False)

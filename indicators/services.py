@@ -4,16 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from .framework_data import (
-    AggregateData,
-    DeclaredData,
-    FrameworkData,
-    FrameworkDataError,
-    IntegrityReport,
-    MissingData,
-    NodeData,
-    check_framework_data,
-)
+from .framework.integrity import IntegrityReport, check_framework_data
+from .framework.parse import AggregateData, DeclaredData, FrameworkData, FrameworkDataError, MissingData, NodeData
 from .models import Aggregate, DeclaredStructure, Framework, MissingNode, Node
 
 
@@ -143,12 +135,16 @@ def import_framework(*, data: FrameworkData, based_on: Framework | None = None) 
         if item.parent:
             by_key[item.key].parent = by_key[item.parent]
     Node.objects.bulk_update([node for node in nodes if node.parent_id is not None], ["parent"])
+    aggregates = [
+        Aggregate.objects.create(framework=framework, code=summed.code, name=summed.name, order=position)
+        for position, summed in enumerate(data.aggregates, start=1)
+    ]
     through = Aggregate.main_indices.through
-    links = []
-    for position, item in enumerate(data.aggregates, start=1):
-        aggregate = Aggregate.objects.create(framework=framework, code=item.code, name=item.name, order=position)
-        links.extend(through(aggregate_id=aggregate.pk, node_id=by_key[key].pk) for key in item.main_indices)
-    through.objects.bulk_create(links)
+    through.objects.bulk_create(
+        through(aggregate_id=aggregate.pk, node_id=by_key[key].pk)
+        for aggregate, summed in zip(aggregates, data.aggregates, strict=True)
+        for key in summed.main_indices
+    )
     DeclaredStructure.objects.bulk_create(
         DeclaredStructure(
             node=by_key[item.key],

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from .framework_data import compare_frameworks
+from .framework.compare import ChangeKind, compare_frameworks
 from .models import Framework, Node, NodeMapping
 from .services import framework_data
 
@@ -60,7 +60,7 @@ def framework_compare(request: HttpRequest, code: str) -> HttpResponse:
         )
     )
     changes = compare_frameworks(framework_data(framework), framework_data(other), mapping)
-    counts = {kind: sum(change.kind == kind for change in changes) for kind in ("added", "removed", "changed")}
+    counts = {kind: sum(change.kind == kind for change in changes) for kind in ChangeKind}
     return render(
         request,
         "indicators/framework_compare.html",

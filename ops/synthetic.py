@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from accounts.models import Organisation
-from indicators.framework_data import AggregateData, FrameworkData, NodeData
+from indicators.framework.parse import AggregateData, FrameworkData, NodeData
 from indicators.services import import_framework
 from submissions.models import Answer, Campaign, Submission
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from indicators.rules import DEFAULT_ZSCORE_BOUND, PEER_GROUP_RULES, Rule, local_score
+from common.rules import DEFAULT_ZSCORE_BOUND, PEER_GROUP_RULES, Rule, local_score
 
 ZERO = Decimal(0)
 

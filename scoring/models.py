@@ -12,13 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from common.vocabulary import Stage
 from submissions.models import Campaign
-
-
-class Stage(models.TextChoices):
-    SELF = "self", _("Tự đánh giá")
-    APPRAISED = "appraised", _("Thẩm định")
-    FINAL = "final", _("Kết quả cuối cùng")
 
 
 class Result(models.Model):
@@ -55,10 +50,15 @@ class Result(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} {self.key}: {self.final_score}/{self.max_points}"
 
-    def score(self, stage: str = "final") -> Decimal:
-        return {Stage.SELF: self.self_score, Stage.APPRAISED: self.appraised_score}.get(stage, self.final_score)
+    def score(self, stage: str = Stage.FINAL) -> Decimal:
+        """The score at a stage; any other word reads the final score."""
+        if stage == Stage.SELF:
+            return self.self_score
+        if stage == Stage.APPRAISED:
+            return self.appraised_score
+        return self.final_score
 
-    def value(self, stage: str = "final") -> Decimal | None:
+    def value(self, stage: str = Stage.FINAL) -> Decimal | None:
         """Score over max at a stage; None for a node worth nothing."""
         return self.score(stage) / self.max_points if self.max_points else None
 

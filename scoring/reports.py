@@ -161,4 +161,4 @@ def points_lost_pdf(report: PointsLost) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string("scoring/points_lost_pdf.html", {"report": report})
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=html).write_pdf()

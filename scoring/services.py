@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from common.vocabulary import Stage
 from indicators.models import Aggregate, Node
 from submissions.models import Answer, Campaign, Decision, Exclusion, FinalDecision, Submission
 
@@ -26,7 +27,8 @@ from .models import Recompute, Result
 logger = logging.getLogger(__name__)
 
 
-STAGES = ("self", "appraised", "final")
+# In the order each builds on the previous: appraisal adjusts the self-assessment, the final stage the appraisal.
+STAGES = (Stage.SELF, Stage.APPRAISED, Stage.FINAL)
 Stages = dict[str, list[UnitInput]]
 
 
@@ -78,7 +80,7 @@ def load_campaign(campaign: Campaign) -> tuple[FrameworkSpec, Stages]:
     values: dict[str, dict[int, dict[str, LeafValue]]] = {
         stage: {submission_id: {} for submission_id in submissions} for stage in STAGES
     }
-    adjusted = {"appraised": False, "final": False}
+    adjusted = {Stage.APPRAISED: False, Stage.FINAL: False}
     answered = (
         Q(value__isnull=False)
         | Q(numerator__isnull=False)
@@ -100,11 +102,11 @@ def load_campaign(campaign: Campaign) -> tuple[FrameworkSpec, Stages]:
         reported = LeafValue(*row[2:6])
         appraised = LeafValue(*row[7:11]) if row[6] == Decision.ADJUST else reported
         final = LeafValue(*row[12:16]) if row[11] == FinalDecision.REVISE else appraised
-        adjusted["appraised"] |= appraised is not reported
-        adjusted["final"] |= final is not appraised
-        values["self"][submission_id][key] = reported
-        values["appraised"][submission_id][key] = appraised
-        values["final"][submission_id][key] = final
+        adjusted[Stage.APPRAISED] |= appraised is not reported
+        adjusted[Stage.FINAL] |= final is not appraised
+        values[Stage.SELF][submission_id][key] = reported
+        values[Stage.APPRAISED][submission_id][key] = appraised
+        values[Stage.FINAL][submission_id][key] = final
     stages: Stages = {}
     previous: str | None = None
     for stage in STAGES:
@@ -182,7 +184,7 @@ def recompute_campaign(*, campaign_id: int) -> Recompute:
                 campaign = Campaign.objects.get(pk=campaign_id)
                 framework, stages = load_campaign(campaign)
                 results = score_stages(framework, stages)
-                units = stages["self"]
+                units = stages[Stage.SELF]
                 count = _replace_results(campaign, results, framework)
         except Exception as error:
             logger.exception("Recompute of campaign %s failed", campaign_id)
@@ -215,12 +217,12 @@ def _replace_results(campaign: Campaign, results: dict[str, Results], framework:
         Submission.objects.filter(campaign=campaign).values_list("organisation__code", "organisation_id")
     )
     aggregate_codes = set(framework.aggregates)
-    appraised, final = results["appraised"], results["final"]
+    appraised, final = results[Stage.APPRAISED], results[Stage.FINAL]
     # Max points do not depend on the stage (exclusions and peer groups are the same at every stage).
     rows = [
         (campaign.pk, organisations[unit], key, key in aggregate_codes, result.max_points, result.score,
          appraised[unit][key].score, final[unit][key].score)
-        for unit, nodes in results["self"].items()
+        for unit, nodes in results[Stage.SELF].items()
         for key, result in nodes.items()
     ]  # fmt: skip
     Result.objects.filter(campaign=campaign).delete()

@@ -4,7 +4,7 @@
 
 Each framework module reads the seed texts (PDF-to-text conversions), applies the reviewed
 corrections in fixtures/source/ where the text is garbled, and returns the fixture form of
-`indicators.framework_data.FrameworkData`. Nothing is invented: a row the text lost stays
+`indicators.framework.parse.FrameworkData`. Nothing is invented: a row the text lost stays
 absent, its parent is marked incomplete and the loss is listed under "missing".
 `--check` regenerates in memory and fails when a committed fixture differs.
 """

@@ -4,7 +4,7 @@ No seed holds the decision's annex tables (Bảng I.4, II.2); the research note 
 What is known comes from three seeds, transcribed by hand into the reviewed data file
 fixtures/source/framework_2022.json, each fact with the seed and section (or the URL) it comes
 from. This module checks every transcribed name and figure against the seed text it cites, fails
-when one is not found, and builds the fixture form of `indicators.framework_data.FrameworkData`.
+when one is not found, and builds the fixture form of `indicators.framework.parse.FrameworkData`.
 
 - Seed 002 (the DTI 2021 report), Phụ lục A and B: the decision's number and date, the main
   indices and their points (province 5 × 100, Đô thị thông minh 0, activity 200 / 150 / 150;

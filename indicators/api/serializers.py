@@ -26,7 +26,9 @@ class NodeSerializer(serializers.Serializer):
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=Node.Kind.choices)
     max_points = serializers.DecimalField(max_digits=10, decimal_places=4, allow_null=True)
-    source = serializers.CharField(allow_blank=True)
+    # DRF's metaclass takes declared fields off the class, so a field may share a name with an attribute
+    # of Field; the stubs read it as overriding Field.source (typeddjango/djangorestframework-stubs#158).
+    source = serializers.CharField(allow_blank=True)  # type: ignore[assignment]
     rule = serializers.CharField(allow_blank=True)
     parameters = serializers.JSONField()
     rule_text = serializers.CharField(source="describe_rule")
@@ -51,7 +53,8 @@ class AggregateSerializer(serializers.Serializer):
 
 
 class MissingSerializer(serializers.Serializer):
-    parent = serializers.CharField(allow_null=True)
+    # As NodeSerializer.source: a declared field, not Field.parent (djangorestframework-stubs#158).
+    parent = serializers.CharField(allow_null=True)  # type: ignore[assignment]
     what = serializers.CharField()
     code = serializers.CharField(allow_blank=True)
     name = serializers.CharField(allow_blank=True)
@@ -79,12 +82,13 @@ class FrameworkDetailSerializer(FrameworkSerializer):
         rows = []
         for aggregate in framework.aggregates.all():
             main = sorted(aggregate.main_indices.all(), key=lambda node: node.order)
-            points = [node.max_points for node in main]
+            points = [node.max_points for node in main if node.max_points is not None]
             rows.append(
                 {
                     "code": aggregate.code,
                     "name": aggregate.name,
-                    "max_points": None if None in points else sum(points, Decimal(0)),  # type: ignore[arg-type]
+                    # A main index whose points the source lost leaves the aggregate's unknown too.
+                    "max_points": sum(points, Decimal(0)) if len(points) == len(main) else None,
                     "main_indices": [node.key for node in main],
                 }
             )

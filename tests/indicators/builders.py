@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
-from indicators.framework_data import AggregateData, DeclaredData, FrameworkData, NodeData
+from indicators.framework.parse import AggregateData, DeclaredData, FrameworkData, NodeData
 
 BROADCAST_LEVELS = [{"label": "Hằng tuần", "fraction": "1"}, {"label": "Hằng tháng", "fraction": "0.5"}]
 
@@ -13,10 +14,10 @@ BROADCAST_LEVELS = [{"label": "Hằng tuần", "fraction": "1"}, {"label": "Hằ
 def small_framework(code: str = "thu-nghiem") -> FrameworkData:
     """Two main indices (60 + 40 = 100 points), three components, five criteria."""
 
-    def node(key: str, parent: str | None, kind: str, name: str, points: str, **leaf: object) -> NodeData:
-        return NodeData(key=key, code=key, parent=parent, kind=kind, name=name, max_points=Decimal(points), **leaf)  # type: ignore[arg-type]
+    def node(key: str, parent: str | None, kind: str, name: str, points: str, **leaf: Any) -> NodeData:
+        return NodeData(key=key, code=key, parent=parent, kind=kind, name=name, max_points=Decimal(points), **leaf)
 
-    def leaf(key: str, parent: str, name: str, points: str, rule: str = "boolean", **extra: object) -> NodeData:
+    def leaf(key: str, parent: str, name: str, points: str, rule: str = "boolean", **extra: Any) -> NodeData:
         return node(
             key, parent, "criterion", name, points, source="self_report", rule=rule, evidence_required=True, **extra
         )

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from common.spreadsheets import workbook_bytes
 from indicators.excel import read_framework_workbook, write_framework_workbook
-from indicators.framework_data import FrameworkDataError
+from indicators.framework.parse import FrameworkDataError
 from indicators.models import Framework
 from indicators.services import framework_data, import_framework
 from tests.indicators.builders import small_framework

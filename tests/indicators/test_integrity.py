@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from indicators.framework_data import MissingData, NodeData, check_framework_data
+from indicators.framework.integrity import check_framework_data
+from indicators.framework.parse import MissingData, NodeData
 from tests.indicators.builders import small_framework
 
 

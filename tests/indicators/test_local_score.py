@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -33,7 +34,9 @@ LEVELS = {"levels": [{"label": "Hằng tuần", "fraction": "1"}, {"label": "H�
         ("manual", {}, {"value": D(7)}, D(2)),
     ],
 )
-def test_a_leaf_worth_two_points_scores(rule: str, parameters: dict, answer: dict, expected: Decimal) -> None:  # type: ignore[type-arg]
+def test_a_leaf_worth_two_points_scores(
+    rule: str, parameters: dict[str, Any], answer: dict[str, Any], expected: Decimal
+) -> None:
     assert local_score(rule, parameters, D(2), **answer) == expected
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from indicators.framework_data import MissingData
+from indicators.framework.parse import MissingData
 from indicators.models import NodeMapping
 from indicators.services import import_framework
 from tests.indicators.builders import small_framework

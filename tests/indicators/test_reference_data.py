@@ -11,7 +11,8 @@ from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
 from accounts.models import Organisation
-from indicators.framework_data import FrameworkData, check_framework_data
+from indicators.framework.integrity import check_framework_data
+from indicators.framework.parse import FrameworkData
 from indicators.models import Framework
 
 pytestmark = pytest.mark.django_db

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -146,7 +147,7 @@ def test_zscore_of_equal_values_puts_everyone_in_the_middle() -> None:
 # --- The tree, peer groups, exclusions and aggregates -------------------------------------------
 
 
-def small_framework(**overrides: object) -> FrameworkSpec:
+def small_framework(*, excluded: frozenset[str] = frozenset()) -> FrameworkSpec:
     nodes = (
         NodeSpec("1", None, D(30)),
         NodeSpec("1.1", "1", D(10), rule="boolean"),
@@ -156,9 +157,7 @@ def small_framework(**overrides: object) -> FrameworkSpec:
         NodeSpec("3", None, D(0)),
         NodeSpec("3.1", "3", D(0), rule="boolean"),
     )
-    spec = {"nodes": nodes, "aggregates": {"DTI": ("1", "2", "3"), "A": ("1",)}}
-    spec.update(overrides)
-    return FrameworkSpec(**spec)  # type: ignore[arg-type]
+    return FrameworkSpec(nodes=nodes, aggregates={"DTI": ("1", "2", "3"), "A": ("1",)}, excluded=excluded)
 
 
 UNITS = [
@@ -219,7 +218,7 @@ def test_aggregating_published_main_index_values_weights_them_by_points() -> Non
 
 numbers = st.decimals(min_value=0, max_value=1000, places=2, allow_nan=False, allow_infinity=False)
 maybe_numbers = st.none() | numbers
-RULES = [
+RULES: list[tuple[str, dict[str, Any]]] = [
     ("boolean", {}),
     ("percentage", {}),
     ("percentage", {"inverted": True, "target": "50"}),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -19,9 +20,9 @@ from submissions.services.entry import AnswerInput, save_answer
 pytestmark = pytest.mark.django_db
 
 
-def answer(submission: Submission, reporter: User, key: str, **given: object) -> None:
+def answer(submission: Submission, reporter: User, key: str, **given: Any) -> None:
     current = submission.answers.get(node__key=key)
-    save_answer(answer_id=current.pk, user=reporter, given=AnswerInput(**given), expected_version=current.version)  # type: ignore[arg-type]
+    save_answer(answer_id=current.pk, user=reporter, given=AnswerInput(**given), expected_version=current.version)
 
 
 def result(campaign: Campaign, code: str, key: str, stage: str = "self") -> tuple[Decimal, Decimal]:

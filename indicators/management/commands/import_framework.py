@@ -8,7 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from indicators.excel import read_framework_workbook
-from indicators.framework_data import FrameworkDataError, check_framework_data, compare_frameworks
+from indicators.framework.compare import compare_frameworks
+from indicators.framework.integrity import check_framework_data
+from indicators.framework.parse import FrameworkDataError
 from indicators.models import Framework
 from indicators.services import framework_data, import_framework
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.services import load_organisations
-from indicators.framework_data import FrameworkData, FrameworkDataError
+from indicators.framework.parse import FrameworkData, FrameworkDataError
 from indicators.models import Framework
 from indicators.services import import_framework
 

@@ -1,0 +1,106 @@
+"""The scoring rules of the method: their names, their parameters, and the score of one unit's answer.
+
+Plain Python, free of Django, so that the scoring engine and anything else that computes can run
+without the web framework loaded. The words a person reads about a rule (its label, its
+description, the problems with its parameters) live in `indicators.rules`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+
+class Rule(StrEnum):
+    """How a leaf is scored; the values are what frameworks and the database store."""
+
+    BOOLEAN = "boolean"
+    PERCENTAGE = "percentage"
+    RATIO = "ratio"
+    COUNT = "count"
+    LEVELS = "levels"
+    RELATIVE_TO_BEST = "relative_to_best"
+    MINMAX = "minmax"
+    ZSCORE = "zscore"
+    MANUAL = "manual"
+
+
+class ParameterKind(StrEnum):
+    """What a rule's parameter must hold."""
+
+    POSITIVE = "positive"
+    BOOL = "bool"
+    LEVELS = "levels"
+
+
+# For each rule, its parameters: name → (required, kind).
+RULE_PARAMETERS: dict[Rule, dict[str, tuple[bool, ParameterKind]]] = {
+    Rule.BOOLEAN: {},
+    Rule.PERCENTAGE: {"target": (False, ParameterKind.POSITIVE), "inverted": (False, ParameterKind.BOOL)},
+    Rule.RATIO: {"target": (False, ParameterKind.POSITIVE), "inverted": (False, ParameterKind.BOOL)},
+    Rule.COUNT: {"cap": (True, ParameterKind.POSITIVE)},
+    Rule.LEVELS: {"levels": (True, ParameterKind.LEVELS)},
+    Rule.RELATIVE_TO_BEST: {},
+    Rule.MINMAX: {"inverted": (False, ParameterKind.BOOL)},
+    Rule.ZSCORE: {"bound": (False, ParameterKind.POSITIVE), "inverted": (False, ParameterKind.BOOL)},
+    Rule.MANUAL: {},
+}
+
+# The rules that compare the units of a peer group: only a whole-campaign computation scores them.
+PEER_GROUP_RULES = frozenset({Rule.RELATIVE_TO_BEST, Rule.MINMAX, Rule.ZSCORE})
+
+DEFAULT_TARGET = Decimal(100)
+DEFAULT_ZSCORE_BOUND = Decimal(3)
+
+
+def parse_decimal(value: Any) -> Decimal | None:
+    """A parameter as a finite Decimal; None for anything else (booleans included: true is not 1 point)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def local_score(
+    rule: str,
+    parameters: dict[str, Any],
+    max_points: Decimal,
+    *,
+    value: Decimal | None = None,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+    choice: str = "",
+) -> Decimal | None:
+    """Score one unit's answer to a leaf by a rule that needs no other unit, unrounded.
+
+    Returns 0 for a missing answer (the method's default) and None for the peer-group rules
+    (relative to best, min-max, z-score), which only a whole-campaign computation can score.
+    """
+    zero = Decimal(0)
+    if rule in PEER_GROUP_RULES:
+        return None
+    if rule == Rule.BOOLEAN:
+        return max_points if value is not None and value != 0 else zero
+    if rule == Rule.MANUAL:
+        return zero if value is None else min(max(value, zero), max_points)
+    if rule == Rule.LEVELS:
+        fractions = {level["label"]: parse_decimal(level["fraction"]) for level in parameters.get("levels", [])}
+        return max_points * (fractions.get(choice) or zero)
+    if rule == Rule.COUNT:
+        cap = parse_decimal(parameters["cap"]) or Decimal(1)
+        return zero if value is None else max_points * min(max(value, zero), cap) / cap
+    if rule == Rule.RATIO:
+        if numerator is None or not denominator:
+            return zero
+        value = numerator / denominator * 100
+    if rule in (Rule.PERCENTAGE, Rule.RATIO):
+        if value is None:
+            return zero
+        target = parse_decimal(parameters.get("target", DEFAULT_TARGET)) or DEFAULT_TARGET
+        share = min(max(value, zero), target) / target
+        return max_points * (1 - share if parameters.get("inverted") else share)
+    raise ValueError(f"Unknown rule {rule!r}")
