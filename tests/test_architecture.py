@@ -150,3 +150,82 @@ def test_every_known_violation_still_exists() -> None:
     }
 
     assert sorted(KNOWN_VIOLATIONS_TO_REMOVE - found) == []
+
+
+# The one writer of a submission's state, and the one door from the results stage into submissions.
+STATE_WRITER = "submissions/services/workflow.py"
+PUBLICATION_DOOR = "submissions.services.publication"
+PRODUCT_PACKAGES = (*LAYERS, "ops", "dti_portal")
+
+
+def state_assignments(source: str, *, path: str) -> list[str]:
+    """Places that assign a submission's state: `<…submission…>.state = …`, or a queryset of submissions
+    `update(state=…)`. Read with `ast`, so a comment or a string never counts."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = list(node.targets)
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+            targets = [node.target]
+        for target in targets:
+            if (
+                isinstance(target, ast.Attribute)
+                and target.attr == "state"
+                and "submission" in ast.unparse(target.value).lower()
+            ):
+                found.append(f"{path}:{node.lineno}")
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "update"
+            and any(keyword.arg == "state" for keyword in node.keywords)
+            and "submission" in ast.unparse(node.func.value).lower()
+        ):
+            found.append(f"{path}:{node.lineno}")
+    return found
+
+
+def product_files() -> list[tuple[str, str]]:
+    files = []
+    for package in PRODUCT_PACKAGES:
+        for file in sorted((PROJECT_ROOT / package).rglob("*.py")):
+            path = file.relative_to(PROJECT_ROOT).as_posix()
+            if "migrations" not in path.split("/"):
+                files.append((path, file.read_text(encoding="utf-8")))
+    return files
+
+
+def test_the_state_finder_sees_assignments_and_updates_but_not_other_objects() -> None:
+    source = (
+        "submission.state = 'draft'\n"
+        "campaign.state = 'open'\n"
+        "Submission.objects.filter(pk=1).update(state='published')\n"
+        "ReportExport.objects.update(state='running')\n"
+        "# submission.state = 'x'\n"
+    )
+
+    assert state_assignments(source, path="x.py") == ["x.py:1", "x.py:3"]
+
+
+def test_only_the_transition_primitive_assigns_a_submissions_state() -> None:
+    found = [place for path, source in product_files() for place in state_assignments(source, path=path)]
+
+    assert len(found) == 1
+    assert found[0].startswith(f"{STATE_WRITER}:")
+
+
+def test_the_results_stage_reaches_the_submission_services_only_through_publication() -> None:
+    services = [
+        found
+        for found in project_imports()
+        if found.importer.startswith("rankings") and found.target.startswith("submissions.services")
+    ]
+
+    outside = [
+        found
+        for found in services
+        if found.target != PUBLICATION_DOOR and not found.target.startswith(PUBLICATION_DOOR + ".")
+    ]
+    assert services  # publishing does go through the door
+    assert outside == [], report(outside)
