@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django_htmx.middleware import HtmxDetails
 from rest_framework.request import Request
+
+from common.http import HtmxRequest
 
 from .models import User
 
 
-class AuthenticatedRequest(HttpRequest):
+class AuthenticatedRequest(HtmxRequest):
     """A page request behind `login_required`: its user is a portal account, never anonymous."""
 
     user: User
-    htmx: HtmxDetails
+
+
+def user_of(request: HttpRequest) -> User:
+    """The account behind a request Django's admin or `login_required` has already let through."""
+    user = request.user
+    assert isinstance(user, User), "only logged-in portal accounts reach this view"
+    return user
 
 
 def api_user(request: Request) -> User:

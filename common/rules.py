@@ -104,3 +104,13 @@ def local_score(
         share = min(max(value, zero), target) / target
         return max_points * (1 - share if parameters.get("inverted") else share)
     raise ValueError(f"Unknown rule {rule!r}")
+
+
+def points_lost(self_score: Decimal | None, later_score: Decimal | None) -> Decimal:
+    """Points the appraisal took from the unit's own assessment of a leaf or an index: the self-assessed
+    score minus the score at a later stage (negative where the appraisal raised it). A missing score
+    counts as 0, as the method scores a missing value.
+
+    The one definition: the unit's page, the API and the points-lost report and its exports use it.
+    """
+    return (self_score or Decimal(0)) - (later_score or Decimal(0))

@@ -12,7 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from accounts.models import Organisation
+from common.rules import Rule
 from indicators.framework.parse import AggregateData, FrameworkData, NodeData
+from indicators.models import Node
 from indicators.services import import_framework
 from submissions.models import Answer, Campaign, Submission
 
@@ -64,7 +66,7 @@ def build_campaign(unit_count: int, leaf_count: int, rng: random.Random) -> Camp
                     answer.numerator = Decimal(rng.randint(0, int(answer.denominator)))
                 elif criterion.rule == "levels":
                     answer.choice = rng.choice(["Hằng tuần", "Hằng tháng", ""])
-                elif criterion.rule == "boolean":
+                elif criterion.rule == Rule.BOOLEAN:
                     answer.value = Decimal(rng.randint(0, 1))
                 else:
                     answer.value = Decimal(rng.randint(0, 10000)) / 100
@@ -95,9 +97,9 @@ def _framework_data(code: str, leaf_count: int, rng: random.Random) -> Framework
             for number in range(1, count + 1):
                 rule, parameters = RULES[made % len(RULES)]
                 points = Decimal(rng.choice([1, 2, 3, 4]))
-                nodes.append(NodeData(key=f"{key}.{number}", code=f"{key}.{number}", parent=key, kind="criterion",
-                                      name=f"Tiêu chí {key}.{number}", max_points=points, source="self_report",
-                                      rule=rule, parameters=parameters))  # fmt: skip
+                nodes.append(NodeData(key=f"{key}.{number}", code=f"{key}.{number}", parent=key,
+                                      kind=Node.Kind.CRITERION, name=f"Tiêu chí {key}.{number}", max_points=points,
+                                      source=Node.Source.SELF_REPORT, rule=rule, parameters=parameters))  # fmt: skip
                 component_points += points
                 made += 1
             component.max_points = component_points

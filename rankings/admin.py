@@ -14,12 +14,12 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
-from common.errors import WorkflowError
-from common.spreadsheets import SpreadsheetError
+from accounts.http import AuthenticatedRequest
+from common.errors import DomainError, Rejected
 from submissions.models import Campaign
 
 from .models import Publication, ReportExport
-from .services import ResultsImportError, import_results, publish_campaign
+from .services import import_results, publish_campaign
 
 
 class PublishForm(forms.Form):
@@ -62,17 +62,17 @@ class PublicationAdmin(admin.ModelAdmin):
         ]
         return extra + super().get_urls()
 
-    def publish_view(self, request: HttpRequest) -> HttpResponse:
+    def publish_view(self, request: AuthenticatedRequest) -> HttpResponse:
         """Publish a campaign whose units are all finalised; publishing again is a correction."""
-        if not request.user.has_perm("rankings.add_publication"):  # type: ignore[union-attr]
+        if not request.user.has_perm("rankings.add_publication"):
             raise PermissionDenied
         form = PublishForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                publication = publish_campaign(campaign_id=form.cleaned_data["campaign"].pk, by=request.user,  # type: ignore[arg-type]
+                publication = publish_campaign(campaign_id=form.cleaned_data["campaign"].pk, by=request.user,
                                                revision_note=form.cleaned_data["revision_note"])  # fmt: skip
-            except (WorkflowError, PermissionDenied) as error:
-                form.add_error(None, str(error))
+            except DomainError as error:
+                form.add_error(None, error.message)
             else:
                 messages.success(request, _("Đã công bố %(publication)s.") % {"publication": publication})
                 return redirect("admin:rankings_publication_changelist")
@@ -80,9 +80,9 @@ class PublicationAdmin(admin.ModelAdmin):
                    "opts": self.model._meta}  # fmt: skip
         return TemplateResponse(request, "admin/rankings/publication/publish.html", context)
 
-    def import_view(self, request: HttpRequest) -> HttpResponse:
+    def import_view(self, request: AuthenticatedRequest) -> HttpResponse:
         """The admin upload of `import_results`: a past year's published tables, all or nothing."""
-        if not request.user.has_perm("rankings.add_publication"):  # type: ignore[union-attr]
+        if not request.user.has_perm("rankings.add_publication"):
             raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None)
         problems: list[str] = []
@@ -92,12 +92,10 @@ class PublicationAdmin(admin.ModelAdmin):
                 imported = import_results(
                     content=upload.read(), filename=upload.name, year=form.cleaned_data["year"],
                     level=form.cleaned_data["level"], framework_code=form.cleaned_data["framework"] or None,
-                    by=request.user, revision_note=form.cleaned_data["revision_note"],  # type: ignore[arg-type]
+                    by=request.user, revision_note=form.cleaned_data["revision_note"],
                 )  # fmt: skip
-            except ResultsImportError as error:
+            except Rejected as error:
                 problems = error.problems
-            except SpreadsheetError as error:
-                problems = [str(error)]
             else:
                 messages.success(request, _("Đã công bố %(publication)s (%(count)s đơn vị).")
                                  % {"publication": imported.publication, "count": imported.units})  # fmt: skip

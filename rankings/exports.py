@@ -111,7 +111,7 @@ def _plain(value: Decimal | None, places: int) -> str:
 def _pdf(template: str, context: dict[str, Any]) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=render_to_string(template, context)).write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=render_to_string(template, context)).write_pdf()
 
 
 def scorecard_pdf(publication: Publication, organisation: Organisation) -> bytes:

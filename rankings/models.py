@@ -14,9 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
+from common.vocabulary import HEADLINE
 from submissions.models import Campaign
 
+# The published index of the headline aggregate, as URLs, the API and the stored rows name it.
 DTI = "dti"
+
+
+def result_key(index: str) -> str:
+    """The engine's key of a published index: the framework names its headline aggregate HEADLINE."""
+    return HEADLINE if index == DTI else index
 
 
 class PublicationQuerySet(models.QuerySet["Publication"]):

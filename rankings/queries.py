@@ -13,11 +13,11 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from accounts.models import Organisation
+from common.vocabulary import HEADLINE
 from indicators.models import Node
 from scoring.engine import aggregate_main_values
-from submissions.models import Exclusion
 
-from .models import DTI, Publication, PublishedResult
+from .models import DTI, Publication, PublishedResult, result_key
 from .ranking import round_value
 
 HALF = Decimal("0.5")
@@ -85,9 +85,9 @@ def indices_of(publication: Publication) -> list[tuple[str, str]]:
     """(index, label) of the DTI, the pillars and the main indices published, in framework order."""
     framework = publication.campaign.framework
     published = set(PublishedResult.objects.filter(publication=publication).values_list("index", flat=True).distinct())
-    found = [(DTI, "DTI")]
+    found = [(DTI, HEADLINE)]
     for aggregate in framework.aggregates.order_by("order", "code"):
-        if aggregate.code != "DTI" and aggregate.code in published:
+        if aggregate.code != HEADLINE and aggregate.code in published:
             found.append((aggregate.code, aggregate.name))
     for node in framework.nodes.filter(kind=Node.Kind.MAIN).order_by("order"):
         if node.key in published:
@@ -128,16 +128,17 @@ def previous_figures(publication: Publication, index: str) -> dict[int, Previous
         predecessors = [by_unit[p.pk] for p in unit.predecessors.all() if p.pk in by_unit]
         if not predecessors:
             continue
-        means = {}
+        means: dict[str, Decimal] = {}
         for key in mains:
-            values = [rows_[key].value for rows_ in predecessors if key in rows_ and rows_[key].value is not None]
+            values = [value for rows_ in predecessors if key in rows_ and (value := rows_[key].value) is not None]
             if values:
                 means[key] = sum(values, Decimal(0)) / len(values)
         if index in mains:
             value = means.get(index)
         else:
             aggregated = aggregate_main_values(mains, aggregates, means)
-            value = aggregated["DTI" if index == DTI else index].value if index in aggregated or index == DTI else None
+            result = aggregated.get(result_key(index))
+            value = result.value if result else None
         figures[unit.pk] = Previous(value, None, derived=True)
     return figures
 
@@ -171,10 +172,6 @@ class GroupSummary:
     most_improved: list[TableRow]
     average_change: Decimal | None
     regions: list[tuple[str, Decimal, int]] = field(default_factory=list)
-
-
-def _above(value: Decimal, average: Decimal | None, places: int) -> bool:
-    return average is not None and round_value(value, places) > average
 
 
 def summarise(table: list[TableRow], places: int = 4) -> list[GroupSummary]:
@@ -299,7 +296,7 @@ def unit_history(organisation: Organisation) -> list[HistoryPoint]:
             row = rows[organisation.pk]
             history.append(HistoryPoint(publication.campaign.year, row.value, row.rank, False))
         elif predecessors and any(pk in rows for pk in predecessors):
-            values = [rows[pk].value for pk in predecessors if pk in rows and rows[pk].value is not None]
+            values = [value for pk in predecessors if pk in rows and (value := rows[pk].value) is not None]
             mean = sum(values, Decimal(0)) / len(values) if values else None
             history.append(HistoryPoint(publication.campaign.year, mean, None, True))
     return history
@@ -311,8 +308,3 @@ def strengths_and_weaknesses(profile: list[ProfileRow], count: int = 3) -> tuple
     strongest = sorted(parts, key=lambda row: row.value or Decimal(0), reverse=True)[:count]
     weakest = sorted(parts, key=lambda row: row.points_lost or Decimal(0), reverse=True)[:count]
     return strongest, weakest
-
-
-def exclusions_of(publication: Publication) -> list[Exclusion]:
-    """The leaves excluded from the published campaign, with their reasons."""
-    return list(publication.campaign.exclusions.active().select_related("node"))

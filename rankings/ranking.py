@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
+
+Unit = TypeVar("Unit", bound=Hashable)
 
 
 def round_value(value: Decimal, places: int = 4) -> Decimal:
@@ -11,7 +14,7 @@ def round_value(value: Decimal, places: int = 4) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def competition_ranks(values: Mapping[str, Decimal | None], places: int = 4) -> dict[str, int | None]:
+def competition_ranks(values: Mapping[Unit, Decimal | None], places: int = 4) -> dict[Unit, int | None]:
     """Rank by value rounded to `places` decimals, highest first; equal values share a rank and the
     next rank skips ("1, 2, 2, 4"), as Thanh Hóa and Vĩnh Phúc share 12th place in DTI 2021.
 

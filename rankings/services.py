@@ -15,12 +15,13 @@ from accounts.models import Organisation, User, match_organisation
 from common.errors import Forbidden, Rejected, WorkflowError
 from common.formatting import parse_number
 from common.spreadsheets import read_table
+from common.vocabulary import HEADLINE, Stage
 from indicators.models import Framework, Node
 from scoring.engine import NodeResult, aggregate_main_values
 from scoring.services import load_campaign, score_stages
 from submissions.services.publication import lock_for_publication, mark_campaign_published, past_campaign
 
-from .models import DTI, Publication, PublishedResult, ReportExport
+from .models import DTI, Publication, PublishedResult, ReportExport, result_key
 from .ranking import competition_ranks, round_value
 
 TOLERANCE = Decimal("0.0001")
@@ -75,8 +76,8 @@ def import_results(
         raise ResultsImportError(["Dòng 1: thiếu cột “organisation”."])
     known = {"organisation", "published_value", "published_rank", *mains,
              *(f"published_rank_{key}" for key in mains),
-             *(f"published_{code}" for code in aggregates if code != "DTI"),
-             *(f"published_rank_{code}" for code in aggregates if code != "DTI")}  # fmt: skip
+             *(f"published_{code}" for code in aggregates if code != HEADLINE),
+             *(f"published_rank_{code}" for code in aggregates if code != HEADLINE)}  # fmt: skip
     problems = [f"Dòng 1, cột {_column_name(i)}: cột “{name}” không có trong bộ chỉ số {framework.code}."
                 for i, name in enumerate(header) if name and name not in known]  # fmt: skip
     index = Organisation.objects.of_level(level).valid_in(year).name_index()
@@ -126,7 +127,7 @@ def _ranked(
     computed: Mapping[Organisation, Mapping[str, NodeResult]], key: str, places: int
 ) -> list[tuple[Organisation, NodeResult | None, Decimal | None, int | None]]:
     """Each unit's result on `key`, its value and its rank within its peer group, group by group."""
-    found = []
+    found: list[tuple[Organisation, NodeResult | None, Decimal | None, int | None]] = []
     for group in sorted({unit.group for unit in computed}):
         members = [unit for unit in computed if unit.group == group]
         values = {unit: computed[unit][key].value if key in computed[unit] else None for unit in members}
@@ -179,16 +180,16 @@ def _publish_imported(
     )  # fmt: skip
     computed = {unit: aggregate_main_values(mains, aggregates, {k: v for k, v in figures.items() if k in mains})  # type: ignore[misc]
                 for unit, figures in units.items()}  # fmt: skip
-    indices = [DTI, *(code for code in aggregates if code != "DTI"), *mains]
+    indices = [DTI, *(code for code in aggregates if code != HEADLINE), *mains]
     rows: list[PublishedResult] = []
     reconciliation: list[str] = []
     for index in indices:
-        for unit, result, value, rank in _ranked(computed, "DTI" if index == DTI else index, framework.precision):
+        for unit, result, value, rank in _ranked(computed, result_key(index), framework.precision):
             published_value, published_rank = _official(units[unit], index, is_main=index in mains)
             rows.append(PublishedResult(
                 publication=publication, organisation=unit, group=unit.group, index=index,
                 score=result.score if result else None, max_points=result.max_points if result else None,
-                computed_value=value, published_value=published_value,  # type: ignore[misc]
+                computed_value=value, published_value=published_value,
                 computed_rank=rank, rank=published_rank or rank,  # type: ignore[misc]
             ))  # fmt: skip
             if index == DTI:
@@ -221,18 +222,18 @@ def publish_campaign(*, campaign_id: int, by: User, revision_note: str = "") -> 
     if version > 1 and not revision_note:
         raise WorkflowError("Công bố lại là một bản đính chính: phải có ghi chú sửa đổi công khai.")
     framework_spec, stages = load_campaign(campaign)
-    final = score_stages(framework_spec, stages)["final"]
+    final = score_stages(framework_spec, stages)[Stage.FINAL]
     publication = Publication.objects.create(campaign=campaign, version=version, source=Publication.Source.COMPUTED,
                                              published_by=by, revision_note=revision_note)  # fmt: skip
     kinds = dict(Node.objects.filter(framework=campaign.framework).values_list("key", "kind"))
-    aggregates = [code for code in framework_spec.aggregates if code != "DTI"]
+    aggregates = [code for code in framework_spec.aggregates if code != HEADLINE]
     published_keys = [key for key, kind in kinds.items() if kind in (Node.Kind.MAIN, Node.Kind.COMPONENT)]
     indices = [DTI, *aggregates, *(key for key in published_keys if key not in aggregates)]
     units = {s.organisation.code: s.organisation for s in submissions}
     rows: list[PublishedResult] = []
     computed = {unit: final.get(code, {}) for code, unit in units.items()}
     for index in indices:
-        key = "DTI" if index == DTI else index
+        key = result_key(index)
         for unit, result, value, rank in _ranked(computed, key, campaign.framework.precision):
             rows.append(PublishedResult(
                 publication=publication, organisation=unit, group=unit.group, index=index,

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Organisation, Region
 from accounts.names import search_form, vietnamese_sort_key
+from common.http import HtmxRequest
 
 from .exports import ranking_csv, ranking_workbook, scorecard_pdf
 from .models import DTI, Publication, ReportExport
@@ -119,7 +121,7 @@ def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
         "table": table,
         "groups": [(value, labels.get(value, value)) for value in groups],
         "group": group or "",
-        "regions": Region.objects.all() if level == "province" else [],
+        "regions": Region.objects.all() if level == Organisation.Level.PROVINCE else [],
         "region": region,
         "query": query,
         "sort": sort,
@@ -128,12 +130,6 @@ def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
         "summaries": summarise(table, publication.campaign.framework.precision) if not (region or query) else [],
     }
     return render(request, "rankings/ranking.html", context)
-
-
-def _pick(publications: list[Publication], year: str | None) -> Publication | None:
-    """The publication of the year asked for, else the newest."""
-    chosen = next((p for p in publications if str(p.campaign.year) == year), None)
-    return chosen or (publications[0] if publications else None)
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -259,7 +255,7 @@ def results_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def national_report(request: HttpRequest, year: int, level: str) -> HttpResponse:
+def national_report(request: HtmxRequest, year: int, level: str) -> HttpResponseBase:
     """The national report's PDF: built once per publication in the background, with its progress."""
     publication = _publication(year, level, request)
     export = ReportExport.objects.filter(publication=publication).first()
@@ -267,7 +263,7 @@ def national_report(request: HttpRequest, year: int, level: str) -> HttpResponse
         export = request_national_report(publication)
         return redirect(f"{reverse('rankings:report', args=[year, level])}?version={publication.version}")
     if request.GET.get("download") and export and export.state == ReportExport.State.DONE and export.file:
-        return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.file.name.rsplit("/", 1)[-1],
-                            content_type="application/pdf")  # fmt: skip
-    template = "rankings/_report_status.html" if request.htmx else "rankings/report.html"  # type: ignore[attr-defined]
+        name = (export.file.name or "").rsplit("/", 1)[-1]
+        return FileResponse(export.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
+    template = "rankings/_report_status.html" if request.htmx else "rankings/report.html"
     return render(request, template, {"publication": publication, "export": export, "year": year, "level": level})

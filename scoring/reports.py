@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from common import rules
 from common.spreadsheets import workbook_bytes, write_row
+from common.vocabulary import HEADLINE
 from indicators.models import Node
 from submissions.models import Answer, Decision, FinalDecision, Submission
 
@@ -44,7 +46,7 @@ class LostRow:
     @property
     def lost(self) -> Decimal:
         """Points the appraisal took away (self-assessed minus final)."""
-        return self.self_score - self.final_score
+        return rules.points_lost(self.self_score, self.final_score)
 
     @property
     def lost_from_max(self) -> Decimal:
@@ -103,7 +105,7 @@ def points_lost(submission: Submission) -> PointsLost:
         for node in nodes
         if node.pk in parents and node.kind in (Node.Kind.PILLAR, Node.Kind.MAIN, Node.Kind.COMPONENT)
     ]
-    total = row("DTI", "DTI", _("Chỉ số DTI"), "aggregate", 0) if "DTI" in results else None
+    total = row(HEADLINE, HEADLINE, _("Chỉ số DTI"), "aggregate", 0) if HEADLINE in results else None
     recompute = Recompute.objects.filter(campaign_id=submission.campaign_id).first()
     return PointsLost(
         submission=submission,

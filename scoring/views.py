@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.http import AuthenticatedRequest
+from common.errors import Forbidden
 from submissions.access import get_submission_for_user
 
 from .reports import points_lost, points_lost_pdf, points_lost_workbook
@@ -16,11 +17,11 @@ from .reports import points_lost, points_lost_pdf, points_lost_workbook
 
 @login_required
 @require_GET
-def points_lost_report(request: HttpRequest, submission_id: int) -> HttpResponse:
+def points_lost_report(request: AuthenticatedRequest, submission_id: int) -> HttpResponse:
     """`?format=xlsx` or `?format=pdf` downloads the same rows; the page is the default."""
-    submission = get_submission_for_user(request.user, submission_id)  # type: ignore[arg-type]
-    if not submission.shows_appraisal_to(request.user):  # type: ignore[arg-type]
-        raise PermissionDenied(_("Kết quả thẩm định được gửi đơn vị khi cơ quan đánh giá kết thúc thẩm định."))
+    submission = get_submission_for_user(request.user, submission_id)
+    if not submission.shows_appraisal_to(request.user):
+        raise Forbidden(_("Kết quả thẩm định được gửi đơn vị khi cơ quan đánh giá kết thúc thẩm định."))
     report = points_lost(submission)
     filename = f"diem-bi-tru-{submission.campaign.year}-{submission.organisation.code}"
     output = request.GET.get("format", "")

@@ -11,7 +11,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -20,7 +19,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.errors import WorkflowError
+from accounts.http import AuthenticatedRequest, user_of
+from common.errors import DomainError
 from submissions.errors import AnswerInvalid
 from submissions.models import Campaign, Event, Submission
 from submissions.services.approval import reopen_submission
@@ -61,19 +61,19 @@ class CampaignAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Campaign, form: forms.ModelForm, change: bool) -> None:
         if not change:
-            obj.created_by = request.user  # type: ignore[assignment]
+            obj.created_by = user_of(request)
         super().save_model(request, obj, form, change)
 
     def has_delete_permission(self, request: HttpRequest, obj: Campaign | None = None) -> bool:
         return obj is None or obj.state == Campaign.State.DRAFT
 
     @admin.action(description=_("Mở đợt đánh giá (tạo hồ sơ cho từng đơn vị)"))
-    def open_selected(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
+    def open_selected(self, request: AuthenticatedRequest, queryset: QuerySet[Campaign]) -> None:
         for campaign in queryset:
             try:
-                count = open_campaign(campaign=campaign, by=request.user)  # type: ignore[arg-type]
-            except WorkflowError as error:
-                self.message_user(request, f"{campaign}: {error}", messages.ERROR)
+                count = open_campaign(campaign=campaign, by=request.user)
+            except DomainError as error:
+                self.message_user(request, f"{campaign}: {error.message}", messages.ERROR)
             else:
                 self.message_user(request, _("%(campaign)s: đã tạo %(count)s hồ sơ.") % {"campaign": campaign,
                                                                                          "count": count})  # fmt: skip
@@ -93,7 +93,7 @@ class ReopenForm(forms.Form):
 class EventInline(admin.TabularInline):
     model = Event
     fields = ["at", "kind", "actor", "from_state", "to_state", "comment"]
-    readonly_fields = fields
+    readonly_fields = ["at", "kind", "actor", "from_state", "to_state", "comment"]
     extra = 0
     can_delete = False
     ordering = ["-at", "-id"]
@@ -127,17 +127,17 @@ class SubmissionAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]  # fmt: skip
 
-    def reopen_view(self, request: HttpRequest, submission_id: int) -> HttpResponse:
+    def reopen_view(self, request: AuthenticatedRequest, submission_id: int) -> HttpResponse:
         """Let one unit edit again after the deadline, until a date, with a logged reason."""
         submission = get_object_or_404(Submission.objects.select_related("organisation", "campaign"),
                                        pk=submission_id)  # fmt: skip
         form = ReopenForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                reopen_submission(submission_id=submission.pk, by=request.user,  # type: ignore[arg-type]
+                reopen_submission(submission_id=submission.pk, by=request.user,
                                   until=form.cleaned_data["until"], reason=form.cleaned_data["reason"])  # fmt: skip
-            except (WorkflowError, PermissionDenied) as error:
-                form.add_error(None, str(error))
+            except DomainError as error:
+                form.add_error(None, error.message)
             except AnswerInvalid as error:
                 for field, message in error.errors.items():
                     form.add_error(field if field in form.fields else None, message)

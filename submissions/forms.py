@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
+from accounts.models import User
 from common.formatting import parse_number
 from indicators.models import Node
 from indicators.rules import Rule
@@ -40,8 +43,12 @@ def value_fields(node: Node, *, manual_label: str) -> dict[str, forms.Field]:
     if rule == Rule.LEVELS:
         levels = [(level["label"], level["label"]) for level in node.parameters.get("levels", [])]
         return {"choice": forms.ChoiceField(label=_("Mức"), choices=[("", "—"), *levels], required=False)}
-    label = {Rule.PERCENTAGE: _("Tỷ lệ (%)"), Rule.COUNT: _("Số lượng"), Rule.MANUAL: manual_label}
-    return {"value": NumberField(label=label.get(rule, _("Giá trị")), required=False)}
+    labels: dict[str, StrOrPromise] = {
+        Rule.PERCENTAGE: _("Tỷ lệ (%)"),
+        Rule.COUNT: _("Số lượng"),
+        Rule.MANUAL: manual_label,
+    }
+    return {"value": NumberField(label=labels.get(rule, _("Giá trị")), required=False)}
 
 
 class AnswerForm(forms.Form):
@@ -49,6 +56,9 @@ class AnswerForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     explanation = forms.CharField(label=_("Giải thích"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # Set by the save view for the leaf's card: saved just now, or refused because someone saved first.
+    saved = False
+    stale = ""
 
     def __init__(self, *args: Any, node: Node, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -106,10 +116,12 @@ class AppraisalForm(forms.Form):
         label=_("Lý do / câu hỏi"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, node: Node, decisions: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, node: Node, decisions: list[tuple[str, StrOrPromise]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.node = node
-        self.fields["decision"].choices = decisions
+        decision = self.fields["decision"]
+        assert isinstance(decision, forms.ChoiceField)
+        decision.choices = decisions
         for name, field in value_fields(node, manual_label=_("Điểm")).items():
             field.label = _("Giá trị điều chỉnh: %(label)s") % {"label": field.label}
             self.fields[name] = field
@@ -164,3 +176,11 @@ class AssignmentForm(forms.Form):
     submissions = forms.TypedMultipleChoiceField(coerce=int, choices=[])
     appraiser = forms.TypedChoiceField(label=_("Cán bộ thẩm định"), coerce=int, choices=[], empty_value=None,
                                        required=False)  # fmt: skip
+
+    def set_choices(self, *, submissions: Iterable[int], appraisers: Iterable[User]) -> None:
+        """The submissions that may be assigned and the appraisers they may be given to."""
+        chosen, appraiser = self.fields["submissions"], self.fields["appraiser"]
+        assert isinstance(chosen, forms.ChoiceField)
+        assert isinstance(appraiser, forms.ChoiceField)
+        chosen.choices = [(pk, pk) for pk in submissions]
+        appraiser.choices = [("", "—"), *((person.pk, person.username) for person in appraisers)]

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import UNIT_ROLES, Organisation, Role, User
 from common.errors import Forbidden, WorkflowError
+from common.rules import points_lost
 from common.vocabulary import Stage
 from indicators.models import Framework, Node
 from indicators.rules import Rule, local_score
@@ -536,6 +537,10 @@ class Answer(models.Model):
     @property
     def final_text(self) -> str:
         return self.display_value(Stage.FINAL)
+
+    def points_lost(self, stage: Stage) -> Decimal:
+        """Points the appraisal took from this leaf's self-assessed score, by the stage `stage`."""
+        return points_lost(self.stage_score(Stage.SELF), self.stage_score(stage))
 
     def is_contested(self) -> bool:
         """An adjusted or questioned leaf: the unit may explain it and the appraiser settles it."""

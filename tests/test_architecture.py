@@ -174,7 +174,7 @@ def state_assignments(source: str, *, path: str) -> list[str]:
                 and target.attr == "state"
                 and "submission" in ast.unparse(target.value).lower()
             ):
-                found.append(f"{path}:{node.lineno}")
+                found.append(f"{path}:{getattr(node, 'lineno', 0)}")
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)

@@ -90,7 +90,7 @@ class PublicApi(APIView):
         return response
 
 
-RESULT_FIELDS = {
+RESULT_FIELDS: dict[str, serializers.Field] = {
     "organisation_code": serializers.CharField(),
     "organisation_name": serializers.CharField(),
     "group": serializers.CharField(),

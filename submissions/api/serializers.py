@@ -6,6 +6,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.vocabulary import Stage
 from submissions.models import Answer, Submission
 
 
@@ -42,7 +43,8 @@ class AnswerSerializer(serializers.Serializer):
     explanation = serializers.CharField(allow_blank=True)
     self_score = serializers.DecimalField(max_digits=12, decimal_places=6, allow_null=True)
     max_points = serializers.DecimalField(source="node.max_points", max_digits=10, decimal_places=4, allow_null=True)
-    source = serializers.CharField(source="node.source")
+    # The stubs type `Field.source` as the field's own option; an API field named "source" is still valid.
+    source = serializers.CharField(source="node.source")  # type: ignore[assignment]
     rule = serializers.CharField(source="node.rule")
     evidence = serializers.SerializerMethodField()
     version = serializers.IntegerField()
@@ -51,6 +53,7 @@ class AnswerSerializer(serializers.Serializer):
     appraised_score = serializers.SerializerMethodField()
     final_value = serializers.SerializerMethodField()
     final_score = serializers.SerializerMethodField()
+    points_lost = serializers.SerializerMethodField()
     appraisal_reason = serializers.SerializerMethodField()
     explanation_reply = serializers.CharField()
     final_decision = serializers.SerializerMethodField()
@@ -61,7 +64,7 @@ class AnswerSerializer(serializers.Serializer):
         """The appraisal is internal until it is finished; `shows_appraisal` is set by the parent."""
         return bool(self.context.get("shows_appraisal"))
 
-    def _stage_value(self, answer: Answer, stage: str) -> Decimal | None:
+    def _stage_value(self, answer: Answer, stage: Stage) -> Decimal | None:
         if not self._shown(answer):
             return None
         value = answer.stage_values(stage)
@@ -71,24 +74,29 @@ class AnswerSerializer(serializers.Serializer):
             return None
         return _decimal(value["value"])
 
-    def _stage_score(self, answer: Answer, stage: str) -> Decimal | None:
+    def _stage_score(self, answer: Answer, stage: Stage) -> Decimal | None:
         return _decimal(answer.stage_score(stage)) if self._shown(answer) else None
 
     @extend_schema_field(serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True))
     def get_appraised_value(self, answer: Answer) -> Decimal | None:
-        return self._stage_value(answer, "appraised")
+        return self._stage_value(answer, Stage.APPRAISED)
 
     @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=6, allow_null=True))
     def get_appraised_score(self, answer: Answer) -> Decimal | None:
-        return self._stage_score(answer, "appraised")
+        return self._stage_score(answer, Stage.APPRAISED)
 
     @extend_schema_field(serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True))
     def get_final_value(self, answer: Answer) -> Decimal | None:
-        return self._stage_value(answer, "final")
+        return self._stage_value(answer, Stage.FINAL)
 
     @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=6, allow_null=True))
     def get_final_score(self, answer: Answer) -> Decimal | None:
-        return self._stage_score(answer, "final")
+        return self._stage_score(answer, Stage.FINAL)
+
+    @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=6, allow_null=True))
+    def get_points_lost(self, answer: Answer) -> Decimal | None:
+        """The latest stage's loss: the final value is the appraised one until the leaf is settled."""
+        return _decimal(answer.points_lost(Stage.FINAL)) if self._shown(answer) else None
 
     @extend_schema_field(serializers.CharField())
     def get_appraisal_reason(self, answer: Answer) -> str:

@@ -40,6 +40,8 @@ class SubmissionListApi(generics.ListAPIView):
     pagination_class = None
 
     def get_queryset(self) -> QuerySet[Submission]:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator asks without a user
+            return Submission.objects.none()
         return Submission.objects.visible_to(api_user(self.request)).select_related("organisation", "campaign")
 
 

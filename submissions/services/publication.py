@@ -10,7 +10,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Organisation, User
 from common.errors import WorkflowError
 from indicators.models import Framework
 
@@ -62,7 +62,7 @@ def mark_campaign_published(
 
 def past_campaign(*, framework: Framework, year: int, level: str, groups: list[str], by: User | None) -> Campaign:
     """The campaign a past year's published table belongs to; created, already published, on first import."""
-    level_label = "cấp tỉnh" if level == "province" else "cấp bộ"
+    level_label = "cấp tỉnh" if level == Organisation.Level.PROVINCE else "cấp bộ"
     publication_day = datetime.date(year + 1, 12, 31)
     campaign, _created = Campaign.objects.get_or_create(
         year=year,

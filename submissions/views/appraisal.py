@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_stubs_ext import StrOrPromise
 
 from accounts.http import AuthenticatedRequest
 from accounts.models import Organisation, Region, User
@@ -80,10 +81,10 @@ def appraisal_queue(request: AuthenticatedRequest) -> HttpResponse:
     appraisers = _appraisers()
     if request.method == "POST":
         form = AssignmentForm(request.POST)
-        form.fields["submissions"].choices = [
-            (pk, pk) for pk in Submission.objects.filter(state__in=AUTHORITY_QUEUE_STATES).values_list("pk", flat=True)
-        ]
-        form.fields["appraiser"].choices = [("", "—"), *((person.pk, person.username) for person in appraisers)]
+        form.set_choices(
+            submissions=Submission.objects.filter(state__in=AUTHORITY_QUEUE_STATES).values_list("pk", flat=True),
+            appraisers=appraisers,
+        )
         if form.is_valid():
             appraiser = next((person for person in appraisers if person.pk == form.cleaned_data["appraiser"]), None)
             with refusals_as_messages(request):
@@ -134,7 +135,7 @@ def appraisal_queue(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "submissions/appraisal_queue.html", context)
 
 
-def _decisions_for(submission: Submission) -> list[tuple[str, str]]:
+def _decisions_for(submission: Submission) -> list[tuple[str, StrOrPromise]]:
     if submission.state == SubmissionState.FINAL_APPRAISAL:
         return list(FinalDecision.choices)
     return list(Decision.choices)
@@ -239,21 +240,22 @@ def answer_appraise(request: AuthenticatedRequest, submission_id: int, leaf_key:
         request.POST, node=answer.node, decisions=_decisions_for(submission), prefix=answer.node.anchor
     )
     step = settle_answer if submission.state == SubmissionState.FINAL_APPRAISAL else appraise_answer
+    shown: AppraisalForm | None = form
     status = submit_form(form, lambda data: step(
         answer_id=answer.pk, user=user, decision=data["decision"], reason=data["reason"], given=form.given(),
         expected_review_version=data["review_version"],
     ))  # fmt: skip
     if status == 200:
-        form = None
+        shown = None
     if not request.htmx:
         if status == 200:
             messages.success(request, _("Đã ghi kết luận cho %(code)s.") % {"code": answer.node.code})
             return redirect(f"{review_url(submission)}#{answer.node.anchor}")
         messages.error(request, _("Chưa ghi kết luận cho %(code)s: xem lỗi bên dưới.") % {"code": answer.node.code})
         submission = get_submission_for_user(user, submission_id)
-        return render(request, "submissions/review.html", _review_context(request, submission, {answer.pk: form}),
+        return render(request, "submissions/review.html", _review_context(request, submission, {answer.pk: shown}),
                       status=status)  # fmt: skip
-    return render_review_leaf(request, answer.pk, form, status)
+    return render_review_leaf(request, answer.pk, shown, status)
 
 
 def submit_form(form: Any, step: Callable[[dict[str, Any]], object]) -> int:
@@ -343,7 +345,7 @@ def appraisal_outcome(submission: Submission, user: User) -> list[dict[str, Any]
                 "self_score": self_score,
                 "appraised_score": appraised_score,
                 "final_score": final_score,
-                "lost": self_score - appraised_score,
+                "lost": answer.points_lost(Stage.APPRAISED),
                 "reply_form": ReplyForm(initial={"reply": answer.explanation_reply}, prefix=answer.node.anchor),
                 "evidence_form": EvidenceForm(),
             }

@@ -110,7 +110,7 @@ def _sections(
         by_main[node.pk].append(answer)
     result = []
     for key, section in sections.items():
-        items = []
+        items: list[dict[str, Any]] = []
         for answer in by_main[key]:
             form = (forms_by_answer or {}).get(answer.pk) or AnswerForm(
                 node=answer.node, initial=_initial(answer), prefix=answer.node.anchor

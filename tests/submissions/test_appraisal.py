@@ -277,3 +277,29 @@ def test_assigning_takes_an_appraiser_and_is_recorded(
     assert (changed, submitted_danang.appraiser) == (1, appraiser)
     assert submitted_danang.events.get(kind=Event.Kind.ASSIGNED).new == {"appraiser": appraiser.username}
     assert list(Submission.objects.awaiting(appraiser)) == [submitted_danang]
+
+
+def test_the_api_the_unit_page_and_the_report_agree_on_the_points_lost(
+    submitted_danang: Submission, appraiser: User, danang_reporter: User
+) -> None:
+    from rest_framework.test import APIClient
+
+    from scoring.reports import points_lost
+    from submissions.views.appraisal import appraisal_outcome
+
+    adjust(submitted_danang, appraiser, "1.1.2", "Danh sách tập huấn chỉ có 40 % cán bộ.", value=Decimal(40))
+    accept_undecided(submission_id=submitted_danang.pk, user=appraiser)
+    step(submitted_danang, appraiser, "finish_appraisal")
+    recompute_campaign(campaign_id=submitted_danang.campaign_id)
+    submitted_danang.refresh_from_db()
+    client = APIClient()
+    client.force_authenticate(danang_reporter)
+
+    answers = client.get(f"/api/v1/submissions/{submitted_danang.pk}/").json()["answers"]
+    from_api = {key: Decimal(str(row["points_lost"])) for key, row in answers.items() if row["points_lost"]}
+    page = {row["answer"].node.key: row["lost"] for row in appraisal_outcome(submitted_danang, danang_reporter)}
+    report = {row.key: row.lost for row in points_lost(submitted_danang).leaves}
+
+    assert from_api == {"1.1.2": Decimal("7.068")}
+    assert page == {"1.1.2": Decimal("7.068")}
+    assert report == {"1.1.2": Decimal("7.068")}

@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from common.vocabulary import Stage
 from ops.synthetic import MINIMUM_LEAVES, build_campaign
 from scoring.engine import score_campaign
 from scoring.services import load_campaign, recompute_campaign
@@ -55,7 +56,7 @@ class Command(BaseCommand):
         campaign = build_campaign(unit_count, leaf_count, rng)
         framework, stages = load_campaign(campaign)
         started = time.perf_counter()
-        score_campaign(framework, stages["self"])
+        score_campaign(framework, stages[Stage.SELF])
         engine_seconds = time.perf_counter() - started
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()

@@ -30,6 +30,8 @@ from django.db import DatabaseError, close_old_connections, connection, transact
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
+from common.vocabulary import Stage
+from indicators.models import Node
 from ops import stack
 from ops.synthetic import build_campaign
 from scoring.models import Recompute, Result
@@ -192,7 +194,7 @@ class Command(BaseCommand):
 def _answer_ids(submission_id: int) -> list[int]:
     """The unit's leaves that take a number: percentages and scores worth points."""
     return list(
-        Answer.objects.filter(submission_id=submission_id, node__source="self_report",
+        Answer.objects.filter(submission_id=submission_id, node__source=Node.Source.SELF_REPORT,
                               node__rule__in=["percentage", "manual"], node__max_points__gt=0)
         .order_by("pk")
         .values_list("pk", flat=True)
@@ -272,9 +274,9 @@ def _from_scratch(campaign: Campaign) -> tuple[int, Decimal, Decimal]:
     """The same fingerprint, computed in this process from the campaign's current data."""
     framework, stages = load_campaign(campaign)
     results = score_stages(framework, stages)
-    rows = sum(len(nodes) for nodes in results["final"].values())
-    final = sum((_stored(r.score) for nodes in results["final"].values() for r in nodes.values()), Decimal(0))
-    own = sum((_stored(r.score) for nodes in results["self"].values() for r in nodes.values()), Decimal(0))
+    rows = sum(len(nodes) for nodes in results[Stage.FINAL].values())
+    final = sum((_stored(r.score) for nodes in results[Stage.FINAL].values() for r in nodes.values()), Decimal(0))
+    own = sum((_stored(r.score) for nodes in results[Stage.SELF].values() for r in nodes.values()), Decimal(0))
     return rows, final, own
 
 
