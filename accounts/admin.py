@@ -9,10 +9,10 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
-from common.spreadsheets import SpreadsheetError
+from common.errors import Rejected
 
 from .models import Organisation, Region, User
-from .services import AccountError, deactivate_account, import_accounts, read_account_rows
+from .services import deactivate_account, import_accounts, read_account_rows
 
 
 @admin.register(Organisation)
@@ -71,10 +71,8 @@ class PortalUserAdmin(UserAdmin):
                 rows = read_account_rows(upload.read(), upload.name)
                 context["imported"] = import_accounts(rows=rows, dry_run=form.cleaned_data["dry_run"])
                 context["dry_run"] = form.cleaned_data["dry_run"]
-            except AccountError as error:
+            except Rejected as error:
                 context["problems"] = error.problems
-            except SpreadsheetError as error:
-                context["problems"] = [str(error)]
             else:
                 if not form.cleaned_data["dry_run"]:
                     self.message_user(request, _("Đã nhập %(count)s tài khoản.") % {"count": len(context["imported"])},

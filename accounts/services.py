@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from common.errors import Rejected
+
 from .models import Organisation, Region, Role, User, match_organisation
 
 
@@ -49,12 +51,8 @@ def load_organisations(*, data: dict[str, Any]) -> int:
     return len(organisations)
 
 
-class AccountError(Exception):
+class AccountError(Rejected):
     """An account cannot be saved as asked; `problems` says why, one sentence each (Vietnamese)."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from common.vocabulary import Stage
 from indicators.models import Aggregate, Node
-from submissions.models import Answer, Campaign, Decision, Exclusion, FinalDecision, Submission
+from submissions.models import Answer, Campaign, Decision, Exclusion, FinalDecision, Submission, answered_filter
 
 from .engine import FrameworkSpec, LeafValue, NodeSpec, Results, UnitInput, score_campaign
 from .models import Recompute, Result
@@ -81,13 +81,7 @@ def load_campaign(campaign: Campaign) -> tuple[FrameworkSpec, Stages]:
         stage: {submission_id: {} for submission_id in submissions} for stage in STAGES
     }
     adjusted = {Stage.APPRAISED: False, Stage.FINAL: False}
-    answered = (
-        Q(value__isnull=False)
-        | Q(numerator__isnull=False)
-        | ~Q(choice="")
-        | Q(appraisal_decision=Decision.ADJUST)
-        | Q(final_decision=FinalDecision.REVISE)
-    )
+    answered = answered_filter() | Q(appraisal_decision=Decision.ADJUST) | Q(final_decision=FinalDecision.REVISE)
     # Unanswered leaves score 0 whether they are loaded or not, so only answers with a value are read.
     for row in (
         Answer.objects.filter(answered, submission__campaign=campaign)

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from accounts.services import AccountError, import_accounts, read_account_rows
-from common.spreadsheets import SpreadsheetError
+from accounts.services import import_accounts, read_account_rows
+from common.errors import Rejected
 
 
 class Command(BaseCommand):
@@ -28,9 +28,10 @@ class Command(BaseCommand):
         try:
             rows = read_account_rows(path.read_bytes(), path.name)
             imported = import_accounts(rows=rows, dry_run=options["dry_run"])
-        except (AccountError, SpreadsheetError) as error:
-            problems = error.problems if isinstance(error, AccountError) else [str(error)]
-            raise CommandError("Không nhập được danh sách, không có gì được lưu:\n" + "\n".join(problems)) from error
+        except Rejected as error:
+            raise CommandError(
+                "Không nhập được danh sách, không có gì được lưu:\n" + "\n".join(error.problems)
+            ) from error
         for account in imported:
             action = "created" if account.created else "updated"
             password = f"  password: {account.password}" if account.password else ""

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from common.spreadsheets import SpreadsheetError
+from common.errors import Rejected
 from rankings.models import Publication
-from rankings.services import ResultsImportError, import_results
+from rankings.services import import_results
 
 
 class Command(BaseCommand):
@@ -44,9 +44,8 @@ class Command(BaseCommand):
                 framework_code=options["framework"],
                 revision_note=options["revision_note"],
             )
-        except (ResultsImportError, SpreadsheetError) as error:
-            problems = error.problems if isinstance(error, ResultsImportError) else [str(error)]
-            raise CommandError("Không nhập được, không có gì được lưu:\n" + "\n".join(problems)) from error
+        except Rejected as error:
+            raise CommandError("Không nhập được, không có gì được lưu:\n" + "\n".join(error.problems)) from error
         publication = imported.publication
         self.stdout.write(f"DTI {year} {level}: {imported.units} units published as version {publication.version} "
                           f"({publication.campaign.framework.code}).")  # fmt: skip
