@@ -35,9 +35,10 @@ run: setup  ## Set up, then serve the portal on 127.0.0.1:$PORT (default 8000)
 test: install  ## Run the test suite (SQLite by default; PostgreSQL when DATABASE_URL says so)
 	$(PY) -m pytest
 
-lint: install  ## ruff, Django's system check and the migrations check
+lint: install  ## ruff, mypy, Django's system check and the migrations check
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy .
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 

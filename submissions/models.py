@@ -319,77 +319,6 @@ def list_codes(codes: list[str]) -> str:
     return ", ".join(codes[:20]) + (", …" if len(codes) > 20 else "")
 
 
-Guard = Callable[[Submission, User], None]
-
-
-@dataclass(frozen=True)
-class Transition:
-    """One row of the table: from `source`, `action` leads to `target`, taken by one of `roles`.
-
-    Unit roles act on their own unit's submission only; authority roles act on every unit's. A row
-    `by_system` is taken by a service on the authority's behalf (publication, the first decision),
-    never offered as a button. `guards` run on the locked submission before the step is written.
-    """
-
-    source: SubmissionState
-    action: Action
-    target: SubmissionState
-    roles: frozenset[Role]
-    needs_reason: bool = False
-    guards: tuple[Guard, ...] = ()
-    by_system: bool = False
-    notifies: bool = True
-    event_kind: str = "transition"
-
-    def may_be_taken_by(self, user: User, organisation_id: int) -> bool:
-        return any(user.may_act_as(role, organisation_id) for role in self.roles)
-
-
-def _row(source: SubmissionState, action: Action, target: SubmissionState, *roles: Role, **options: Any) -> Transition:
-    return Transition(source=source, action=action, target=target, roles=frozenset(roles), **options)
-
-
-S = SubmissionState
-# The one table of allowed transitions. `apply_transition` is the only writer of Submission.state.
-# fmt: off
-TRANSITIONS: tuple[Transition, ...] = (
-    _row(S.DRAFT, Action.SUBMIT, S.AWAITING_IT_LEAD, Role.REPORTER, guards=(Submission.check_ready_to_submit,)),
-    _row(S.AWAITING_IT_LEAD, Action.APPROVE, S.AWAITING_LEADER, Role.IT_LEAD, guards=(Submission.check_not_own_work,)),
-    _row(S.AWAITING_IT_LEAD, Action.RETURN, S.DRAFT, Role.IT_LEAD, needs_reason=True),
-    _row(S.AWAITING_LEADER, Action.APPROVE, S.SUBMITTED, Role.LEADER, guards=(Submission.check_not_own_work,)),
-    _row(S.AWAITING_LEADER, Action.RETURN, S.AWAITING_IT_LEAD, Role.LEADER, needs_reason=True),
-    _row(S.SUBMITTED, Action.START_APPRAISAL, S.UNDER_APPRAISAL, Role.APPRAISER),
-    _row(S.UNDER_APPRAISAL, Action.FINISH_APPRAISAL, S.EXPLANATION, Role.APPRAISER,
-         guards=(Submission.check_appraisal_complete,)),
-    _row(S.EXPLANATION, Action.SUBMIT_EXPLANATION, S.EXPLANATION_AWAITING_LEADER, Role.REPORTER),
-    _row(S.EXPLANATION_AWAITING_LEADER, Action.APPROVE, S.FINAL_APPRAISAL, Role.LEADER,
-         guards=(Submission.check_not_own_work,)),
-    _row(S.EXPLANATION_AWAITING_LEADER, Action.RETURN, S.EXPLANATION, Role.LEADER, needs_reason=True),
-    _row(S.FINAL_APPRAISAL, Action.FINALISE, S.FINALISED, Role.APPRAISER, guards=(Submission.check_settled,)),
-    _row(S.FINALISED, Action.REOPEN, S.FINAL_APPRAISAL, Role.ADMIN, needs_reason=True),
-    # A published result is corrected by reopening it and publishing the campaign again (a new version).
-    _row(S.PUBLISHED, Action.REOPEN, S.FINAL_APPRAISAL, Role.ADMIN, needs_reason=True),
-    # Reopening data entry for one unit after the deadline: back to draft until a date, with a reason.
-    *(
-        _row(source, Action.REOPEN_ENTRY, S.DRAFT, Role.ADMIN, needs_reason=True, by_system=True,
-             notifies=False, event_kind="reopened")
-        for source in (S.DRAFT, S.AWAITING_IT_LEAD, S.AWAITING_LEADER, S.SUBMITTED, S.UNDER_APPRAISAL)
-    ),
-    _row(S.FINALISED, Action.PUBLISH, S.PUBLISHED, Role.ADMIN, by_system=True, notifies=False),
-)
-# fmt: on
-# The action whose actor may not take the next approval (nobody approves their own work).
-ORIGIN_OF_APPROVAL = {
-    SubmissionState.AWAITING_IT_LEAD: Action.SUBMIT,
-    SubmissionState.AWAITING_LEADER: Action.SUBMIT,
-    SubmissionState.EXPLANATION_AWAITING_LEADER: Action.SUBMIT_EXPLANATION,
-}
-
-
-def transition_for(state: str, action: str) -> Transition | None:
-    return next((row for row in TRANSITIONS if row.source == state and row.action == action), None)
-
-
 class Decision(models.TextChoices):
     """An appraiser's decision on one leaf."""
 
@@ -731,3 +660,75 @@ class ExpertScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.expert}: {self.score}"
+
+
+Guard = Callable[[Submission, User], None]
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One row of the table: from `source`, `action` leads to `target`, taken by one of `roles`.
+
+    Unit roles act on their own unit's submission only; authority roles act on every unit's. A row
+    `by_system` is taken by a service on the authority's behalf (publication, reopening entry with its
+    date), never offered as a button. `guards` run on the locked submission before the step is written;
+    `event_kind` is the history row's kind.
+    """
+
+    source: SubmissionState
+    action: Action
+    target: SubmissionState
+    roles: frozenset[Role]
+    needs_reason: bool = False
+    guards: tuple[Guard, ...] = ()
+    by_system: bool = False
+    notifies: bool = True
+    event_kind: str = Event.Kind.TRANSITION
+
+    def may_be_taken_by(self, user: User, organisation_id: int) -> bool:
+        return any(user.may_act_as(role, organisation_id) for role in self.roles)
+
+
+def _row(source: SubmissionState, action: Action, target: SubmissionState, *roles: Role, **options: Any) -> Transition:
+    return Transition(source=source, action=action, target=target, roles=frozenset(roles), **options)
+
+
+S = SubmissionState
+# The one table of allowed transitions. `apply_transition` is the only writer of Submission.state.
+# fmt: off
+TRANSITIONS: tuple[Transition, ...] = (
+    _row(S.DRAFT, Action.SUBMIT, S.AWAITING_IT_LEAD, Role.REPORTER, guards=(Submission.check_ready_to_submit,)),
+    _row(S.AWAITING_IT_LEAD, Action.APPROVE, S.AWAITING_LEADER, Role.IT_LEAD, guards=(Submission.check_not_own_work,)),
+    _row(S.AWAITING_IT_LEAD, Action.RETURN, S.DRAFT, Role.IT_LEAD, needs_reason=True),
+    _row(S.AWAITING_LEADER, Action.APPROVE, S.SUBMITTED, Role.LEADER, guards=(Submission.check_not_own_work,)),
+    _row(S.AWAITING_LEADER, Action.RETURN, S.AWAITING_IT_LEAD, Role.LEADER, needs_reason=True),
+    _row(S.SUBMITTED, Action.START_APPRAISAL, S.UNDER_APPRAISAL, Role.APPRAISER),
+    _row(S.UNDER_APPRAISAL, Action.FINISH_APPRAISAL, S.EXPLANATION, Role.APPRAISER,
+         guards=(Submission.check_appraisal_complete,)),
+    _row(S.EXPLANATION, Action.SUBMIT_EXPLANATION, S.EXPLANATION_AWAITING_LEADER, Role.REPORTER),
+    _row(S.EXPLANATION_AWAITING_LEADER, Action.APPROVE, S.FINAL_APPRAISAL, Role.LEADER,
+         guards=(Submission.check_not_own_work,)),
+    _row(S.EXPLANATION_AWAITING_LEADER, Action.RETURN, S.EXPLANATION, Role.LEADER, needs_reason=True),
+    _row(S.FINAL_APPRAISAL, Action.FINALISE, S.FINALISED, Role.APPRAISER, guards=(Submission.check_settled,)),
+    _row(S.FINALISED, Action.REOPEN, S.FINAL_APPRAISAL, Role.ADMIN, needs_reason=True),
+    # A published result is corrected by reopening it and publishing the campaign again (a new version).
+    _row(S.PUBLISHED, Action.REOPEN, S.FINAL_APPRAISAL, Role.ADMIN, needs_reason=True),
+    # Reopening data entry for one unit after the deadline: back to draft until a date, with a reason.
+    *(
+        _row(source, Action.REOPEN_ENTRY, S.DRAFT, Role.ADMIN, needs_reason=True, by_system=True,
+             notifies=False, event_kind=Event.Kind.REOPENED)
+        for source in (S.DRAFT, S.AWAITING_IT_LEAD, S.AWAITING_LEADER, S.SUBMITTED, S.UNDER_APPRAISAL)
+    ),
+    _row(S.FINALISED, Action.PUBLISH, S.PUBLISHED, Role.ADMIN, by_system=True, notifies=False),
+)
+# fmt: on
+# The action whose actor may not take the next approval (nobody approves their own work).
+ORIGIN_OF_APPROVAL = {
+    SubmissionState.AWAITING_IT_LEAD: Action.SUBMIT,
+    SubmissionState.AWAITING_LEADER: Action.SUBMIT,
+    SubmissionState.EXPLANATION_AWAITING_LEADER: Action.SUBMIT_EXPLANATION,
+}
+
+
+def transition_for(state: str, action: str) -> Transition | None:
+    return next((row for row in TRANSITIONS if row.source == state and row.action == action), None)
