@@ -12,6 +12,8 @@ to HTTP in one place (`dti_portal.api_errors`) and the pages in one place (`dti_
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 
 
@@ -24,6 +26,11 @@ class DomainError(Exception):
     @property
     def message(self) -> str:
         return str(self)
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """Facts a program needs besides the message (an API answer carries them next to `detail`)."""
+        return {}
 
 
 class InvalidInput(DomainError):

@@ -24,5 +24,5 @@ def handle_api_exception(error: Exception, context: dict[str, Any]) -> Response 
     elif isinstance(error, Rejected):
         body = {"detail": str(error), "code": error.code, "problems": error.problems}
     else:
-        body = {"detail": str(error), "code": error.code}
+        body = {"detail": str(error), "code": error.code, **error.details}
     return Response(body, status=error.status)

@@ -115,11 +115,14 @@ class Approver(HttpUser):
         self.unit = random.choice(ACCOUNTS["units"])  # noqa: S311
         role = random.choice(["cntt", "lanhdao"])  # noqa: S311
         self.client.headers["Authorization"] = f"Token {self.unit[role]}"
+        # The step this person takes, and the state it acts on.
+        self.from_state = {"cntt": "awaiting_it_lead", "lanhdao": "awaiting_leader"}[role]
 
     @task
     def approve(self) -> None:
         with self.client.post(f"/api/v1/submissions/{self.unit['submission']}/transitions/",
-                              json={"action": "approve"}, name="approve", catch_response=True) as response:  # fmt: skip
+                              json={"action": "approve", "from_state": self.from_state}, name="approve",
+                              catch_response=True) as response:  # fmt: skip
             if response.status_code == 200:
                 WRITES["transitions"] += 1
                 response.success()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from common.errors import InvalidInput, Rejected, StaleError, WorkflowError
 
-__all__ = ["AnswerInvalid", "ImportRejected", "StaleAnswerError", "WorkflowError"]
+__all__ = ["AnswerInvalid", "ImportRejected", "StaleAnswerError", "StateChanged", "WorkflowError"]
 
 
 class AnswerInvalid(InvalidInput):
@@ -17,3 +19,18 @@ class ImportRejected(Rejected):
 
 class StaleAnswerError(StaleError):
     """The answer changed since the caller read it: saving would overwrite someone else's value."""
+
+
+class StateChanged(StaleError):
+    """The submission is no longer in the state the person acted on (a double click, a stale tab, a
+    colleague's step in between): nothing is done, and the answer says the state it is in now."""
+
+    code = "state_changed"
+
+    def __init__(self, message: str, *, state: str) -> None:
+        super().__init__(message)
+        self.state = state
+
+    @property
+    def details(self) -> dict[str, Any]:
+        return {"state": self.state}

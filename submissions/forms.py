@@ -14,6 +14,7 @@ from accounts.models import User
 from common.formatting import parse_number
 from indicators.models import Node
 from indicators.rules import Rule
+from submissions.models import SubmissionState
 from submissions.services.entry import AnswerInput
 
 
@@ -92,6 +93,8 @@ class EvidenceForm(forms.Form):
 
 class TransitionForm(forms.Form):
     action = forms.CharField(max_length=32)
+    # The state the person saw: a step on a submission that has moved on since is refused, never applied.
+    from_state = forms.ChoiceField(choices=SubmissionState.choices, widget=forms.HiddenInput)
     comment = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

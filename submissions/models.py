@@ -261,12 +261,12 @@ class Submission(models.Model):
             if not answer.explanation and not any(item.removed_at is None for item in answer.evidence.all())
         ]
 
-    def originator_of(self, action: str) -> int | None:
-        """Who last took `action` on this submission (their user id), from the history."""
+    def previous_state(self) -> str | None:
+        """The state the last step left, from the history."""
         return (
-            self.events.filter(kind=Event.Kind.TRANSITION, new__action=action)
+            self.events.filter(kind__in=[Event.Kind.TRANSITION, Event.Kind.REOPENED])
             .order_by("-at", "-id")
-            .values_list("actor_id", flat=True)
+            .values_list("from_state", flat=True)
             .first()
         )
 
@@ -283,11 +283,33 @@ class Submission(models.Model):
                 % {"codes": codes}
             )
 
-    def check_not_own_work(self, user: User) -> None:
-        """Nobody approves what they themselves put forward."""
-        origin = ORIGIN_OF_APPROVAL.get(SubmissionState(self.state))
-        if origin is not None and self.originator_of(origin) == user.pk:
-            raise Forbidden(_("Không ai được tự phê duyệt hồ sơ do chính mình trình."))
+    def check_one_step_per_person(self, user: User) -> None:
+        """Separation of duties: in one round of the approval chain, whoever put the submission forward,
+        whoever approved it for the IT agency and whoever approves it for the leadership are different
+        people. A round starts when the unit puts its data (or its explanation) forward; a step taken
+        again after a return is the same step, by the same person or another holder of its role."""
+        opening = ROUND_OPENERS.get(SubmissionState(self.state))
+        if opening is None:
+            return
+        steps = list(
+            self.events.filter(kind=Event.Kind.TRANSITION)
+            .order_by("at", "id")
+            .values_list("actor_id", "from_state", "new")
+        )
+        starts = [index for index, (_actor, _state, new) in enumerate(steps) if new.get("action") == opening]
+        if not starts:
+            return
+        earlier = {
+            (actor, state)
+            for actor, state, new in steps[starts[-1] :]
+            if new.get("action") in (Action.SUBMIT, Action.SUBMIT_EXPLANATION, Action.APPROVE) and state != self.state
+        }
+        if any(actor == user.pk for actor, _state in earlier):
+            if any(actor == user.pk and state in ROUND_STARTING_STATES for actor, state in earlier):
+                raise Forbidden(_("Không ai được tự phê duyệt hồ sơ do chính mình trình."))
+            raise Forbidden(
+                _("Mỗi bước phê duyệt do một người khác thực hiện: bạn đã phê duyệt một bước trước của lượt trình này.")
+            )
 
     def check_appraisal_complete(self, user: User) -> None:
         undecided = list(
@@ -698,16 +720,17 @@ S = SubmissionState
 # fmt: off
 TRANSITIONS: tuple[Transition, ...] = (
     _row(S.DRAFT, Action.SUBMIT, S.AWAITING_IT_LEAD, Role.REPORTER, guards=(Submission.check_ready_to_submit,)),
-    _row(S.AWAITING_IT_LEAD, Action.APPROVE, S.AWAITING_LEADER, Role.IT_LEAD, guards=(Submission.check_not_own_work,)),
+    _row(S.AWAITING_IT_LEAD, Action.APPROVE, S.AWAITING_LEADER, Role.IT_LEAD,
+         guards=(Submission.check_one_step_per_person,)),
     _row(S.AWAITING_IT_LEAD, Action.RETURN, S.DRAFT, Role.IT_LEAD, needs_reason=True),
-    _row(S.AWAITING_LEADER, Action.APPROVE, S.SUBMITTED, Role.LEADER, guards=(Submission.check_not_own_work,)),
+    _row(S.AWAITING_LEADER, Action.APPROVE, S.SUBMITTED, Role.LEADER, guards=(Submission.check_one_step_per_person,)),
     _row(S.AWAITING_LEADER, Action.RETURN, S.AWAITING_IT_LEAD, Role.LEADER, needs_reason=True),
     _row(S.SUBMITTED, Action.START_APPRAISAL, S.UNDER_APPRAISAL, Role.APPRAISER),
     _row(S.UNDER_APPRAISAL, Action.FINISH_APPRAISAL, S.EXPLANATION, Role.APPRAISER,
          guards=(Submission.check_appraisal_complete,)),
     _row(S.EXPLANATION, Action.SUBMIT_EXPLANATION, S.EXPLANATION_AWAITING_LEADER, Role.REPORTER),
     _row(S.EXPLANATION_AWAITING_LEADER, Action.APPROVE, S.FINAL_APPRAISAL, Role.LEADER,
-         guards=(Submission.check_not_own_work,)),
+         guards=(Submission.check_one_step_per_person,)),
     _row(S.EXPLANATION_AWAITING_LEADER, Action.RETURN, S.EXPLANATION, Role.LEADER, needs_reason=True),
     _row(S.FINAL_APPRAISAL, Action.FINALISE, S.FINALISED, Role.APPRAISER, guards=(Submission.check_settled,)),
     _row(S.FINALISED, Action.REOPEN, S.FINAL_APPRAISAL, Role.ADMIN, needs_reason=True),
@@ -722,12 +745,14 @@ TRANSITIONS: tuple[Transition, ...] = (
     _row(S.FINALISED, Action.PUBLISH, S.PUBLISHED, Role.ADMIN, by_system=True, notifies=False),
 )
 # fmt: on
-# The action whose actor may not take the next approval (nobody approves their own work).
-ORIGIN_OF_APPROVAL = {
+# The step that opens the round of approvals a state belongs to.
+ROUND_OPENERS = {
     SubmissionState.AWAITING_IT_LEAD: Action.SUBMIT,
     SubmissionState.AWAITING_LEADER: Action.SUBMIT,
     SubmissionState.EXPLANATION_AWAITING_LEADER: Action.SUBMIT_EXPLANATION,
 }
+# The states a round is opened from (whoever acted there put the submission forward).
+ROUND_STARTING_STATES = frozenset({SubmissionState.DRAFT, SubmissionState.EXPLANATION})
 
 
 def transition_for(state: str, action: str) -> Transition | None:

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from common.vocabulary import Stage
-from submissions.models import Answer, Submission
+from submissions.models import Answer, Submission, SubmissionState
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -58,7 +58,7 @@ class AnswerSerializer(serializers.Serializer):
     explanation_reply = serializers.CharField()
     final_decision = serializers.SerializerMethodField()
     final_reason = serializers.SerializerMethodField()
-    review_version = serializers.IntegerField()
+    review_version = serializers.SerializerMethodField()
 
     def _shown(self, answer: Answer) -> bool:
         """The appraisal is internal until it is finished; `shows_appraisal` is set by the parent."""
@@ -110,6 +110,11 @@ class AnswerSerializer(serializers.Serializer):
     def get_final_decision(self, answer: Answer) -> str:
         return answer.final_decision if self._shown(answer) else ""
 
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_review_version(self, answer: Answer) -> int | None:
+        """How many decisions the leaf has had: appraisal data, so the unit reads nothing until it is sent."""
+        return answer.review_version if self._shown(answer) else None
+
     @extend_schema_field(serializers.CharField())
     def get_final_reason(self, answer: Answer) -> str:
         return answer.final_reason if self._shown(answer) else ""
@@ -155,6 +160,10 @@ class EvidenceUploadSerializer(serializers.Serializer):
 
 class TransitionSerializer(serializers.Serializer):
     action = serializers.CharField(max_length=32)
+    from_state = serializers.ChoiceField(
+        choices=SubmissionState.choices,
+        help_text="The state the client saw; a submission that has moved on since answers 409 with its state.",
+    )
     comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
@@ -168,7 +177,9 @@ class AppraisalInputSerializer(serializers.Serializer):
     denominator = serializers.DecimalField(max_digits=20, decimal_places=6, required=False, allow_null=True)
     choice = serializers.CharField(required=False, allow_blank=True, max_length=200)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    review_version = serializers.IntegerField(required=False, min_value=0)
+    review_version = serializers.IntegerField(
+        min_value=0, help_text="The review_version the appraiser decided on; another decision since answers 409."
+    )
 
 
 class AppraisalSerializer(serializers.Serializer):

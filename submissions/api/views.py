@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from accounts.http import api_user
 from submissions.access import get_rw_answer_for_user, get_rw_submission_for_user, get_submission_for_user
 from submissions.models import FinalDecision, Submission
-from submissions.services.appraisal import appraise_answer, settle_answer
+from submissions.services.appraisal import appraise_answer, check_appraiser, settle_answer
 from submissions.services.approval import transition_submission
 from submissions.services.entry import AnswerInput, save_answer, upload_evidence
 
@@ -105,6 +105,7 @@ class AppraisalApi(APIView):
     @extend_schema(request=AppraisalInputSerializer, responses=AppraisalSerializer)
     def post(self, request: Request, submission_id: int, leaf_code: str) -> Response:
         answer = get_rw_answer_for_user(api_user(request), submission_id, leaf_code)
+        check_appraiser(api_user(request))  # who may decide comes before what they sent
         payload = AppraisalInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -120,7 +121,7 @@ class AppraisalApi(APIView):
                 denominator=data.get("denominator"),
                 choice=data.get("choice") or None,
             ),
-            expected_review_version=data.get("review_version"),
+            expected_review_version=data["review_version"],
         )
         return Response(AppraisalSerializer(answer).data)
 
@@ -137,6 +138,7 @@ class TransitionApi(APIView):
             submission_id=submission.pk,
             user=api_user(request),
             action=payload.validated_data["action"],
+            from_state=payload.validated_data["from_state"],
             comment=payload.validated_data.get("comment", ""),
         )
         return Response(StateSerializer(submission).data)

@@ -35,6 +35,12 @@ from .locks import lock_answer
 from .workflow import apply_transition
 
 
+def check_appraiser(user: User) -> None:
+    """Only the authority's appraisers decide on a unit's leaves."""
+    if not user.is_appraiser:
+        raise Forbidden(_("Chỉ cán bộ thẩm định được thẩm định số liệu."))
+
+
 def _decision_record(answer: Answer, prefix: str, decision_field: str, reason_field: str) -> dict[str, Any]:
     """A decision with its value and reason, as plain data for the history."""
     record: dict[str, Any] = {"decision": getattr(answer, decision_field), "reason": getattr(answer, reason_field)}
@@ -82,8 +88,7 @@ def appraise_answer(
     on the leaf since `expected_review_version`.
     """
     submission, answer = lock_answer(answer_id)
-    if not user.is_appraiser:
-        raise Forbidden(_("Chỉ cán bộ thẩm định được thẩm định số liệu."))
+    check_appraiser(user)
     if submission.state not in APPRAISAL_STATES:
         raise WorkflowError(
             _("Không thể thẩm định khi hồ sơ đang ở trạng thái “%(state)s”.")
@@ -163,8 +168,7 @@ def _mark_reviewed(answer: Answer, user: User) -> None:
 def accept_undecided(*, submission_id: int, user: User, section_key: str | None = None) -> int:
     """Accept, in one step, every self-reported leaf of a section (or of the whole submission) that has
     no decision yet. Returns how many were accepted; each gets its own history row."""
-    if not user.is_appraiser:
-        raise Forbidden(_("Chỉ cán bộ thẩm định được thẩm định số liệu."))
+    check_appraiser(user)
     submission = Submission.objects.select_for_update().select_related("campaign").get(pk=submission_id)
     if submission.state not in APPRAISAL_STATES:
         raise WorkflowError(
@@ -245,8 +249,7 @@ def settle_answer(
     """After the explanation, settle a contested leaf: keep the appraisal, or revise it with a new value
     and a reason (the unit's reported value, when the explanation convinced)."""
     submission, answer = lock_answer(answer_id)
-    if not user.is_appraiser:
-        raise Forbidden(_("Chỉ cán bộ thẩm định được thẩm định số liệu."))
+    check_appraiser(user)
     if submission.state != SubmissionState.FINAL_APPRAISAL:
         raise WorkflowError(
             _("Chỉ kết luận sau giải trình khi hồ sơ đang thẩm định lại; hiện hồ sơ “%(state)s”.")

@@ -18,8 +18,11 @@ from .workflow import apply_transition
 
 
 @transaction.atomic
-def transition_submission(*, submission_id: int, user: User, action: str, comment: str = "") -> Submission:
-    """Take one step of the table, as a person asks from a page or the API.
+def transition_submission(
+    *, submission_id: int, user: User, action: str, from_state: str | None = None, comment: str = ""
+) -> Submission:
+    """Take one step of the table, as a person asks from a page or the API, on the state they saw
+    (`from_state`; the pages and the API always send it).
 
     Raises WorkflowError when the action is not allowed in the current state (or is incomplete),
     Forbidden when the user lacks the role, belongs elsewhere or would approve their own work,
@@ -29,7 +32,7 @@ def transition_submission(*, submission_id: int, user: User, action: str, commen
     row = transition_for(submission.state, action)
     if row is not None and row.by_system:
         raise WorkflowError(_("Bước này không thực hiện trực tiếp được."))
-    apply_transition(submission=submission, user=user, action=action, comment=comment)
+    apply_transition(submission=submission, user=user, action=action, from_state=from_state, comment=comment)
     return submission
 
 

@@ -308,9 +308,12 @@ def submission_transition(request: AuthenticatedRequest, submission_id: int) -> 
                 submission_id=submission.pk,
                 user=request.user,
                 action=form.cleaned_data["action"],
+                from_state=form.cleaned_data["from_state"],
                 comment=form.cleaned_data["comment"],
             )
             messages.success(request, _("Hồ sơ chuyển sang: %(state)s.") % {"state": submission.get_state_display()})
+    else:
+        messages.error(request, _("Không rõ bước hoặc trạng thái hồ sơ khi gửi; tải lại trang rồi thử lại."))
     if request.POST.get("back") == "review":
         return redirect("submissions:review", submission_id=submission.pk)
     return redirect(submission)

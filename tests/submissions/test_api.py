@@ -47,15 +47,18 @@ def test_a_province_takes_its_submission_to_the_authority_through_the_api(
     for key, body in answers:
         response = put_answer(reporter, danang_submission, key, **body, explanation="Số liệu của Sở", version=0)
         assert response.status_code == 200
-    assert reporter.post(f"{base}/transitions/", {"action": "submit"}).json() == {
+    assert reporter.post(f"{base}/transitions/", {"action": "submit", "from_state": "draft"}).json() == {
         "id": danang_submission.pk,
         "state": "awaiting_it_lead",
     }
-    assert it_lead.post(f"{base}/transitions/", {"action": "approve"}).json()["state"] == "awaiting_leader"
-    returned = leader.post(f"{base}/transitions/", {"action": "return", "comment": "Thiếu văn bản 1.1.2"})
+    approve = {"action": "approve", "from_state": "awaiting_it_lead"}
+    assert it_lead.post(f"{base}/transitions/", approve).json()["state"] == "awaiting_leader"
+    returned = leader.post(
+        f"{base}/transitions/", {"action": "return", "from_state": "awaiting_leader", "comment": "Thiếu văn bản 1.1.2"}
+    )
     assert returned.json()["state"] == "awaiting_it_lead"
-    assert it_lead.post(f"{base}/transitions/", {"action": "approve"}).json()["state"] == "awaiting_leader"
-    final = leader.post(f"{base}/transitions/", {"action": "approve"})
+    assert it_lead.post(f"{base}/transitions/", approve).json()["state"] == "awaiting_leader"
+    final = leader.post(f"{base}/transitions/", {"action": "approve", "from_state": "awaiting_leader"})
 
     assert final.status_code == 200
     assert final.json()["state"] == "submitted"
@@ -116,7 +119,7 @@ def test_a_bad_file_answers_400_with_the_reason(danang_submission: Submission, d
 
 def test_an_action_not_allowed_in_the_state_answers_409(danang_submission: Submission, danang_leader: User) -> None:
     response = client_for(danang_leader).post(
-        f"/api/v1/submissions/{danang_submission.pk}/transitions/", {"action": "approve"}
+        f"/api/v1/submissions/{danang_submission.pk}/transitions/", {"action": "approve", "from_state": "draft"}
     )
 
     assert response.status_code == 409
@@ -124,7 +127,7 @@ def test_an_action_not_allowed_in_the_state_answers_409(danang_submission: Submi
 
 def test_the_wrong_role_answers_403(danang_submission: Submission, danang_office: User) -> None:
     response = client_for(danang_office).post(
-        f"/api/v1/submissions/{danang_submission.pk}/transitions/", {"action": "submit"}
+        f"/api/v1/submissions/{danang_submission.pk}/transitions/", {"action": "submit", "from_state": "draft"}
     )
 
     assert response.status_code == 403

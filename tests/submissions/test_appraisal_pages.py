@@ -255,9 +255,11 @@ def test_the_api_records_a_decision_and_refuses_an_adjustment_without_reason(
     api = client_for(appraiser)
     url = f"/api/v1/submissions/{submitted_danang.pk}/answers/1.1.2/appraisal/"
 
-    without_reason = api.post(url, {"decision": "adjust", "value": "40"}, format="json")
-    by_the_unit = client_for(danang_reporter).post(url, {"decision": "accept"}, format="json")
-    adjusted = api.post(url, {"decision": "adjust", "value": "40", "reason": "Thiếu danh sách."}, format="json")
+    without_reason = api.post(url, {"decision": "adjust", "value": "40", "review_version": 0}, format="json")
+    by_the_unit = client_for(danang_reporter).post(url, {"decision": "accept", "review_version": 0}, format="json")
+    adjusted = api.post(
+        url, {"decision": "adjust", "value": "40", "reason": "Thiếu danh sách.", "review_version": 0}, format="json"
+    )
     detail = api.get(f"/api/v1/submissions/{submitted_danang.pk}/").json()["answers"]["1.1.2"]
 
     assert (without_reason.status_code, without_reason.json()) == (400, {"reason": ["Phải nêu lý do điều chỉnh."]})
@@ -282,21 +284,31 @@ def test_the_api_takes_the_appraisal_transitions_in_their_states(
     base = f"/api/v1/submissions/{submitted_danang.pk}"
     api, reporter, leader, admin = (client_for(user) for user in (appraiser, danang_reporter, danang_leader,
                                                                    administrator))  # fmt: skip
-    api.post(f"{base}/answers/2.1.1/appraisal/", {"decision": "question", "reason": "Nguồn số liệu?"}, format="json")
+    api.post(
+        f"{base}/answers/2.1.1/appraisal/",
+        {"decision": "question", "reason": "Nguồn số liệu?", "review_version": 0},
+        format="json",
+    )
     accept_undecided(submission_id=submitted_danang.pk, user=appraiser)
 
-    too_early = api.post(f"{base}/transitions/", {"action": "finalise"})
+    too_early = api.post(f"{base}/transitions/", {"action": "finalise", "from_state": "under_appraisal"})
     states = [
         client.post(f"{base}/transitions/", body).json()["state"]
         for client, body in [
-            (api, {"action": "finish_appraisal"}),
-            (reporter, {"action": "submit_explanation"}),
-            (leader, {"action": "approve"}),
+            (api, {"action": "finish_appraisal", "from_state": "under_appraisal"}),
+            (reporter, {"action": "submit_explanation", "from_state": "explanation"}),
+            (leader, {"action": "approve", "from_state": "explanation_awaiting_leader"}),
         ]
     ]
-    keep = api.post(f"{base}/answers/2.1.1/appraisal/", {"decision": "keep"}, format="json")
-    states += [api.post(f"{base}/transitions/", {"action": "finalise"}).json()["state"]]
-    states += [admin.post(f"{base}/transitions/", {"action": "reopen", "comment": "Sai sót"}).json()["state"]]
+    keep = api.post(f"{base}/answers/2.1.1/appraisal/", {"decision": "keep", "review_version": 1}, format="json")
+    states += [
+        api.post(f"{base}/transitions/", {"action": "finalise", "from_state": "final_appraisal"}).json()["state"]
+    ]
+    states += [
+        admin.post(
+            f"{base}/transitions/", {"action": "reopen", "from_state": "finalised", "comment": "Sai sót"}
+        ).json()["state"]
+    ]
 
     assert too_early.status_code == 409
     assert keep.status_code == 200
@@ -337,3 +349,38 @@ def test_a_unit_reopened_during_the_appraisal_does_not_read_the_appraisers_notes
     # Neither the appraiser's note nor that they decided on the leaf shows before the appraisal is sent.
     assert appraiser.username not in saved.content.decode()
     assert "Ghi chú nội bộ của thẩm định." not in page.content.decode()
+
+
+def test_an_appraisal_decision_must_name_the_review_version_it_decides_on(
+    submitted_danang: Submission, appraiser: User, second_appraiser: User
+) -> None:
+    url = f"/api/v1/submissions/{submitted_danang.pk}/answers/1.1.2/appraisal/"
+    adjust = {"decision": "adjust", "value": "40", "reason": "Thiếu danh sách."}
+
+    unnamed = client_for(appraiser).post(url, {"decision": "accept"}, format="json")
+    first = client_for(appraiser).post(url, {**adjust, "review_version": 0}, format="json")
+    overwriting = client_for(second_appraiser).post(url, {"decision": "accept", "review_version": 0}, format="json")
+
+    assert (unnamed.status_code, set(unnamed.json())) == (400, {"review_version"})
+    assert first.status_code == 200
+    assert (overwriting.status_code, overwriting.json()["code"]) == (409, "stale")
+    assert answer_of(submitted_danang, "1.1.2").appraisal_decision == "adjust"
+
+
+def test_the_unit_reads_no_appraisal_version_until_the_appraisal_is_sent(
+    submitted_danang: Submission, appraiser: User, danang_reporter: User
+) -> None:
+    base = f"/api/v1/submissions/{submitted_danang.pk}"
+    client_for(appraiser).post(
+        f"{base}/answers/1.1.2/appraisal/", {"decision": "accept", "review_version": 0}, format="json"
+    )
+
+    before = client_for(danang_reporter).get(f"{base}/").json()["answers"]["1.1.2"]
+    for_the_authority = client_for(appraiser).get(f"{base}/").json()["answers"]["1.1.2"]
+    accept_undecided(submission_id=submitted_danang.pk, user=appraiser)
+    transition_submission(submission_id=submitted_danang.pk, user=appraiser, action="finish_appraisal")
+    after = client_for(danang_reporter).get(f"{base}/").json()["answers"]["1.1.2"]
+
+    assert (before["review_version"], before["appraisal_decision"]) == (None, "")
+    assert (for_the_authority["review_version"], for_the_authority["appraisal_decision"]) == (1, "accept")
+    assert (after["review_version"], after["appraisal_decision"]) == (1, "accept")

@@ -133,7 +133,8 @@ def test_the_approver_sees_the_step_and_can_return_with_a_reason(
 
     page = client.get(f"/submissions/{danang_submission.pk}/").content.decode()
     response = client.post(f"/submissions/{danang_submission.pk}/transition/",
-                           {"action": "return", "comment": "Thiếu số liệu 1.2.1"}, follow=True)  # fmt: skip
+                           {"action": "return", "from_state": "awaiting_it_lead", "comment": "Thiếu số liệu 1.2.1"},
+                           follow=True)  # fmt: skip
 
     assert 'name="action" value="approve"' in page
     assert 'name="action" value="return"' in page

@@ -131,6 +131,7 @@ def prepare(action: str, submission: Submission, people: dict[str, User | None])
 
 def attempt(action: str, client: APIClient, submission: Submission) -> int:
     base = f"/api/v1/submissions/{submission.pk}"
+    seen = Submission.objects.get(pk=submission.pk).state  # every step names the state it acts on
     requests: dict[str, Callable[[], object]] = {
         "view": lambda: client.get(f"{base}/"),
         "save_answer": lambda: client.put(f"{base}/answers/1.1.1/", {"value": 1, "version": 0}, format="json"),
@@ -139,15 +140,25 @@ def attempt(action: str, client: APIClient, submission: Submission) -> int:
             {"file": SimpleUploadedFile("qd.pdf", pdf(), "application/pdf"), "title": "Quyết định"},
             format="multipart",
         ),
-        "submit": lambda: client.post(f"{base}/transitions/", {"action": "submit"}),
-        "approve": lambda: client.post(f"{base}/transitions/", {"action": "approve"}),
-        "return": lambda: client.post(f"{base}/transitions/", {"action": "return", "comment": "Bổ sung tài liệu"}),
-        "appraise": lambda: client.post(f"{base}/answers/1.1.1/appraisal/", {"decision": "accept"}, format="json"),
-        "finish_appraisal": lambda: client.post(f"{base}/transitions/", {"action": "finish_appraisal"}),
-        "submit_explanation": lambda: client.post(f"{base}/transitions/", {"action": "submit_explanation"}),
-        "approve_explanation": lambda: client.post(f"{base}/transitions/", {"action": "approve"}),
-        "finalise": lambda: client.post(f"{base}/transitions/", {"action": "finalise"}),
-        "reopen": lambda: client.post(f"{base}/transitions/", {"action": "reopen", "comment": "Đính chính"}),
+        "submit": lambda: client.post(f"{base}/transitions/", {"from_state": seen, "action": "submit"}),
+        "approve": lambda: client.post(f"{base}/transitions/", {"from_state": seen, "action": "approve"}),
+        "return": lambda: client.post(
+            f"{base}/transitions/", {"from_state": seen, "action": "return", "comment": "Bổ sung tài liệu"}
+        ),
+        "appraise": lambda: client.post(
+            f"{base}/answers/1.1.1/appraisal/", {"decision": "accept", "review_version": 0}, format="json"
+        ),
+        "finish_appraisal": lambda: client.post(
+            f"{base}/transitions/", {"from_state": seen, "action": "finish_appraisal"}
+        ),
+        "submit_explanation": lambda: client.post(
+            f"{base}/transitions/", {"from_state": seen, "action": "submit_explanation"}
+        ),
+        "approve_explanation": lambda: client.post(f"{base}/transitions/", {"from_state": seen, "action": "approve"}),
+        "finalise": lambda: client.post(f"{base}/transitions/", {"from_state": seen, "action": "finalise"}),
+        "reopen": lambda: client.post(
+            f"{base}/transitions/", {"from_state": seen, "action": "reopen", "comment": "Đính chính"}
+        ),
     }
     return requests[action]().status_code  # type: ignore[attr-defined]
 

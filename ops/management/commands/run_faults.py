@@ -120,7 +120,7 @@ class Command(BaseCommand):
         time.sleep(1)
         statuses = [_save(unit, answer_id) for answer_id in _answer_ids(unit["submission"])[:5]]
         step_status, _body = stack.request_json("POST", f"/api/v1/submissions/{unit['submission']}/transitions/",
-                                       unit["baocao"], {"action": "return"})  # fmt: skip
+                                       unit["baocao"], {"action": "return", "from_state": "draft"})  # fmt: skip
         pending_while_down = Recompute.objects.get(campaign_id=campaign_id).pending
         stack.start_redis()
         completed = _wait(lambda: _settled(campaign_id) and _runs(campaign_id) > runs_before, 300)
