@@ -489,9 +489,28 @@ class Answer(models.Model):
     def final_text(self) -> str:
         return self.display_value(Stage.FINAL)
 
-    def points_lost(self, stage: Stage) -> Decimal:
-        """Points the appraisal took from this leaf's self-assessed score, by the stage `stage`."""
-        return points_lost(self.stage_score(Stage.SELF), self.stage_score(stage))
+    def points_lost(self, stage: Stage) -> Decimal | None:
+        """Points the appraisal took from this leaf's self-assessed score, by the stage `stage`; None where
+        the rule compares the units of a peer group (only the campaign's computation scores those)."""
+        before, after = self.stage_score(Stage.SELF), self.stage_score(stage)
+        if before is None or after is None:
+            return None
+        return points_lost(before, after)
+
+    def conclusion_text(self) -> str:
+        """What the appraisal concluded on this leaf so far, as the unit reads it: the value that counts
+        now (revised after the explanation, or adjusted), or the decision in words."""
+        if self.final_decision == FinalDecision.REVISE:
+            return self.final_text
+        if self.appraisal_decision == Decision.ADJUST:
+            return self.appraised_text
+        if self.final_decision:
+            return str(self.get_final_decision_display())
+        return str(self.get_appraisal_decision_display())
+
+    def reasons(self) -> list[str]:
+        """The appraiser's reason or question, then the reason given when settling it, if any."""
+        return [text for text in (self.appraisal_reason, self.final_reason) if text]
 
     def is_contested(self) -> bool:
         """An adjusted or questioned leaf: the unit may explain it and the appraiser settles it."""

@@ -325,7 +325,8 @@ def answer_reply(request: AuthenticatedRequest, submission_id: int, leaf_key: st
 
 
 def appraisal_outcome(submission: Submission, user: User) -> list[dict[str, Any]]:
-    """What the unit sees of the appraisal: each contested leaf, reported vs appraised, points lost."""
+    """What the unit sees of the appraisal: each contested leaf, what it reported, what the appraisal
+    concluded so far (settled after the explanation, else appraised) and the points lost by it."""
     if not submission.shows_appraisal_to(user):
         return []
     answers = (
@@ -345,7 +346,8 @@ def appraisal_outcome(submission: Submission, user: User) -> list[dict[str, Any]
                 "self_score": self_score,
                 "appraised_score": appraised_score,
                 "final_score": final_score,
-                "lost": answer.points_lost(Stage.APPRAISED),
+                # The final stage is the appraised one until the leaf is settled: always the latest word.
+                "lost": answer.points_lost(Stage.FINAL),
                 "reply_form": ReplyForm(initial={"reply": answer.explanation_reply}, prefix=answer.node.anchor),
                 "evidence_form": EvidenceForm(),
             }

@@ -384,3 +384,43 @@ def test_the_unit_reads_no_appraisal_version_until_the_appraisal_is_sent(
     assert (before["review_version"], before["appraisal_decision"]) == (None, "")
     assert (for_the_authority["review_version"], for_the_authority["appraisal_decision"]) == (1, "accept")
     assert (after["review_version"], after["appraisal_decision"]) == (1, "accept")
+
+
+def test_once_a_leaf_is_settled_the_unit_sees_the_settled_value_and_its_points_lost_as_the_report_does(
+    client: Client,
+    submitted_danang: Submission,
+    appraiser: User,
+    danang_reporter: User,
+    danang_leader: User,
+) -> None:
+    from scoring.reports import points_lost
+    from submissions.services.appraisal import reply_to_appraisal, settle_answer
+
+    appraise_answer(answer_id=answer_of(submitted_danang, "1.1.2").pk, user=appraiser, decision="adjust",
+                    reason="Danh sách chỉ có 40 % cán bộ.", given=AnswerInput(value=Decimal(40)))  # fmt: skip
+    appraise_answer(answer_id=answer_of(submitted_danang, "2.1.1").pk, user=appraiser, decision="question",
+                    reason="Nguồn số liệu?")  # fmt: skip
+    accept_undecided(submission_id=submitted_danang.pk, user=appraiser)
+    pk = submitted_danang.pk
+    transition_submission(submission_id=pk, user=appraiser, action="finish_appraisal")
+    reply_to_appraisal(answer_id=answer_of(submitted_danang, "1.1.2").pk, user=danang_reporter,
+                       reply="Bổ sung danh sách đợt 2: 50 % cán bộ.")  # fmt: skip
+    transition_submission(submission_id=pk, user=danang_reporter, action="submit_explanation")
+    transition_submission(submission_id=pk, user=danang_leader, action="approve")
+    settle_answer(answer_id=answer_of(submitted_danang, "1.1.2").pk, user=appraiser, decision="revise",
+                  reason="Chấp nhận danh sách đợt 2.", given=AnswerInput(value=Decimal(50)))  # fmt: skip
+    settle_answer(answer_id=answer_of(submitted_danang, "2.1.1").pk, user=appraiser, decision="keep")
+    transition_submission(submission_id=pk, user=appraiser, action="finalise")
+    recompute_campaign(campaign_id=submitted_danang.campaign_id)
+
+    page = logged_in(client, danang_reporter).get(f"/submissions/{pk}/")
+    rows = {row["answer"].node.key: row for row in page.context["outcome"]}
+    report = {row.key: row.lost for row in points_lost(submitted_danang).leaves}
+    html = page.content.decode()
+
+    assert rows["1.1.2"]["answer"].conclusion_text() == "50"
+    assert rows["1.1.2"]["lost"] == report["1.1.2"] == Decimal("4.068")
+    assert rows["2.1.1"]["answer"].conclusion_text() == "Giữ kết quả thẩm định"
+    assert rows["2.1.1"]["lost"] == Decimal(0)
+    assert "4,07" in html
+    assert "Đề nghị giải trình" not in html.split('id="appraisal-outcome"')[1].split("</table>")[0]
