@@ -89,6 +89,12 @@ class Organisation(models.Model):
     valid_to = models.PositiveSmallIntegerField(
         _("đến năm đánh giá"), null=True, blank=True, help_text=_("Để trống: còn tồn tại.")
     )
+    renamed = models.JSONField(
+        _("đổi tên"),
+        default=list,
+        blank=True,
+        help_text=_("Tên mới từ một năm đánh giá: [{“from_year”: 2025, “name”: …, “short_name”: …}]."),
+    )
     predecessors = models.ManyToManyField(
         "self", verbose_name=_("đơn vị tiền thân"), symmetrical=False, blank=True, related_name="successors"
     )
@@ -112,8 +118,20 @@ class Organisation(models.Model):
         return self.short_name
 
     def all_names(self) -> list[str]:
-        """Return the full name, the short name and every accepted variant."""
-        return [name for name in [self.name, self.short_name, *self.variants] if name]
+        """Return the full and short names (every year's) and every accepted variant."""
+        later = [change.get(key, "") for change in self.renamed for key in ("name", "short_name")]
+        return [name for name in [self.name, self.short_name, *later, *self.variants] if name]
+
+    def names_in(self, year: int) -> tuple[str, str]:
+        """(full name, short name) the unit bore in an assessment year: each renaming from its year on."""
+        name, short_name = self.name, self.short_name
+        for change in sorted(self.renamed, key=lambda change: int(change["from_year"])):
+            if int(change["from_year"]) <= year:
+                name, short_name = change.get("name") or name, change.get("short_name") or short_name
+        return name, short_name
+
+    def short_name_in(self, year: int) -> str:
+        return self.names_in(year)[1]
 
     def exists_in(self, year: int) -> bool:
         """Return True when the organisation exists in the given assessment year."""

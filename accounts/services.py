@@ -39,6 +39,7 @@ def load_organisations(*, data: dict[str, Any]) -> int:
                 "short_name": item.get("short_name") or item["name"],
                 "name_en": item.get("name_en") or "",
                 "variants": item.get("variants") or [],
+                "renamed": item.get("renamed") or [],
                 "region": regions.get(item.get("region") or ""),
                 "group": item["group"],
                 "valid_from": item.get("valid_from"),

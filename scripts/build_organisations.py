@@ -71,7 +71,7 @@ PROVINCES: list[tuple[str, str, str, list[str]]] = [
     ("42", "Tỉnh Hà Tĩnh", BTB, []),
     ("44", "Tỉnh Quảng Bình", BTB, []),
     ("45", "Tỉnh Quảng Trị", BTB, []),
-    ("46", "Thành phố Huế", BTB, ["Thừa Thiên Huế", "Thừa Thiên - Huế", "Tỉnh Thừa Thiên Huế", "Huế"]),
+    ("46", "Tỉnh Thừa Thiên Huế", BTB, ["Thừa Thiên Huế", "Thừa Thiên - Huế", "Thành phố Huế", "Huế"]),
     ("48", "Thành phố Đà Nẵng", BTB, ["Đà Nẵng"]),
     ("49", "Tỉnh Quảng Nam", BTB, []),
     ("51", "Tỉnh Quảng Ngãi", BTB, []),
@@ -104,6 +104,13 @@ PROVINCES: list[tuple[str, str, str, list[str]]] = [
     ("94", "Tỉnh Sóc Trăng", DBSCL, []),
     ("95", "Tỉnh Bạc Liêu", DBSCL, []),
     ("96", "Tỉnh Cà Mau", DBSCL, []),
+]
+
+# Units renamed without a merger, by the first assessment year of the new name: (code, year, full
+# name, short name). Thừa Thiên Huế became Thành phố Huế, centrally run, on 1 January 2025
+# (Resolution 1314/NQ-UBTVQH15).
+RENAMED: list[tuple[str, int, str, str]] = [
+    ("46", 2025, "Thành phố Huế", "Huế"),
 ]
 
 # Resolution 202/2025/QH15: (code of the new unit, full name, short name, region, formed from).
@@ -192,6 +199,7 @@ class OrganisationEntry(TypedDict):
     valid_to: NotRequired[int]
     predecessors: NotRequired[list[str]]
     absorbed: NotRequired[list[str]]
+    renamed: NotRequired[list[dict[str, str | int]]]
 
 
 def printed_names(level: str) -> list[str]:
@@ -215,6 +223,13 @@ def build() -> dict:
                                    "group": "province"}  # fmt: skip
         if code in merged_away:
             item["valid_to"] = 2024
+        renamed: list[dict[str, str | int]] = [
+            {"from_year": year, "name": new, "short_name": new_short}
+            for renamed_code, year, new, new_short in RENAMED
+            if renamed_code == code
+        ]
+        if renamed:
+            item["renamed"] = renamed
         organisations.append(item)
     for code, name, short, region, formed_from in MERGED_PROVINCES:
         organisations.append({"code": f"{code}-2025", "level": "province", "name": name, "short_name": short,

@@ -192,6 +192,11 @@ class Submission(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("submissions:detail", args=[self.pk])
 
+    @property
+    def unit_name(self) -> str:
+        """The unit's name as it was in the campaign's year (Huế is "Huế" from 2025, not "Thừa Thiên - Huế")."""
+        return self.organisation.short_name_in(self.campaign.year)
+
     def entry_window_open(self, today: datetime.date | None = None) -> bool:
         """Whether the unit may edit by date: the campaign's entry phase, or a reopening for this unit."""
         today = today or timezone.localdate()

@@ -40,7 +40,7 @@ def remind_entry_deadline(days_before: int = 3) -> int:
         campaign__state=Campaign.State.OPEN, campaign__entry_closes=deadline, state=SubmissionState.DRAFT
     ).select_related("campaign", "organisation"):
         message = (
-            f"{submission.organisation.short_name} — {submission.campaign.name}: "
+            f"{submission.unit_name} — {submission.campaign.name}: "
             f"còn {days_before} ngày đến hạn nhập số liệu ({submission.campaign.entry_closes:%d/%m/%Y})."
         )
         for user in submission.organisation.users.filter(is_active=True):

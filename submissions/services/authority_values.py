@@ -114,7 +114,7 @@ def import_authority_values(
             continue
         change = AuthorityChange(
             row=cell.row,
-            organisation=cell.organisation.short_name,
+            organisation=cell.organisation.short_name_in(campaign.year),
             code=cell.leaf.key,
             before=None if answer.value is None else format(answer.value.normalize(), "f"),
             after=format(fields["value"].normalize(), "f"),

@@ -27,6 +27,22 @@ def open_campaign(*, campaign: Campaign, by: User) -> int:
     if not campaign.framework.applies_to(campaign.year) or campaign.framework.level != campaign.level:
         raise WorkflowError(_("Bộ chỉ số không áp dụng cho năm và cấp của đợt đánh giá."))
     units = Organisation.objects.of_level(campaign.level).valid_in(campaign.year).filter(group__in=campaign.groups)
+    if not campaign.groups:
+        raise WorkflowError(_("Đợt đánh giá chưa chọn nhóm đánh giá nào; chọn ít nhất một nhóm rồi mở lại."))
+    if not units.exists():
+        raise WorkflowError(
+            _("Không có đơn vị nào thuộc nhóm %(groups)s ở cấp %(level)s năm %(year)s; kiểm tra nhóm đánh giá của đợt.")
+            % {
+                "groups": ", ".join(
+                    str(Organisation.Group(group).label)
+                    for group in campaign.groups
+                    if group in Organisation.Group.values
+                )
+                or ", ".join(campaign.groups),
+                "level": Organisation.Level(campaign.level).label,
+                "year": campaign.year,
+            }
+        )
     submissions = Submission.objects.bulk_create(Submission(campaign=campaign, organisation=unit) for unit in units)
     leaves = list(campaign.framework.nodes.filter(children=None))
     Answer.objects.bulk_create(

@@ -33,7 +33,7 @@ def notify_next_actors(*, submission: Submission, actor: User, comment: str) -> 
         recipients = [user for user in submission.organisation.users.filter(is_active=True) if user.has_role(role)]
     recipients = [user for user in recipients if user.pk != actor.pk]
     message = _("%(unit)s — %(campaign)s: %(state)s.") % {
-        "unit": submission.organisation.short_name,
+        "unit": submission.unit_name,
         "campaign": submission.campaign.name,
         "state": submission.get_state_display(),
     }

@@ -31,7 +31,7 @@ def lock_for_publication(*, campaign_id: int) -> tuple[Campaign, list[Submission
     submissions = list(
         Submission.objects.select_for_update().filter(campaign=campaign).select_related("organisation", "campaign")
     )
-    waiting = sorted(s.organisation.short_name for s in submissions if s.state not in PUBLISHABLE_STATES)
+    waiting = sorted(s.unit_name for s in submissions if s.state not in PUBLISHABLE_STATES)
     if waiting:
         names = ", ".join(waiting[:10]) + (", …" if len(waiting) > 10 else "")
         raise WorkflowError(

@@ -291,9 +291,11 @@ def evidence_download(request: AuthenticatedRequest, evidence_id: int) -> FileRe
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     if inline:
-        # The portal's own pages may frame the file for the in-page viewer; nobody else may.
+        # The portal's own pages may frame the file for the in-page viewer; nobody else may. No CSP
+        # `sandbox`: the browser's PDF viewer does not run in a sandboxed frame and the file would be
+        # downloaded instead of shown. Files with active content are refused on upload.
         response["X-Frame-Options"] = "SAMEORIGIN"
-        response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'; sandbox"
+        response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
     return response
 
 

@@ -101,3 +101,13 @@ def test_a_search_ignores_accents_prefixes_and_hyphens() -> None:
         "thua thien hue",
         "bac ninh",
     ]
+
+
+def test_a_unit_renamed_in_2025_bears_its_new_name_from_that_year_only(
+    organisations: dict[str, Organisation],
+) -> None:
+    hue = organisations["46"]
+
+    assert hue.names_in(2021) == ("Tỉnh Thừa Thiên Huế", "Thừa Thiên Huế")
+    assert hue.names_in(2025) == ("Thành phố Huế", "Huế")
+    assert match_organisation(Organisation.objects.valid_in(2025).name_index(), "Thành phố Huế") == hue

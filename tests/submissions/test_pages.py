@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from accounts.models import User
-from submissions.models import Submission
+from submissions.models import Campaign, Submission
 from submissions.services.entry import upload_evidence
 from tests.pdfs import pdf, png_renamed_pdf
 
@@ -191,3 +191,32 @@ def test_each_leaf_shows_its_own_history(danang_submission: Submission, danang_r
         (None, "40"),
     ]
     assert "Lịch sử (2)" in page.content.decode()
+
+
+def test_viewing_a_file_in_the_page_is_not_blocked_as_a_sandboxed_frame(
+    danang_submission: Submission, danang_reporter: User
+) -> None:
+    # A CSP `sandbox` keeps the browser's PDF viewer from running, so "Xem" downloaded the file.
+    answer = danang_submission.answers.get(node__key="1.1.1")
+    evidence = upload_evidence(answer_id=answer.pk, user=danang_reporter, content=pdf(), original_name="qd.pdf",
+                               title="QĐ")  # fmt: skip
+
+    inline = logged_in(danang_reporter).get(f"/submissions/evidence/{evidence.pk}/?inline=1")
+    page = logged_in(danang_reporter).get(f"/submissions/{danang_submission.pk}/").content.decode()
+
+    assert inline["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'self'"
+    assert inline["Content-Disposition"].startswith("inline;")
+    assert f'href="/submissions/evidence/{evidence.pk}/?inline=1" target="_blank"' in page
+
+
+def test_a_2025_campaign_names_hue_as_the_city_it_has_been_since_2025(
+    client: Client, campaign: Campaign, appraiser: User
+) -> None:
+    Campaign.objects.filter(pk=campaign.pk).update(year=2025)
+    hue = Submission.objects.get(campaign=campaign, organisation__code="46")
+
+    page = logged_in(appraiser).get(f"/submissions/{hue.pk}/").content.decode()
+
+    assert hue.unit_name == "Huế"
+    assert "<h1>Huế — " in page
+    assert "Thừa Thiên" not in page

@@ -228,3 +228,32 @@ def test_history_rows_cannot_be_changed_or_deleted(danang_submission: Submission
         event.save()
     with pytest.raises(WorkflowError, match=r"Lịch sử không được xóa\."):
         event.delete()
+
+
+def test_a_campaign_whose_groups_select_no_unit_does_not_open(campaign: Campaign, administrator: User) -> None:
+    empty = Campaign.objects.create(
+        name="DTI 2024 cấp bộ (nhầm nhóm)", year=2024, level="ministry", framework=campaign.framework,
+        groups=["province"], entry_opens=campaign.entry_opens, entry_closes=campaign.entry_closes,
+        appraisal_closes=campaign.appraisal_closes, explanation_closes=campaign.explanation_closes,
+        final_appraisal_closes=campaign.final_appraisal_closes, publication_date=campaign.publication_date,
+    )  # fmt: skip
+    empty.framework.level = "ministry"
+    empty.framework.save()
+
+    with pytest.raises(WorkflowError) as refused:
+        open_campaign(campaign=empty, by=administrator)
+
+    assert str(refused.value) == (
+        "Không có đơn vị nào thuộc nhóm Tỉnh, thành phố trực thuộc Trung ương ở cấp Bộ, ngành năm 2024; "
+        "kiểm tra nhóm đánh giá của đợt."
+    )
+    empty.refresh_from_db()
+    assert (empty.state, empty.submissions.count()) == (Campaign.State.DRAFT, 0)
+
+
+def test_a_campaign_without_any_group_does_not_open(campaign: Campaign, administrator: User) -> None:
+    campaign.state, campaign.groups = Campaign.State.DRAFT, []
+    campaign.save()
+
+    with pytest.raises(WorkflowError, match="chưa chọn nhóm đánh giá nào"):
+        open_campaign(campaign=campaign, by=administrator)
