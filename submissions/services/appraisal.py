@@ -59,6 +59,14 @@ def _adjusted_fields(node: Node, given: AnswerInput | None) -> dict[str, Any]:
     return {name: fields.get(name, "" if name == "choice" else None) for name in VALUE_FIELDS}
 
 
+def _decision_values(node: Node, given: AnswerInput | None, *, with_new_value: bool) -> dict[str, Any]:
+    """The value fields a decision stores: the validated new value of an adjustment or a revision, or
+    none at all (the leaf then counts with the value before it)."""
+    if with_new_value:
+        return _adjusted_fields(node, given)
+    return {name: "" if name == "choice" else None for name in VALUE_FIELDS}
+
+
 def _start_appraisal(submission: Submission, user: User) -> None:
     """The first decision on a submitted unit starts its appraisal, with the appraiser assigned."""
     if submission.state == SubmissionState.SUBMITTED:
@@ -104,11 +112,7 @@ def appraise_answer(
     if decision in (Decision.ADJUST, Decision.QUESTION) and not reason:
         message = _("Phải nêu lý do điều chỉnh.") if decision == Decision.ADJUST else _("Nhập câu hỏi cho đơn vị.")
         raise AnswerInvalid({"reason": message})
-    values = (
-        _adjusted_fields(answer.node, given)
-        if decision == Decision.ADJUST
-        else {name: "" if name == "choice" else None for name in VALUE_FIELDS}
-    )
+    values = _decision_values(answer.node, given, with_new_value=decision == Decision.ADJUST)
     _start_appraisal(submission, user)
     _mark_reviewed(answer, user)
     _record_decision(
@@ -264,11 +268,7 @@ def settle_answer(
         raise AnswerInvalid({"decision": _("Kết luận phải là giữ kết quả thẩm định hoặc điều chỉnh lại.")})
     if decision == FinalDecision.REVISE and not reason:
         raise AnswerInvalid({"reason": _("Phải nêu lý do điều chỉnh.")})
-    values = (
-        _adjusted_fields(answer.node, given)
-        if decision == FinalDecision.REVISE
-        else {name: "" if name == "choice" else None for name in VALUE_FIELDS}
-    )
+    values = _decision_values(answer.node, given, with_new_value=decision == FinalDecision.REVISE)
     answer.review_version += 1
     _record_decision(
         submission=submission,
