@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from accounts.models import Organisation, Region
@@ -19,5 +21,13 @@ class OrganisationSerializer(serializers.ModelSerializer):
         model = Organisation
         fields = [
             "code", "name", "full_name", "name_en", "level", "group", "region",
-            "valid_from", "valid_to", "predecessors", "variants",
+            "valid_from", "valid_to", "predecessors", "variants", "renamed",
         ]  # fmt: skip
+
+    def to_representation(self, instance: Organisation) -> dict[str, Any]:
+        """With `?year=`, the names the unit bore that year (a renamed unit's names follow the years)."""
+        data: dict[str, Any] = super().to_representation(instance)
+        year = self.context.get("year")
+        if year is not None:
+            data["full_name"], data["name"] = instance.names_in(year)
+        return data

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -41,3 +43,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
         if "year" in filters.validated_data:
             queryset = queryset.valid_in(filters.validated_data["year"])
         return queryset
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        year = self.request.query_params.get("year", "") if self.request else ""
+        return {**super().get_serializer_context(), "year": int(year) if year.isdigit() else None}

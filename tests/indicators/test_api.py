@@ -93,6 +93,7 @@ def test_organisations_filter_by_level_and_year(api: APIClient) -> None:
         "valid_to": None,
         "predecessors": ["48", "49"],
         "variants": [],
+        "renamed": [],
     }
 
 
@@ -108,3 +109,12 @@ def test_the_schema_describes_the_framework_and_organisation_endpoints(api: APIC
 
     paths = response.json()["paths"]
     assert {"/api/v1/frameworks/", "/api/v1/frameworks/{code}/", "/api/v1/organisations/"} <= set(paths)
+
+
+@pytest.mark.usefixtures("organisations")
+def test_a_renamed_unit_is_listed_with_the_names_of_the_year_asked_for(api: APIClient) -> None:
+    in_2024 = {row["code"]: row for row in api.get("/api/v1/organisations/?level=province&year=2024").json()}
+    in_2025 = {row["code"]: row for row in api.get("/api/v1/organisations/?level=province&year=2025").json()}
+
+    assert (in_2024["46"]["name"], in_2024["46"]["full_name"]) == ("Thừa Thiên Huế", "Tỉnh Thừa Thiên Huế")
+    assert (in_2025["46"]["name"], in_2025["46"]["full_name"]) == ("Huế", "Thành phố Huế")
