@@ -60,6 +60,10 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         return index
 
 
+# A year after every renaming the reference data can hold: "now".
+LATEST_YEAR = 9999
+
+
 class Organisation(models.Model):
     class Level(models.TextChoices):
         PROVINCE = "province", _("Tỉnh, thành phố")
@@ -132,6 +136,11 @@ class Organisation(models.Model):
 
     def short_name_in(self, year: int) -> str:
         return self.names_in(year)[1]
+
+    @property
+    def current_name(self) -> str:
+        """The full name the unit bears now, after every renaming."""
+        return self.names_in(LATEST_YEAR)[0]
 
     def exists_in(self, year: int) -> bool:
         """Return True when the organisation exists in the given assessment year."""
