@@ -1,7 +1,9 @@
-"""Checking an evidence file by its content: a whole, readable, unencrypted PDF of a bounded size.
+"""Checking an evidence file by its content: a whole, readable, unencrypted PDF of a bounded size,
+without active content.
 
 Scans and digitally signed documents are both plain PDFs here. Anything else — another type
-renamed .pdf, an empty, truncated, damaged or encrypted file, or one over the size limit — is
+renamed .pdf, an empty, truncated, damaged or encrypted file, one over the size limit, or one with
+scripts, commands that run by themselves, launched programs or attached files (`pdf_active`) — is
 rejected with its own message, before anything is stored.
 
 Cheap checks of the bytes run here and turn most garbage away. Parsing the file runs in a child
@@ -22,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import Rejected
 
+from .pdf_active import Finding, in_order
 from .pdf_check import Outcome, Verdict
 from .pdf_sandbox import Bounds, CheckFailed, inspect_bounded
 
@@ -82,6 +85,11 @@ def check_pdf(content: bytes) -> CheckedPdf:
         raise EvidenceRejected(
             _("Tệp PDF có quá nhiều trang (%(pages)s, tối đa %(max)s).") % {"pages": verdict.pages, "max": MAX_PAGES}
         )
+    if verdict.findings:
+        raise EvidenceRejected(
+            _("Tệp PDF chứa nội dung chủ động (%(found)s), không được chấp nhận làm tài liệu kiểm chứng.")
+            % {"found": ", ".join(_finding_label(finding) for finding in in_order(verdict.findings))}
+        )
     return CheckedPdf(
         content=content, size=len(content), sha256=hashlib.sha256(content).hexdigest(), pages=verdict.pages
     )
@@ -97,3 +105,15 @@ def _inspected(content: bytes) -> Verdict:
     except CheckFailed as failure:
         logger.warning("Evidence check of a %s-byte file refused it as too complex: %s", len(content), failure)
         raise EvidenceRejected(_("Tệp PDF quá phức tạp để kiểm tra.")) from None
+
+
+def _finding_label(finding: Finding) -> str:
+    labels = {
+        Finding.JAVASCRIPT: _("JavaScript"),
+        Finding.AUTOMATIC_ACTION: _("lệnh tự chạy"),
+        Finding.LAUNCH: _("lệnh mở chương trình hoặc tệp khác"),
+        Finding.EMBEDDED_FILE: _("tệp đính kèm"),
+        Finding.RICH_MEDIA: _("nội dung đa phương tiện nhúng"),
+        Finding.XFA_SCRIPT: _("biểu mẫu XFA có mã lệnh"),
+    }
+    return labels[finding]

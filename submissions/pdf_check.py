@@ -10,7 +10,7 @@ killing the process; no cooperation from the parser is needed. A memory error is
 
 The protocol, on the child's standard input and output: a request is a 4-byte big-endian length,
 that many bytes of JSON (`cpu_seconds`, `memory_bytes`, `size`), then `size` bytes of the file; a
-verdict is a 4-byte length and JSON (`outcome`, `pages`, `address_space`). Nothing
+verdict is a 4-byte length and JSON (`outcome`, `pages`, `findings`, `address_space`). Nothing
 else is ever written to the protocol's pipe: the child's own stdin and stdout are /dev/null.
 
 Pure: no Django, so the child starts quickly and holds none of the portal's secrets.
@@ -29,10 +29,12 @@ import signal
 import struct
 import sys
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pypdf import PdfReader
+
+from .pdf_active import Finding, raw_findings, tree_findings
 
 _LENGTH = struct.Struct(">I")
 # A verdict is a few hundred bytes and a request header less: anything longer is not ours.
@@ -75,6 +77,7 @@ class Request:
 class Verdict:
     outcome: Outcome
     pages: int = 0
+    findings: frozenset[Finding] = field(default_factory=frozenset)
     # The child's address space after the check, in bytes: a child grown by a large file is
     # replaced, so the next file is not checked with less room than the bound promises.
     address_space: int = 0
@@ -83,6 +86,7 @@ class Verdict:
         body = {
             "outcome": self.outcome.value,
             "pages": self.pages,
+            "findings": [finding.value for finding in sorted(self.findings)],
             "address_space": self.address_space,
         }
         return _framed(json.dumps(body).encode())
@@ -97,6 +101,7 @@ class Verdict:
         return cls(
             outcome=Outcome(body["outcome"]),
             pages=pages,
+            findings=frozenset(Finding(value) for value in body["findings"]),
             address_space=address_space,
         )
 
@@ -106,7 +111,7 @@ def _framed(body: bytes) -> bytes:
 
 
 def inspect(content: bytes) -> Verdict:
-    """What the file is: damaged, encrypted, or readable with its page count."""
+    """What the file is: damaged, encrypted, or readable with its page count and active content."""
     try:
         reader = PdfReader(io.BytesIO(content), strict=False)
         if reader.is_encrypted:
@@ -114,11 +119,12 @@ def inspect(content: bytes) -> Verdict:
         pages = len(reader.pages)
         if pages:
             reader.pages[0]
+        findings = raw_findings(content) | tree_findings(reader)
     except MemoryError:
         raise
     except Exception:  # noqa: BLE001 - pypdf raises many kinds of errors for a damaged file
         return Verdict(Outcome.DAMAGED)
-    return Verdict(Outcome.READABLE, pages=pages)
+    return Verdict(Outcome.READABLE, pages=pages, findings=frozenset(findings))
 
 
 # THE CHILD
