@@ -1,25 +1,36 @@
-"""Checking an evidence file by its content: a whole, readable, unencrypted PDF of a bounded size.
+"""Checking an evidence file by its content: a whole, readable, unencrypted PDF of a bounded size,
+without active content.
 
 Scans and digitally signed documents are both plain PDFs here. Anything else — another type
-renamed .pdf, an empty, truncated, damaged or encrypted file, or one over the size limit — is
+renamed .pdf, an empty, truncated, damaged or encrypted file, one over the size limit, or one with
+scripts, commands that run by themselves, launched programs or attached files (`pdf_active`) — is
 rejected with its own message, before anything is stored.
+
+Cheap checks of the bytes run here and turn most garbage away. Parsing the file runs in a child
+process bounded in CPU time and memory (`pdf_sandbox`, `pdf_check`): a file that breaks a bound,
+or a checker that fails in any way, is refused as too complex to check — never a server error.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
+import logging
 import re
 from dataclasses import dataclass
 
 import magic
 from django.conf import settings
 from django.utils.translation import gettext as _
-from pypdf import PdfReader
 
 from common.errors import Rejected
 
+from .pdf_active import Finding, in_order
+from .pdf_check import Outcome, Verdict
+from .pdf_sandbox import Bounds, CheckFailed, inspect_bounded
+
 MAX_PAGES = 2000
+
+logger = logging.getLogger(__name__)
 
 
 class EvidenceRejected(Rejected):
@@ -63,21 +74,46 @@ def check_pdf(content: bytes) -> CheckedPdf:
         raise EvidenceRejected(_("Tệp PDF bị cắt cụt (thiếu phần cuối tệp); vui lòng tải lên bản đầy đủ."))
     if _claims_impossible_size(content):
         raise EvidenceRejected(_("Tệp PDF bị hỏng, không đọc được."))
-    try:
-        reader = PdfReader(io.BytesIO(content), strict=False)
-        if reader.is_encrypted:
-            raise EvidenceRejected(_("Tệp PDF được đặt mật khẩu hoặc mã hóa; vui lòng tải lên bản không mã hóa."))
-        pages = len(reader.pages)
-        if pages:
-            reader.pages[0]
-    except EvidenceRejected:
-        raise
-    except Exception:  # noqa: BLE001 - pypdf raises many kinds of errors for a damaged file
-        raise EvidenceRejected(_("Tệp PDF bị hỏng, không đọc được.")) from None
-    if pages == 0:
+    verdict = _inspected(content)
+    if verdict.outcome is Outcome.DAMAGED:
+        raise EvidenceRejected(_("Tệp PDF bị hỏng, không đọc được."))
+    if verdict.outcome is Outcome.ENCRYPTED:
+        raise EvidenceRejected(_("Tệp PDF được đặt mật khẩu hoặc mã hóa; vui lòng tải lên bản không mã hóa."))
+    if verdict.pages == 0:
         raise EvidenceRejected(_("Tệp PDF không có trang nào."))
-    if pages > MAX_PAGES:
+    if verdict.pages > MAX_PAGES:
         raise EvidenceRejected(
-            _("Tệp PDF có quá nhiều trang (%(pages)s, tối đa %(max)s).") % {"pages": pages, "max": MAX_PAGES}
+            _("Tệp PDF có quá nhiều trang (%(pages)s, tối đa %(max)s).") % {"pages": verdict.pages, "max": MAX_PAGES}
         )
-    return CheckedPdf(content=content, size=len(content), sha256=hashlib.sha256(content).hexdigest(), pages=pages)
+    if verdict.findings:
+        raise EvidenceRejected(
+            _("Tệp PDF chứa nội dung chủ động (%(found)s), không được chấp nhận làm tài liệu kiểm chứng.")
+            % {"found": ", ".join(_finding_label(finding) for finding in in_order(verdict.findings))}
+        )
+    return CheckedPdf(
+        content=content, size=len(content), sha256=hashlib.sha256(content).hexdigest(), pages=verdict.pages
+    )
+
+
+def _inspected(content: bytes) -> Verdict:
+    bounds = Bounds(
+        cpu_seconds=float(settings.EVIDENCE_CHECK_CPU_SECONDS),
+        memory_bytes=int(settings.EVIDENCE_CHECK_MEMORY_MB * 1024 * 1024),
+    )
+    try:
+        return inspect_bounded(content, bounds)
+    except CheckFailed as failure:
+        logger.warning("Evidence check of a %s-byte file refused it as too complex: %s", len(content), failure)
+        raise EvidenceRejected(_("Tệp PDF quá phức tạp để kiểm tra.")) from None
+
+
+def _finding_label(finding: Finding) -> str:
+    labels = {
+        Finding.JAVASCRIPT: _("JavaScript"),
+        Finding.AUTOMATIC_ACTION: _("lệnh tự chạy"),
+        Finding.LAUNCH: _("lệnh mở chương trình hoặc tệp khác"),
+        Finding.EMBEDDED_FILE: _("tệp đính kèm"),
+        Finding.RICH_MEDIA: _("nội dung đa phương tiện nhúng"),
+        Finding.XFA_SCRIPT: _("biểu mẫu XFA có mã lệnh"),
+    }
+    return labels[finding]

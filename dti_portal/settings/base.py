@@ -160,6 +160,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env_path("MEDIA_ROOT", BASE_DIR / "var" / "evidence")
 MEDIA_URL = "/evidence-not-served/"
 EVIDENCE_MAX_MB = env_int("EVIDENCE_MAX_MB", 20, minimum=1)
+# Bounds of one evidence check, enforced on the child process that parses the file: CPU seconds,
+# and its address space in MB (the interpreter and pypdf take about 50 of them). A file that needs
+# more is refused as too complex to check.
+EVIDENCE_CHECK_CPU_SECONDS = env_int("EVIDENCE_CHECK_CPU_SECONDS", 5, minimum=1)
+EVIDENCE_CHECK_MEMORY_MB = env_int("EVIDENCE_CHECK_MEMORY_MB", 512, minimum=128)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
