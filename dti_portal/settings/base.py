@@ -258,6 +258,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrganisationLevelEnum": "accounts.models.Organisation.Level",
         "FrameworkLevelEnum": "indicators.models.Framework.Level",
+        "SubmissionStateEnum": "submissions.models.SubmissionState",
     },
 }
 

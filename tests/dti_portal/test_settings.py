@@ -42,6 +42,8 @@ def start_django(settings_module: str, **environment: str) -> subprocess.Complet
         ("CELERY_BROKER_URL", "http://127.0.0.1:6379", "CELERY_BROKER_URL must look like redis://"),
         ("EVIDENCE_MAX_MB", "twenty", "EVIDENCE_MAX_MB must be a whole number; got 'twenty'"),
         ("EVIDENCE_MAX_MB", "0", "EVIDENCE_MAX_MB must be at least 1; got 0"),
+        ("EVIDENCE_CHECK_CPU_SECONDS", "0", "EVIDENCE_CHECK_CPU_SECONDS must be at least 1; got 0"),
+        ("EVIDENCE_CHECK_MEMORY_MB", "64", "EVIDENCE_CHECK_MEMORY_MB must be at least 128; got 64"),
         ("DJANGO_DEBUG", "maybe", "DJANGO_DEBUG must be one of 1/0, true/false"),
         ("MEDIA_ROOT", "relative/evidence", "MEDIA_ROOT must be an absolute path"),
     ],
