@@ -3,7 +3,8 @@
 Reading: an .xlsx file is a zip of XML. Before openpyxl sees it, the archive's entry count and
 declared uncompressed size are checked (zip bombs), and openpyxl parses its XML through
 defusedxml (entity expansion), which it does by itself once defusedxml is installed.
-Writing: text that a spreadsheet would take for a formula (= + - @) is written as text.
+Writing: text that a spreadsheet would take for a formula (= + - @ tab CR) is written as text, and
+the control characters a workbook cannot hold are left out, so stored text never breaks an export.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import Rejected
@@ -58,8 +59,12 @@ def as_text(value: Any) -> str:
 
 
 def write_row(sheet: Worksheet, values: list[Any]) -> None:
-    """Append a row, forcing any text that looks like a formula to stay text."""
-    sheet.append(values)
+    """Append a row, forcing any text that looks like a formula to stay text.
+
+    Control characters a workbook cannot hold are left out: text stored before the inputs refused
+    them (or by a path that does not check) must not make the download fail.
+    """
+    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value for value in values])
     for cell in sheet[sheet.max_row]:
         neutralise(cell)
 
