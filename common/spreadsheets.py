@@ -9,6 +9,7 @@ sees), and so is text with the characters `common.text` refuses; `read_rows` nam
 A damaged file, however it is damaged, is refused with one message.
 Writing: text that a spreadsheet would take for a formula (= + - @ tab CR) is written as text, and
 the control characters a workbook cannot hold are left out, so stored text never breaks an export.
+CSV: `csv_cell` neutralises text that a spreadsheet would run as a formula; numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import io
 import lzma
 import zipfile
 import zlib
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
@@ -189,3 +192,22 @@ def read_table(content: bytes, filename: str) -> list[list[str]]:
     if problems:
         raise SpreadsheetError(problems)
     return table
+
+
+def csv_cell(value: Any) -> Any:
+    """One CSV cell, safe to open in a spreadsheet: text starting with = + - @ tab or CR gets a leading
+    apostrophe, so it is shown as text and never run as a formula. Numbers are written as numbers
+    (a negative one keeps its minus sign; a Decimal in plain notation), None as an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, bool | int | float):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def csv_row(values: Iterable[Any]) -> list[Any]:
+    """A CSV row of `csv_cell`s."""
+    return [csv_cell(value) for value in values]

@@ -1,11 +1,13 @@
-"""Reading and writing workbooks safely: formulas and unsafe text in an upload are refused by row and
-column, a damaged file is refused with one message, and exports never fail on stored text."""
+"""Reading and writing workbooks and CSV safely: formulas and unsafe text in an upload are refused by
+row and column, a damaged file is refused with one message, exports never fail on stored text, and
+CSV text that a spreadsheet would run is neutralised."""
 
 from __future__ import annotations
 
 import io
 import random
 import zipfile
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -13,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 from common.spreadsheets import (
     SpreadsheetError,
+    csv_cell,
     open_workbook,
     read_rows,
     read_table,
@@ -213,3 +216,26 @@ def test_a_csv_cell_with_refused_characters_refuses_the_table() -> None:
     ]
     assert read_table("Đơn vị;ghi chú\n46;\"một\r\nhai\"\n".encode(), "tt.csv") == [["Đơn vị", "ghi chú"],
                                                                                     ["46", "một\nhai"]]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("=1+2", "'=1+2"),
+        ("+84 236", "'+84 236"),
+        ("-1 đơn vị", "'-1 đơn vị"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("Thừa Thiên Huế", "Thừa Thiên Huế"),
+        ("a=b", "a=b"),
+        (Decimal("-0.1200"), "-0.1200"),
+        (Decimal("1E+1"), "10"),
+        (-3, -3),
+        (-0.25, -0.25),
+        (True, True),
+        (None, ""),
+    ],
+)
+def test_a_csv_cell_neutralises_text_a_spreadsheet_would_run_and_keeps_numbers(value: Any, cell: Any) -> None:
+    assert csv_cell(value) == cell
