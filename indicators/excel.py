@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from openpyxl import Workbook
 
-from common.spreadsheets import SpreadsheetError, as_text, open_workbook, workbook_bytes, write_row
+from common.spreadsheets import SpreadsheetError, as_text, open_workbook, read_rows, workbook_bytes, write_row
 
 from .framework.integrity import check_framework_data
 from .framework.parse import FrameworkData, FrameworkDataError
@@ -95,7 +95,7 @@ def read_framework_workbook(file: IO[bytes] | bytes, *, code: str | None = None)
     try:
         workbook = open_workbook(file)
     except SpreadsheetError as error:
-        raise FrameworkDataError([str(error)]) from None
+        raise FrameworkDataError(error.problems) from None
     problems: list[str] = []
     missing_sheets = [
         name
@@ -105,7 +105,7 @@ def read_framework_workbook(file: IO[bytes] | bytes, *, code: str | None = None)
     if missing_sheets:
         raise FrameworkDataError([f"Tệp không đúng mẫu bộ chỉ số: thiếu trang “{name}”." for name in missing_sheets])
     raw: dict[str, Any] = {
-        as_text(row[0]): row[1] for row in workbook[FRAMEWORK_SHEET].iter_rows(values_only=True) if row and row[0]
+        as_text(row[0]): row[1] for row in (_rows(workbook[FRAMEWORK_SHEET], problems) or []) if len(row) > 1 and row[0]
     }
     if code:
         raw["code"] = code
@@ -143,9 +143,21 @@ def read_framework_workbook(file: IO[bytes] | bytes, *, code: str | None = None)
     return data
 
 
+def _rows(sheet: Any, problems: list[str]) -> list[tuple[Any, ...]] | None:
+    """The sheet's rows, or None when a cell holds a formula or refused text (each one a problem)."""
+    try:
+        return read_rows(sheet, name_sheet=True)
+    except SpreadsheetError as error:
+        problems.extend(error.problems)
+        return None
+
+
 def _table(sheet: Any, columns: list[str], problems: list[str]) -> list[tuple[int, dict[str, str]]]:
     """Return (row number, {column: text}) for every non-empty row below the header."""
-    rows = sheet.iter_rows(values_only=True)
+    read = _rows(sheet, problems)
+    if read is None:
+        return []
+    rows = iter(read)
     header = [as_text(value) for value in next(rows, ())]
     absent = [column for column in columns if column not in header]
     if absent:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.http import AuthenticatedRequest
 from common.errors import DomainError, Rejected
+from common.text import PlainTextField
 from submissions.models import Campaign
 
 from .models import Publication, ReportExport
@@ -26,7 +27,7 @@ class PublishForm(forms.Form):
     campaign = forms.ModelChoiceField(
         label=_("Đợt đánh giá"), queryset=Campaign.objects.exclude(state=Campaign.State.DRAFT).order_by("-year")
     )
-    revision_note = forms.CharField(
+    revision_note = PlainTextField(
         label=_("Ghi chú sửa đổi (bắt buộc khi công bố lại)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
@@ -36,7 +37,7 @@ class ImportForm(forms.Form):
     year = forms.IntegerField(label=_("Năm đánh giá"), min_value=2019, max_value=2100)
     level = forms.ChoiceField(label=_("Cấp"), choices=[("province", _("cấp tỉnh")), ("ministry", _("cấp bộ, ngành"))])
     framework = forms.CharField(label=_("Mã bộ chỉ số (để trống: bộ áp dụng cho năm)"), required=False)
-    revision_note = forms.CharField(label=_("Ghi chú sửa đổi (khi nhập lại)"), required=False)
+    revision_note = PlainTextField(label=_("Ghi chú sửa đổi (khi nhập lại)"), required=False)
 
 
 @admin.register(Publication)

@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from accounts.models import Organisation
-from common.spreadsheets import workbook_bytes, write_row
+from common.spreadsheets import csv_row, workbook_bytes, write_row
 
 from .models import DTI, Publication, PublishedResult
 from .queries import TableRow, indices_of, ranking_table, summarise, unit_history, unit_profile
@@ -89,23 +89,23 @@ CSV_FIELDS = ["organisation_code", "organisation_name", "group", "value", "rank"
 
 
 def ranking_csv(table: list[TableRow], publication: Publication) -> str:
-    """One table as CSV with stable codes and a decimal point, for machines."""
+    """One table as CSV with stable codes and a decimal point, for machines; safe to open in Excel
+    (text cells are neutralised by `csv_row`, numbers stay numbers)."""
     places = publication.campaign.framework.precision
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_FIELDS)
     for row in table:
-        writer.writerow([
+        writer.writerow(csv_row([
             row.organisation.code, row.organisation.short_name, row.group,
-            _plain(row.value, places), row.rank if row.rank is not None else "", _plain(row.score, 4),
-            _plain(row.max_points, 4), row.rank_change if row.rank_change is not None else "",
+            _plain(row.value, places), row.rank, _plain(row.score, 4), _plain(row.max_points, 4), row.rank_change,
             _plain(row.value_change, places), "yes" if row.previous and row.previous.derived else "",
-        ])  # fmt: skip
+        ]))  # fmt: skip
     return buffer.getvalue()
 
 
-def _plain(value: Decimal | None, places: int) -> str:
-    return "" if value is None else format(round_value(value, places), "f")
+def _plain(value: Decimal | None, places: int) -> Decimal | None:
+    return None if value is None else round_value(value, places)
 
 
 def _pdf(template: str, context: dict[str, Any]) -> bytes:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.http import AuthenticatedRequest, user_of
 from common.errors import DomainError
+from common.text import PlainTextField
 from submissions.errors import AnswerInvalid
 from submissions.models import Campaign, Event, Submission
 from submissions.services.approval import reopen_submission
@@ -44,6 +45,7 @@ class CampaignForm(forms.ModelForm):
             "name", "year", "level", "framework", "is_trial", "groups", "entry_opens", "entry_closes",
             "appraisal_closes", "explanation_closes", "final_appraisal_closes", "publication_date",
         ]  # fmt: skip
+        field_classes = {"name": PlainTextField}
 
 
 @admin.register(Campaign)
@@ -81,7 +83,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 class ReopenForm(forms.Form):
     until = forms.DateField(label=_("Mở lại đến ngày"), widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = PlainTextField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean_until(self) -> datetime.date:
         until: datetime.date = self.cleaned_data["until"]

@@ -21,7 +21,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.models import Organisation, match_organisation
 from common.formatting import parse_number
-from common.spreadsheets import SpreadsheetError, as_text, open_workbook, read_table, workbook_bytes, write_row
+from common.spreadsheets import (
+    SpreadsheetError,
+    as_text,
+    open_workbook,
+    read_rows,
+    read_table,
+    workbook_bytes,
+    write_row,
+)
 from indicators.models import Node
 from indicators.rules import Rule
 from submissions.models import Answer, Submission
@@ -147,8 +155,8 @@ def read_submission_workbook(file: IO[bytes] | bytes, submission: Submission) ->
     workbook = open_workbook(file)
     if SHEET not in workbook.sheetnames:
         raise SpreadsheetError(_("Tệp không theo mẫu: không có trang “%(sheet)s”.") % {"sheet": SHEET})
-    sheet = workbook[SHEET]
-    rows = sheet.iter_rows(values_only=True)
+    # Every cell is read before any is used: a formula or refused text anywhere refuses the file.
+    rows = iter(read_rows(workbook[SHEET], max_rows=MAX_ROWS))
     next(rows, None)
     codes = [as_text(value) for value in next(rows, ())]
     if codes[: len(COLUMNS)] != COLUMNS:
@@ -160,8 +168,6 @@ def read_submission_workbook(file: IO[bytes] | bytes, submission: Submission) ->
     reading = WorkbookReading()
     seen: dict[str, int] = {}
     for number, raw in enumerate(rows, start=3):
-        if number > MAX_ROWS:
-            raise SpreadsheetError(_("Tệp có quá nhiều dòng."))
         cells = dict(zip(COLUMNS, raw, strict=False))
         if all(value in (None, "") for value in cells.values()):
             continue

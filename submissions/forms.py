@@ -1,4 +1,7 @@
-"""Forms of data entry: one per leaf, shaped by its scoring rule; numbers accept the decimal comma."""
+"""Forms of data entry: one per leaf, shaped by its scoring rule; numbers accept the decimal comma.
+
+Every free-text input is a `PlainTextField`: line endings read as LF, control and bidi characters
+refused with a message naming them (`common.text`)."""
 
 from __future__ import annotations
 
@@ -8,10 +11,12 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from accounts.models import User
 from common.formatting import parse_number
+from common.text import PlainTextField
 from indicators.models import Node
 from indicators.rules import Rule
 from submissions.models import SubmissionState
@@ -56,7 +61,7 @@ class AnswerForm(forms.Form):
     """The inputs of one leaf; `given()` turns them into the service's AnswerInput."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    explanation = forms.CharField(label=_("Giải thích"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    explanation = PlainTextField(label=_("Giải thích"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     # Set by the save view for the leaf's card: saved just now, or refused because someone saved first.
     saved = False
     stale = ""
@@ -87,19 +92,31 @@ class AnswerForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    file = forms.FileField(label=_("Tệp PDF"))
-    title = forms.CharField(label=_("Tiêu đề"), max_length=300, required=False)
+    # Whatever is wrong with the file itself (none sent, empty), the person's next step is the same.
+    file = forms.FileField(
+        label=_("Tệp PDF"),
+        error_messages=dict.fromkeys(
+            ("required", "invalid", "missing", "empty"), gettext_lazy("Chọn một tệp PDF để tải lên.")
+        ),
+    )
+    # The file's own name needs no check: Django's upload parser drops its non-printable characters.
+    title = PlainTextField(label=_("Tiêu đề"), max_length=300, required=False)
 
 
 class TransitionForm(forms.Form):
     action = forms.CharField(max_length=32)
     # The state the person saw: a step on a submission that has moved on since is refused, never applied.
     from_state = forms.ChoiceField(choices=SubmissionState.choices, widget=forms.HiddenInput)
-    comment = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = PlainTextField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label=_("Ý kiến"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    text = PlainTextField(
+        label=_("Ý kiến"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        error_messages={"required": gettext_lazy("Ý kiến không được để trống.")},
+    )
 
 
 class WorkbookUploadForm(forms.Form):
@@ -115,7 +132,7 @@ class AppraisalForm(forms.Form):
 
     review_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     decision = forms.ChoiceField(label=_("Kết luận"), widget=forms.RadioSelect)
-    reason = forms.CharField(
+    reason = PlainTextField(
         label=_("Lý do / câu hỏi"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
@@ -162,7 +179,12 @@ class AuthorityValueForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    reply = forms.CharField(label=_("Giải trình"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3}))
+    reply = PlainTextField(
+        label=_("Giải trình"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("Nội dung giải trình không được để trống.")},
+    )
 
 
 class AuthoritySheetForm(forms.Form):
@@ -172,7 +194,12 @@ class AuthoritySheetForm(forms.Form):
 
 class ExclusionForm(forms.Form):
     node = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("Lý do"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = PlainTextField(
+        label=_("Lý do"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": gettext_lazy("Phải nêu lý do loại chỉ số.")},
+    )
 
 
 class AssignmentForm(forms.Form):

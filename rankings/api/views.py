@@ -26,13 +26,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Organisation
+from common.spreadsheets import csv_cell
 from rankings.models import DTI, Publication
 from rankings.queries import TableRow, latest_publications, publication_for, ranking_table, unit_profile
 from rankings.ranking import round_value
 
 
 class CsvRenderer(BaseRenderer):
-    """`?format=csv`: the rows under "results" as CSV (nested lists are flattened to text)."""
+    """`?format=csv`: the rows under "results" as CSV (nested lists are flattened to text); safe to
+    open in Excel: text that a spreadsheet would run as a formula is neutralised by `csv_cell`."""
 
     media_type = "text/csv"
     format = "csv"
@@ -57,11 +59,11 @@ class CsvRenderer(BaseRenderer):
 
 def _cell(value: Any) -> Any:
     if isinstance(value, list):
-        return "; ".join(
+        value = "; ".join(
             " ".join(str(part) for part in item.values() if part) if isinstance(item, dict) else str(item)
             for item in value
         )
-    return "" if value is None else value
+    return csv_cell(value)
 
 
 class PublicApi(APIView):

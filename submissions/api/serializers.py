@@ -6,6 +6,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.text import PlainTextSerializerField
 from common.vocabulary import Stage
 from submissions.models import Answer, Submission, SubmissionState
 
@@ -139,12 +140,16 @@ class SubmissionDetailSerializer(SubmissionSerializer):
         return {answer.node.key: AnswerSerializer(answer, context=context).data for answer in answers}
 
 
+# Every text an API client sends is a PlainTextSerializerField: line endings read as LF, control and
+# bidi characters refused with 400 and a message naming them (`common.text`).
+
+
 class AnswerInputSerializer(serializers.Serializer):
     value = serializers.DecimalField(max_digits=20, decimal_places=6, required=False, allow_null=True)
     numerator = serializers.DecimalField(max_digits=20, decimal_places=6, required=False, allow_null=True)
     denominator = serializers.DecimalField(max_digits=20, decimal_places=6, required=False, allow_null=True)
-    choice = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    explanation = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    choice = PlainTextSerializerField(required=False, allow_blank=True, max_length=200)
+    explanation = PlainTextSerializerField(required=False, allow_blank=True, max_length=10000)
     version = serializers.IntegerField(min_value=0)
 
 
@@ -155,7 +160,7 @@ class AnswerSavedSerializer(serializers.Serializer):
 
 class EvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
-    title = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    title = PlainTextSerializerField(max_length=300, required=False, allow_blank=True)
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -164,7 +169,7 @@ class TransitionSerializer(serializers.Serializer):
         choices=SubmissionState.choices,
         help_text="The state the client saw; a submission that has moved on since answers 409 with its state.",
     )
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    comment = PlainTextSerializerField(required=False, allow_blank=True, max_length=5000)
 
 
 class AppraisalInputSerializer(serializers.Serializer):
@@ -175,8 +180,8 @@ class AppraisalInputSerializer(serializers.Serializer):
     value = serializers.DecimalField(max_digits=20, decimal_places=6, required=False, allow_null=True)
     numerator = serializers.DecimalField(max_digits=20, decimal_places=6, required=False, allow_null=True)
     denominator = serializers.DecimalField(max_digits=20, decimal_places=6, required=False, allow_null=True)
-    choice = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    choice = PlainTextSerializerField(required=False, allow_blank=True, max_length=200)
+    reason = PlainTextSerializerField(required=False, allow_blank=True, max_length=5000)
     review_version = serializers.IntegerField(
         min_value=0, help_text="The review_version the appraiser decided on; another decision since answers 409."
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from common.errors import Forbidden
 from common.formatting import format_number
+from common.text import text_problem
 from indicators.models import Node
 
 from ..errors import AnswerInvalid
@@ -72,7 +73,8 @@ def save_expert_panel(*, submission_id: int, user: User, experts: list[ExpertInp
     """Replace a unit's expert panel and scores; each expert leaf's value becomes the mean of its scores.
 
     Returns the composition warnings. Raises AnswerInvalid (keyed "expert-<n>-<leaf key>") for a
-    score outside 0..max or an expert without a name or category; nothing is saved then.
+    score outside 0..max, an expert without a name or category, or a name or position with refused
+    characters (`common.text`); nothing is saved then.
     """
     submission = Submission.objects.select_for_update().select_related("campaign__framework").get(pk=submission_id)
     leaves = {leaf.key: leaf for leaf in expert_leaves(submission)}
@@ -88,6 +90,10 @@ def save_expert_panel(*, submission_id: int, user: User, experts: list[ExpertInp
     for number, expert in enumerate(experts, start=1):
         if not expert.name.strip():
             errors[f"expert-{number}-name"] = _("Chuyên gia thứ %(n)s: nhập họ tên.") % {"n": number}
+        for column in ("name", "position"):
+            if (problem := text_problem(getattr(expert, column))) is not None:
+                message = _("Chuyên gia thứ %(n)s: %(problem)s") % {"n": number, "problem": problem}
+                errors[f"expert-{number}-{column}"] = message
         if expert.category not in Expert.Category.values:
             errors[f"expert-{number}-category"] = _("Chuyên gia thứ %(n)s: chọn nhóm.") % {"n": number}
         for key, score in expert.scores.items():

@@ -21,7 +21,7 @@ from accounts.http import AuthenticatedRequest
 from accounts.models import Organisation, Region, User
 from common.errors import DomainError, InvalidInput
 from common.formatting import format_number
-from common.pages import refusals_as_messages
+from common.pages import form_errors_as_messages, refusals_as_messages
 from common.vocabulary import Stage
 from indicators.models import Node
 from indicators.rules import Rule
@@ -320,7 +320,7 @@ def answer_reply(request: AuthenticatedRequest, submission_id: int, leaf_key: st
             reply_to_appraisal(answer_id=answer.pk, user=user, reply=form.cleaned_data["reply"])
             messages.success(request, _("Đã lưu giải trình %(code)s.") % {"code": answer.node.code})
     else:
-        messages.error(request, _("Nội dung giải trình không được để trống."))
+        form_errors_as_messages(request, form)
     return redirect(f"{answer.submission.get_absolute_url()}#appraisal-{answer.node.anchor}")
 
 

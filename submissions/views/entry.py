@@ -19,7 +19,7 @@ from accounts.http import AuthenticatedRequest
 from accounts.models import Region
 from common.errors import Forbidden, Rejected
 from common.formatting import format_number
-from common.pages import refusals_as_messages
+from common.pages import form_errors_as_messages, refusals_as_messages
 from indicators.models import Node
 from indicators.rules import Rule
 from submissions.access import (
@@ -247,7 +247,7 @@ def evidence_upload(request: AuthenticatedRequest, submission_id: int, leaf_key:
     answer = get_rw_answer_for_user(request.user, submission_id, leaf_key)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Chọn một tệp PDF để tải lên."))
+        form_errors_as_messages(request, form)
     else:
         upload = form.cleaned_data["file"]
         try:
@@ -315,7 +315,10 @@ def submission_transition(request: AuthenticatedRequest, submission_id: int) -> 
             )
             messages.success(request, _("Hồ sơ chuyển sang: %(state)s.") % {"state": submission.get_state_display()})
     else:
-        messages.error(request, _("Không rõ bước hoặc trạng thái hồ sơ khi gửi; tải lại trang rồi thử lại."))
+        if form.has_error("action") or form.has_error("from_state"):
+            messages.error(request, _("Không rõ bước hoặc trạng thái hồ sơ khi gửi; tải lại trang rồi thử lại."))
+        else:
+            form_errors_as_messages(request, form)
     if request.POST.get("back") == "review":
         return redirect("submissions:review", submission_id=submission.pk)
     return redirect(submission)
@@ -330,7 +333,7 @@ def submission_comment(request: AuthenticatedRequest, submission_id: int) -> Htt
         add_comment(submission_id=submission.pk, user=request.user, text=form.cleaned_data["text"])
         messages.success(request, _("Đã ghi ý kiến."))
     else:
-        messages.error(request, _("Ý kiến không được để trống."))
+        form_errors_as_messages(request, form)
     return redirect(f"{submission.get_absolute_url()}#history")
 
 

@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedRequest
-from common.pages import refusals_as_messages
+from common.pages import refusal_of, refusals_as_messages
+from common.text import check_text
 from submissions.access import (
     get_campaign_for_authority,
 )
-from submissions.errors import AnswerInvalid
 from submissions.forms import (
     ExclusionForm,
 )
@@ -32,12 +32,14 @@ def campaign_coverage(request: AuthenticatedRequest, campaign_id: int) -> HttpRe
         with refusals_as_messages(request):
             if "revoke" in request.POST:
                 exclusion = get_object_or_404(Exclusion, pk=request.POST.get("revoke"), campaign=campaign)
-                revoke_exclusion(exclusion_id=exclusion.pk, by=user, reason=request.POST.get("reason", ""))
+                reason = request.POST.get("reason", "")
+                check_text(reason, field="reason")
+                revoke_exclusion(exclusion_id=exclusion.pk, by=user, reason=reason)
                 messages.success(request, _("Đã tính lại chỉ số %(code)s.") % {"code": exclusion.node.code})
             else:
                 form = ExclusionForm(request.POST)
                 if not form.is_valid():
-                    raise AnswerInvalid({"reason": _("Phải nêu lý do loại chỉ số.")})
+                    raise refusal_of(form)
                 exclude_leaf(campaign_id=campaign.pk, node_id=form.cleaned_data["node"], by=user,
                              reason=form.cleaned_data["reason"])  # fmt: skip
                 messages.success(request, _("Đã loại chỉ số khỏi đánh giá; điểm sẽ được tính lại."))

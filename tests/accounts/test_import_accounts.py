@@ -109,3 +109,19 @@ def test_the_admin_upload_imports_a_list(organisations: dict[str, Organisation],
         "qn.baocao", "qn.cntt", "qn.vanphong", "qn.lanhdao",
     ]  # fmt: skip
     assert User.objects.filter(username__startswith="qn.").count() == 4
+
+
+def test_a_list_with_control_characters_in_a_name_saves_nothing_and_names_the_cell(
+    organisations: dict[str, Organisation], tmp_path: Path
+) -> None:
+    path = tmp_path / "tai-khoan.csv"
+    path.write_text(CSV.replace("Nguyễn Văn A", "Nguyễn\u001b[2J Văn A"), encoding="utf-8")
+
+    with pytest.raises(CommandError) as raised:
+        call_command("import_accounts", str(path))
+
+    assert (
+        "Dòng 2, cột D: Nội dung có ký tự điều khiển hoặc ký tự đảo chiều văn bản không hợp lệ (U+001B): hãy xóa chúng."
+        in str(raised.value)
+    )
+    assert not User.objects.filter(username__startswith="qn.").exists()

@@ -115,3 +115,27 @@ def test_text_that_looks_like_a_formula_is_exported_as_text() -> None:
     cell = workbook["Chỉ số"]["E2"]
     assert cell.value == '=HYPERLINK("http://evil.example","bấm")'
     assert cell.data_type == "s"
+
+
+def test_a_formula_or_a_bidi_override_in_any_sheet_is_refused_naming_the_sheet_and_cell() -> None:
+    workbook = load_workbook(io.BytesIO(write_framework_workbook(small_framework("cong-thuc"))))
+    workbook["Chỉ số"]["G4"] = "=10+20"  # max_points of 1.1.1
+    workbook["Chỉ số"]["E5"] = "Tần suất \u202ephát sóng"
+    workbook["Chỉ số tổng hợp"]["B2"] = "=UPPER(A2)"
+
+    with pytest.raises(FrameworkDataError) as raised:
+        read_framework_workbook(workbook_bytes(workbook))
+
+    bidi = "Nội dung có ký tự điều khiển hoặc ký tự đảo chiều văn bản không hợp lệ (U+202E): hãy xóa chúng."
+    assert raised.value.problems == [
+        "Trang “Chỉ số”, dòng 4, cột G: ô chứa công thức; hãy nhập giá trị.",
+        f"Trang “Chỉ số”, dòng 5, cột E: {bidi}",
+        "Trang “Chỉ số tổng hợp”, dòng 2, cột B: ô chứa công thức; hãy nhập giá trị.",
+    ]
+
+
+def test_names_that_look_like_formulas_reimport_as_text() -> None:
+    data = small_framework("van-ban")
+    data.nodes[0].name = "=1+1 là tên"
+
+    assert read_framework_workbook(write_framework_workbook(data)).nodes[0].name == "=1+1 là tên"

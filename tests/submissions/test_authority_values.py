@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook
 
 from accounts.models import User
-from common.errors import WorkflowError
+from common.errors import Rejected, WorkflowError
 from scoring.models import Result
 from scoring.services import recompute_campaign
 from submissions.errors import AnswerInvalid, ImportRejected
@@ -95,6 +95,20 @@ def test_a_sheet_with_an_unknown_unit_or_a_non_numeric_cell_changes_nothing_and_
     ]
     assert expert_values(campaign) == {"46": None, "48": None, "49": None}
     assert not Event.objects.filter(kind=Event.Kind.AUTHORITY_VALUE).exists()
+
+
+def test_a_sheet_with_control_characters_in_a_cell_changes_nothing_and_names_the_cell(
+    campaign: Campaign, appraiser: User
+) -> None:
+    sheet = "Đơn vị,2.1.2\n48,12.5\nHuế\u0007,9\n".encode()
+
+    with pytest.raises(Rejected) as raised:
+        import_authority_values(campaign_id=campaign.pk, user=appraiser, content=sheet, filename="tt.csv", apply=True)
+
+    assert raised.value.problems == [
+        "Dòng 3, cột A: Nội dung có ký tự điều khiển hoặc ký tự đảo chiều văn bản không hợp lệ (U+0007): hãy xóa chúng."
+    ]
+    assert expert_values(campaign) == {"46": None, "48": None, "49": None}
 
 
 def panel(counts: tuple[int, int, int], score: str = "12") -> list[ExpertInput]:

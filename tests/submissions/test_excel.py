@@ -195,3 +195,95 @@ def test_another_units_template_page_is_404(danang_submission: Submission, hue_r
 
     assert client.get(f"/submissions/{danang_submission.pk}/excel/").status_code == 404
     assert client.get(f"/submissions/{danang_submission.pk}/excel/import/").status_code == 404
+
+
+def with_formulas(content: bytes, formulas: dict[str, str]) -> bytes:
+    """The template with formulas typed into cells, as a person would in Excel."""
+    workbook = load_workbook(io.BytesIO(content))
+    for place, formula in formulas.items():
+        workbook["Số liệu"][place] = formula
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_formula_in_the_explanation_is_refused_by_row_and_column_and_the_stored_explanation_stays(
+    danang_submission: Submission, danang_reporter: User
+) -> None:
+    answer = danang_submission.answers.get(node__key="1.1.1")
+    given = AnswerInput(value=Decimal(1), explanation="Chuyên mục trên cổng.")
+    save_answer(answer_id=answer.pk, user=danang_reporter, given=given, expected_version=0)
+    client = client_for(danang_reporter)
+    content = with_formulas(download(client, danang_submission), {"J3": '=CONCAT("Chuyên mục", " mới")'})
+
+    response = upload(client, danang_submission, content, dry_run=False)
+
+    assert response.status_code == 400
+    assert response.context["problems"] == ["Dòng 3, cột J: ô chứa công thức; hãy nhập giá trị."]
+    answer.refresh_from_db()
+    assert (answer.explanation, answer.version) == ("Chuyên mục trên cổng.", 1)
+
+
+def test_a_formula_in_any_column_is_refused_and_every_one_is_named(
+    danang_submission: Submission, danang_reporter: User
+) -> None:
+    client = client_for(danang_reporter)
+    content = with_formulas(fill(download(client, danang_submission), FILLED),
+                            {"F4": "=60+3.56", "I5": '=IF(TRUE,"Hằng tháng")', "K6": "=0"})  # fmt: skip
+
+    response = upload(client, danang_submission, content, dry_run=True)
+
+    assert response.status_code == 400
+    assert response.context["problems"] == [
+        "Dòng 4, cột F: ô chứa công thức; hãy nhập giá trị.",
+        "Dòng 5, cột I: ô chứa công thức; hãy nhập giá trị.",
+        "Dòng 6, cột K: ô chứa công thức; hãy nhập giá trị.",
+    ]
+
+
+def test_text_with_a_bidi_override_in_a_cell_is_refused_by_row_and_column(
+    danang_submission: Submission, danang_reporter: User
+) -> None:
+    client = client_for(danang_reporter)
+    bidi: dict[str, object] = {"value": "63,56", "explanation": "Theo \u202ebáo cáo"}
+    content = fill(download(client, danang_submission), {**FILLED, "1.1.2": bidi})
+
+    response = upload(client, danang_submission, content, dry_run=False)
+
+    assert response.status_code == 400
+    assert response.context["problems"] == [
+        "Dòng 4, cột J: Nội dung có ký tự điều khiển hoặc ký tự đảo chiều văn bản không hợp lệ (U+202E): hãy xóa chúng."
+    ]
+    assert not Event.objects.filter(submission=danang_submission).exists()
+
+
+def test_a_stored_explanation_that_looks_like_a_formula_comes_back_unchanged(
+    danang_submission: Submission, danang_reporter: User
+) -> None:
+    answer = danang_submission.answers.get(node__key="1.1.1")
+    save_answer(answer_id=answer.pk, user=danang_reporter,
+                given=AnswerInput(explanation="=1+1 là hai"), expected_version=0)  # fmt: skip
+    client = client_for(danang_reporter)
+
+    response = upload(client, danang_submission, download(client, danang_submission), dry_run=True)
+
+    assert response.status_code == 200
+    assert response.context["changes"] == []
+
+
+def test_a_template_whose_sheet_was_cut_short_is_refused_as_unreadable(
+    danang_submission: Submission, danang_reporter: User
+) -> None:
+    client = client_for(danang_reporter)
+    source = zipfile.ZipFile(io.BytesIO(fill(download(client, danang_submission), FILLED)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            archive.writestr(item, data[: len(data) // 2] if item.filename == "xl/worksheets/sheet1.xml" else data)
+
+    response = upload(client, danang_submission, buffer.getvalue(), dry_run=False)
+
+    assert response.status_code == 400
+    assert response.context["problems"] == ["Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng."]
+    assert not Event.objects.filter(submission=danang_submission).exists()
