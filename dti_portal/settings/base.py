@@ -143,6 +143,7 @@ AXES_VERBOSE = False
 # INTERNATIONALISATION
 # -----------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
+# Each named in its own language, as the language switch shows them.
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
