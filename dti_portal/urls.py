@@ -25,5 +25,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
+handler400 = "dti_portal.views.bad_request"
 handler404 = "dti_portal.views.not_found"
 handler500 = "dti_portal.views.server_error"
