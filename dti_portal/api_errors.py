@@ -20,6 +20,9 @@ from rest_framework.views import exception_handler
 from common.errors import DomainError, Forbidden, InvalidInput, Rejected
 from submissions.evidence import EvidenceRejected
 
+from .outage import is_database_outage, note_outage, quietly
+from .outage import message as outage_message
+
 JSON_PARSE_ERROR = "JSON parse error - "
 
 
@@ -53,6 +56,10 @@ def refused_request_answer(error: SuspiciousOperation) -> tuple[int, str]:
 def handle_api_exception(error: Exception, context: dict[str, Any]) -> Response | None:
     """Each kind of `DomainError` answers its own status: bad input by field, a refused file under
     "file", a refused table with its problems, a conflict with its code; anything else is DRF's."""
+    if is_database_outage(error):
+        note_outage(error)
+        response = Response({"detail": outage_message()}, status=503)
+        return quietly(response, context["request"]._request)
     if isinstance(error, SuspiciousOperation):
         status, message = refused_request_answer(error)
         return Response({"detail": message}, status=status)

@@ -62,6 +62,8 @@ if DTI_LOAD_TEST:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A view that meets a database outage answers 503 with Retry-After, logged once per outage.
+    "dti_portal.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dti_portal.middleware.vietnamese_first",
     "django.middleware.locale.LocaleMiddleware",
