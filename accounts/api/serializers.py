@@ -21,3 +21,14 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "code", "name", "full_name", "name_en", "level", "group", "region",
             "valid_from", "valid_to", "predecessors", "variants",
         ]  # fmt: skip
+
+
+class CredentialsSerializer(serializers.Serializer):
+    """A username and password, exchanged for an API token."""
+
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Gửi trong tiêu đề `Authorization: Token <token>`.")

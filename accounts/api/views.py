@@ -1,14 +1,23 @@
 from __future__ import annotations
 
+from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from accounts.models import Organisation
+from accounts.models import Organisation, User
+from common.errors import InvalidInput
 
-from .serializers import OrganisationSerializer
+from .serializers import CredentialsSerializer, OrganisationSerializer, TokenSerializer
 
 
 class OrganisationFilter(serializers.Serializer):
@@ -41,3 +50,26 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
         if "year" in filters.validated_data:
             queryset = queryset.valid_in(filters.validated_data["year"])
         return queryset
+
+
+class TokenApi(APIView):
+    """Exchange a username and password for an API token.
+
+    Login lockout (django-axes) counts these attempts like the login page's: a wrong password answers
+    400; once locked, AxesMiddleware replaces the answer with `accounts.lockout.locked_out` (429).
+    """
+
+    authentication_classes: list[type[BaseAuthentication]] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=CredentialsSerializer, responses={200: TokenSerializer}, auth=[])
+    def post(self, request: Request) -> Response:
+        credentials = CredentialsSerializer(data=request.data)
+        credentials.is_valid(raise_exception=True)
+        # The Django request, not DRF's wrapper: axes marks a lockout on it for its middleware to see.
+        user = authenticate(request._request, **credentials.validated_data)
+        if not isinstance(user, User):
+            raise InvalidInput({"non_field_errors": _("Tên đăng nhập hoặc mật khẩu không đúng.")})
+        user_logged_in.send(sender=User, request=request._request, user=user)
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})

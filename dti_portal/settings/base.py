@@ -11,7 +11,7 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 
-from .env import env_bool, env_broker, env_database, env_int, env_list, env_path, env_str
+from .env import env_bool, env_broker, env_database, env_int, env_list, env_path, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -133,13 +133,22 @@ SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+# The reverse proxies in front of the portal (0: none, clients connect directly). Each appends the
+# address it received the request from to X-Forwarded-For, so the client's address is this many hops
+# from the right; login lockout and API throttling both count by it. Set it wrong and either every
+# client shares the proxy's address (too low: five bad passwords lock an officer out for everyone) or
+# clients choose their own (too high).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
 # Login throttling: lock a username from one address after repeated failures, for a while
 # (never forever: a permanent lock would let anyone lock an officer out before a deadline).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The lockout's answer: 429 with Retry-After, JSON under /api/ and the lockout page elsewhere.
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "dti_portal.client_address.client_address"
 AXES_VERBOSE = False
 
 # INTERNATIONALISATION
@@ -237,7 +246,16 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "dti_portal.api_errors.handle_api_exception",
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute"},
+    # 429 with Retry-After over these rates: anonymous clients per address, accounts per account.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "dti_portal.throttles.AnonymousRateThrottle",
+        "dti_portal.throttles.AccountRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_rate("API_THROTTLE_ANON", "60/minute"),
+        "user": env_rate("API_THROTTLE_USER", "600/minute"),
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     # Points and values travel as JSON numbers, not strings.
     "COERCE_DECIMAL_TO_STRING": False,
 }
