@@ -17,6 +17,7 @@ urlpatterns = [
     path("frameworks/", include("indicators.urls")),
     path("submissions/", include("submissions.urls")),
     path("submissions/", include("scoring.urls")),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

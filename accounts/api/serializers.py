@@ -31,4 +31,5 @@ class CredentialsSerializer(serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Gửi trong tiêu đề `Authorization: Token <token>`.")
+    token = serializers.CharField(help_text="Gửi trong tiêu đề `Authorization: Token <token>`; chỉ trả về một lần.")
+    expiry = serializers.DateTimeField(help_text="Hết hạn lúc này (API_TOKEN_HOURS sau khi cấp).")
