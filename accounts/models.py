@@ -6,11 +6,12 @@ year), so each has the assessment years it exists and links to the units it was 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .names import normalise_name
@@ -189,6 +190,28 @@ class User(AbstractUser):
         # django-stubs declares AbstractUser.Meta's names as str; Django itself sets them lazily, as here.
         verbose_name = _("tài khoản")  # type: ignore[assignment]
         verbose_name_plural = _("tài khoản")  # type: ignore[assignment]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Django keeps the new raw password in `_password` from set_password() until the save; a rehash
+        # at login clears it first, so only a real change counts.
+        password_changed = self.pk is not None and getattr(self, "_password", None) is not None
+        super().save(*args, **kwargs)
+        if password_changed or not self.is_active:
+            self.revoke_api_tokens()
+
+    def revoke_api_tokens(self) -> int:
+        """End every API token of the account; return how many. A token must not outlive the password
+        it was issued for, nor the account being switched off."""
+        from knox.models import AuthToken
+
+        deleted, _by_model = AuthToken.objects.filter(user=self).delete()
+        return deleted
+
+    def live_api_tokens(self) -> QuerySet[Any]:
+        """The account's API tokens that have not expired, newest first."""
+        from knox.models import AuthToken
+
+        return AuthToken.objects.filter(user=self, expiry__gt=timezone.now()).order_by("-created")
 
     def has_role(self, role: str) -> bool:
         return self.is_active and role in self.roles

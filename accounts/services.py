@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from knox.models import AuthToken
 
 from common.errors import Rejected
 
@@ -181,7 +182,8 @@ def read_account_rows(content: bytes, filename: str) -> list[dict[str, str]]:
 
 @transaction.atomic
 def deactivate_account(*, user_id: int) -> User:
-    """Switch an account off: it can no longer log in, and its open sessions end now."""
+    """Switch an account off: it can no longer log in, and its open sessions and API tokens end now
+    (the tokens as the account is saved inactive, see `User.save`)."""
     from django.contrib.sessions.models import Session
 
     user = User.objects.select_for_update().get(pk=user_id)
@@ -191,3 +193,10 @@ def deactivate_account(*, user_id: int) -> User:
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
             session.delete()
     return user
+
+
+def revoke_api_token(*, user: User, digest: str) -> bool:
+    """End one of the person's own API tokens, named by its stored digest (never the token itself);
+    return False when they have no such token (another person's, or one already ended)."""
+    deleted, _by_model = AuthToken.objects.filter(user=user, digest=digest).delete()
+    return deleted > 0

@@ -15,7 +15,9 @@ ERRORS = {
     "403": "The credentials do not allow this.",
     "404": "No such object, or another unit's.",
     "409": "Not allowed in the current state, or the data changed since it was read.",
-    "429": "Too many requests.",
+    "413": "The body is too big.",
+    "429": "Too many requests, or too many failed logins: retry after `Retry-After` seconds.",
+    "503": "The database is unavailable for a moment: retry after `Retry-After` seconds.",
 }
 METHODS = ("get", "put", "post", "patch", "delete")
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from accounts.api.views import OrganisationViewSet
+from accounts.api.views import OrganisationViewSet, TokenApi
 from indicators.api.views import FrameworkViewSet
 from rankings.api.views import CampaignListApi, OrganisationResultsApi, RankingApi
 
@@ -15,7 +14,7 @@ router.register("frameworks", FrameworkViewSet, basename="framework")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenApi.as_view(), name="api-token"),
     path("rankings/", RankingApi.as_view(), name="api-rankings"),
     path("campaigns/", CampaignListApi.as_view(), name="api-campaigns"),
     path("organisations/<str:code>/results/", OrganisationResultsApi.as_view(), name="api-organisation-results"),

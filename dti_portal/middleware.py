@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from .outage import is_database_outage, outage_response
+
 
 def vietnamese_first(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
     """Serve Vietnamese unless the visitor chose English with the language switch.
@@ -43,3 +45,16 @@ def idle_timeout(get_response: Callable[[HttpRequest], HttpResponse]) -> Callabl
         return get_response(request)
 
     return middleware
+
+
+class DatabaseOutageMiddleware:
+    """A view that meets a database outage answers 503 with Retry-After (see `dti_portal.outage`)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        return outage_response(request, exception) if is_database_outage(exception) else None

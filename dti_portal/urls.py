@@ -17,6 +17,7 @@ urlpatterns = [
     path("frameworks/", include("indicators.urls")),
     path("submissions/", include("submissions.urls")),
     path("submissions/", include("scoring.urls")),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -25,5 +26,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
+handler400 = "dti_portal.views.bad_request"
 handler404 = "dti_portal.views.not_found"
 handler500 = "dti_portal.views.server_error"

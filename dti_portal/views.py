@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import sys
+
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import bad_request as django_bad_request
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as django_server_error
 
 from . import __version__
+from .api_errors import refused_request_answer
 from .health import broker_status, database_answers
+from .outage import is_database_outage, outage_response
 
 
 @never_cache
@@ -33,7 +40,24 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """500: JSON under /api/, the portal's page elsewhere."""
+    """500: JSON under /api/, the portal's page elsewhere; 503 when the error is a database outage met
+    outside any view (a middleware reading the session or the user)."""
+    error = sys.exc_info()[1]
+    if is_database_outage(error):
+        assert error is not None
+        return outage_response(request, error)
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Lỗi hệ thống; vui lòng thử lại sau."}, status=500)
     return django_server_error(request)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400 for a request refused before any view (a body too big, a forged Host): JSON under /api/."""
+    if request.path.startswith("/api/"):
+        status, message = (
+            refused_request_answer(exception)
+            if isinstance(exception, SuspiciousOperation)
+            else (400, _("Yêu cầu không hợp lệ."))
+        )
+        return JsonResponse({"detail": message}, status=status)
+    return django_bad_request(request, exception)

@@ -31,3 +31,15 @@ class OrganisationSerializer(serializers.ModelSerializer):
         if year is not None:
             data["full_name"], data["name"] = instance.names_in(year)
         return data
+
+
+class CredentialsSerializer(serializers.Serializer):
+    """A username and password, exchanged for an API token."""
+
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Gửi trong tiêu đề `Authorization: Token <token>`; chỉ trả về một lần.")
+    expiry = serializers.DateTimeField(help_text="Hết hạn lúc này (API_TOKEN_HOURS sau khi cấp).")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 
-from .env import env_bool, env_broker, env_database, env_int, env_list, env_path, env_str
+from .env import env_bool, env_broker, env_database, env_int, env_list, env_path, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -37,7 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -62,6 +62,8 @@ if DTI_LOAD_TEST:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A view that meets a database outage answers 503 with Retry-After, logged once per outage.
+    "dti_portal.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dti_portal.middleware.vietnamese_first",
     "django.middleware.locale.LocaleMiddleware",
@@ -131,18 +133,28 @@ SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+# The reverse proxies in front of the portal (0: none, clients connect directly). Each appends the
+# address it received the request from to X-Forwarded-For, so the client's address is this many hops
+# from the right; login lockout and API throttling both count by it. Set it wrong and either every
+# client shares the proxy's address (too low: five bad passwords lock an officer out for everyone) or
+# clients choose their own (too high).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
 # Login throttling: lock a username from one address after repeated failures, for a while
 # (never forever: a permanent lock would let anyone lock an officer out before a deadline).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The lockout's answer: 429 with Retry-After, JSON under /api/ and the lockout page elsewhere.
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "dti_portal.client_address.client_address"
 AXES_VERBOSE = False
 
 # INTERNATIONALISATION
 # -----------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
+# Each named in its own language, as the language switch shows them.
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
@@ -231,7 +243,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
 # -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # Tokens stored as digests, each with its expiry; `Authorization: Token <key>` as before.
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -239,9 +252,26 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "dti_portal.api_errors.handle_api_exception",
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute"},
+    # 429 with Retry-After over these rates: anonymous clients per address, accounts per account.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "dti_portal.throttles.AnonymousRateThrottle",
+        "dti_portal.throttles.AccountRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_rate("API_THROTTLE_ANON", "60/minute"),
+        "user": env_rate("API_THROTTLE_USER", "600/minute"),
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     # Points and values travel as JSON numbers, not strings.
     "COERCE_DECIMAL_TO_STRING": False,
+}
+# An API token lasts this long; a password change or deactivation ends every token of the account,
+# and DELETE /api/v1/auth/token/ or the profile page ends one.
+API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 12, minimum=1)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "DTI Portal API",

@@ -133,3 +133,15 @@ def env_broker(name: str) -> str:
     if url and urlsplit(url).scheme not in _BROKER_SCHEMES:
         raise ImproperlyConfigured(f"{name} must look like redis://HOST:6379/0 or be unset; got {url!r}.")
     return url
+
+
+_RATE_PERIODS = {"second", "minute", "hour", "day"}
+
+
+def env_rate(name: str, default: str) -> str:
+    """Return a request rate as DRF's throttles read it: "60/minute" (per second, minute, hour or day)."""
+    value = env_str(name, default)
+    count, _, period = value.partition("/")
+    if not count.isdigit() or int(count) < 1 or period not in _RATE_PERIODS:
+        raise ImproperlyConfigured(f"{name} must look like 60/minute (per second, minute, hour or day); got {value!r}.")
+    return value

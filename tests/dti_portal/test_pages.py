@@ -137,3 +137,13 @@ def test_the_api_docs_are_served_locally_without_inline_code(client: Client) -> 
     assert '<script src="/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js"></script>' in html
     assert "<style>" not in html
     assert "<script>" not in html
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_language_switch_names_each_language_in_its_own_language(client: Client, language: str) -> None:
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+
+    html = client.get("/").content.decode()
+
+    options = re.findall(r'<option value="(\w+)"(?: selected)? lang="\w+">([^<]+)</option>', html)
+    assert options == [("vi", "Tiếng Việt"), ("en", "English")]

@@ -46,6 +46,9 @@ def start_django(settings_module: str, **environment: str) -> subprocess.Complet
         ("EVIDENCE_CHECK_MEMORY_MB", "64", "EVIDENCE_CHECK_MEMORY_MB must be at least 128; got 64"),
         ("DJANGO_DEBUG", "maybe", "DJANGO_DEBUG must be one of 1/0, true/false"),
         ("MEDIA_ROOT", "relative/evidence", "MEDIA_ROOT must be an absolute path"),
+        ("API_THROTTLE_ANON", "60 per minute", "API_THROTTLE_ANON must look like 60/minute"),
+        ("API_THROTTLE_USER", "0/minute", "API_THROTTLE_USER must look like 60/minute"),
+        ("TRUSTED_PROXY_COUNT", "-1", "TRUSTED_PROXY_COUNT must be at least 0; got -1"),
     ],
 )
 def test_a_malformed_variable_stops_start_up_with_its_name(variable: str, value: str, expected_message: str) -> None:

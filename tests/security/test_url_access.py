@@ -52,6 +52,8 @@ ROUTES: dict[str, tuple[str, str]] = {
     "submissions/evidence/<int:evidence_id>/": (PAGE, "/submissions/evidence/1/"),
     "submissions/evidence/<int:evidence_id>/remove/": (PAGE, "/submissions/evidence/1/remove/"),
     "submissions/<int:submission_id>/points-lost/": (PAGE, "/submissions/1/points-lost/"),
+    "accounts/profile/": (PAGE, "/accounts/profile/"),
+    "accounts/profile/tokens/revoke/": (PAGE, "/accounts/profile/tokens/revoke/"),
     "accounts/login/": (PUBLIC, "/accounts/login/"),
     "accounts/logout/": (PUBLIC, "/accounts/logout/"),
     "accounts/password_change/": (PAGE, "/accounts/password_change/"),

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from accounts.models import Organisation, Role, User
 from accounts.services import save_account
@@ -58,7 +58,7 @@ class Command(BaseCommand):
             if campaign.state == Campaign.State.DRAFT:
                 open_campaign(campaign=campaign, by=admin)
         units = []
-        # Units' systems work through the API with long-lived tokens (no password, so no hashing storm).
+        # Units' systems work through the API with tokens (no password, so no hashing storm).
         for submission in Submission.objects.filter(
             campaign__year=YEAR, campaign__name__contains="tải thử"
         ).select_related("organisation"):
@@ -71,7 +71,9 @@ class Command(BaseCommand):
                 if created:
                     user.set_unusable_password()
                     user.save(update_fields=["password"])
-                unit[suffix] = Token.objects.get_or_create(user=user)[0].key
+                # Knox keeps only digests: a fresh token each run (the previous run's end), valid API_TOKEN_HOURS.
+                user.revoke_api_tokens()
+                unit[suffix] = AuthToken.objects.create(user=user)[1]
             units.append(unit)
         appraisers = []
         for number in range(1, 11):
