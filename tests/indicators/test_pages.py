@@ -100,3 +100,22 @@ def test_a_mapped_node_counts_as_the_same_indicator_under_its_new_code(client: C
 
     changes = [(change.kind, change.key, change.details) for change in response.context["changes"]]
     assert changes == [("changed", "2.1.3", ["mã: 2.1.2 → 2.1.3"])]
+
+
+def test_an_inferred_cell_carries_a_visible_explained_mark(client: Client) -> None:
+    # given 2.1.2's points were inferred from its siblings rather than printed in the source
+    data = small_framework("suy-ra")
+    next(node for node in data.nodes if node.key == "2.1.2").inferred = ["max_points"]
+    import_framework(data=data)
+
+    html = client.get("/frameworks/suy-ra/").content.decode()
+
+    leaf = html[html.index('id="node-2-1-2"') :]
+    leaf = leaf[: leaf.index("</li>")]
+    assert 'title="Điểm tối đa: suy ra, không in trong văn bản"' in leaf
+    assert '<span aria-hidden="true">suy ra</span>' in leaf
+    assert '<span class="visually-hidden">(Điểm tối đa suy ra, không in trong văn bản)</span>' in leaf
+    assert "Bộ chỉ số chưa đầy đủ." in html
+    assert "“2.1.2” Đánh giá của chuyên gia: điểm tối đa suy ra, không in trong văn bản." in html
+    # nothing else is marked: the other rows print their cells
+    assert html.count("badge-inferred") == 1
