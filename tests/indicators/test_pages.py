@@ -8,7 +8,7 @@ from django.test import Client
 from indicators.framework.parse import MissingData
 from indicators.models import NodeMapping
 from indicators.services import import_framework
-from tests.indicators.builders import small_framework
+from tests.indicators.builders import shipped_framework, small_framework
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +119,18 @@ def test_an_inferred_cell_carries_a_visible_explained_mark(client: Client) -> No
     assert "“2.1.2” Đánh giá của chuyên gia: điểm tối đa suy ra, không in trong văn bản." in html
     # nothing else is marked: the other rows print their cells
     assert html.count("badge-inferred") == 1
+
+
+def test_the_2020_province_page_marks_what_seed_001_does_not_print(client: Client) -> None:
+    import_framework(data=shipped_framework("dti-2020-province"))
+
+    html = client.get("/frameworks/dti-2020-province/").content.decode()
+
+    main_5 = html[html.index('id="node-CQS-5"') :]
+    main_5 = main_5[: main_5.index("</summary>")]
+    assert main_5.count("badge-inferred") == 3  # code, name and points of the row the text lost
+    main_1 = html[html.index('id="node-CQS-1"') :]
+    main_1 = main_1[: main_1.index("</li>")]
+    assert '<div class="leaf">' in main_1
+    assert "thiếu chỉ số con" in main_1
+    assert "badge-inferred" not in main_1
