@@ -7,10 +7,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 from openpyxl import load_workbook
 
+from accounts.models import User
 from common.spreadsheets import workbook_bytes
 from indicators.excel import read_framework_workbook, write_framework_workbook
 from indicators.framework.parse import FrameworkDataError
@@ -158,3 +161,17 @@ def test_an_unknown_inferred_cell_is_refused_naming_its_row() -> None:
     assert raised.value.problems == [
         "Trang “Chỉ số”, dòng 4: “inferred” chỉ gồm các ô code, name, max_points; nhận được “rule”."
     ]
+
+
+def test_the_admin_dry_run_counts_the_rows_with_inferred_cells(administrator: User) -> None:
+    data = small_framework("suy-ra")
+    next(node for node in data.nodes if node.key == "2.1.2").inferred = ["max_points"]
+    upload = SimpleUploadedFile("suy-ra.xlsx", write_framework_workbook(data))
+    client = Client()
+    client.force_login(administrator)
+
+    response = client.post("/admin/indicators/framework/import/", {"file": upload, "dry_run": "on"})
+
+    html = response.content.decode()
+    assert "1 dòng có ô suy ra, không in trong văn bản nguồn." in html
+    assert not Framework.objects.exists()
