@@ -95,11 +95,20 @@ class FrameworkAdmin(admin.ModelAdmin):
 
 @admin.register(Node)
 class NodeAdmin(admin.ModelAdmin):
-    list_display = ["key", "name", "framework", "kind", "max_points", "source", "rule", "focus", "incomplete"]
+    list_display = [
+        "key", "name", "framework", "kind", "max_points", "source", "rule", "focus", "incomplete", "inferred_cells",
+    ]  # fmt: skip
     list_filter = ["framework", "kind", "source", "rule", "focus"]
     search_fields = ["key", "name"]
     list_select_related = ["framework"]
-    readonly_fields = ["framework", "key", "parent", "kind", "max_points", "rule", "parameters", "order"]
+    # What the source prints or lost is a property of the version, read from its data, not edited here.
+    readonly_fields = [
+        "framework", "key", "parent", "kind", "max_points", "rule", "parameters", "order", "incomplete", "inferred",
+    ]  # fmt: skip
+
+    @admin.display(description=_("ô suy ra"))
+    def inferred_cells(self, node: Node) -> str:
+        return ", ".join(str(cell.label) for cell in node.inferred_cells())
 
 
 @admin.register(NodeMapping)

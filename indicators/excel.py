@@ -3,6 +3,8 @@
 Sheets: "Bộ chỉ số" (one field per row), "Chỉ số" (one node per row), "Chỉ số tổng hợp",
 "Cấu trúc công bố" and "Phần bị thiếu". The first row of each table sheet holds the field
 codes; an import names the sheet and row of every problem and stores nothing unless all is well.
+The nodes' "inferred" column (the cells the source does not print, e.g. "code, max_points") came
+later: a workbook exported before it still imports, with nothing inferred.
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ FRAMEWORK_FIELDS = [
 ]  # fmt: skip
 NODE_COLUMNS = [
     "key", "code", "parent", "kind", "name", "name_en", "max_points", "source", "unit", "evidence_required",
-    "rule", "parameters", "not_applicable_groups", "focus", "incomplete", "guidance",
+    "rule", "parameters", "not_applicable_groups", "focus", "incomplete", "inferred", "guidance",
 ]  # fmt: skip
+OPTIONAL_NODE_COLUMNS = {"inferred"}
 AGGREGATE_COLUMNS = ["code", "name", "main_indices"]
 DECLARED_COLUMNS = ["key", "components", "criteria", "component_names"]
 MISSING_COLUMNS = ["parent", "what", "code", "name", "reason"]
@@ -64,6 +67,7 @@ def write_framework_workbook(data: FrameworkData) -> bytes:
                 LIST_SEPARATOR.join(node["not_applicable_groups"]),
                 node["focus"],
                 node["incomplete"],
+                LIST_SEPARATOR.join(node["inferred"]),
                 node["guidance"],
             ],
         )
@@ -109,7 +113,7 @@ def read_framework_workbook(file: IO[bytes] | bytes, *, code: str | None = None)
     }
     if code:
         raw["code"] = code
-    node_rows = _table(workbook[NODES_SHEET], NODE_COLUMNS, problems)
+    node_rows = _table(workbook[NODES_SHEET], NODE_COLUMNS, problems, optional=OPTIONAL_NODE_COLUMNS)
     raw["nodes"] = [_node(row, number, problems) for number, row in node_rows]
     raw["aggregates"] = [
         {"code": row["code"], "name": row["name"], "main_indices": _split(row["main_indices"], LIST_SEPARATOR)}
@@ -152,25 +156,31 @@ def _rows(sheet: Any, problems: list[str]) -> list[tuple[Any, ...]] | None:
         return None
 
 
-def _table(sheet: Any, columns: list[str], problems: list[str]) -> list[tuple[int, dict[str, str]]]:
-    """Return (row number, {column: text}) for every non-empty row below the header."""
+def _table(
+    sheet: Any, columns: list[str], problems: list[str], optional: set[str] | frozenset[str] = frozenset()
+) -> list[tuple[int, dict[str, str]]]:
+    """Return (row number, {column: text}) for every non-empty row below the header.
+
+    An `optional` column the header lacks reads as empty in every row.
+    """
     read = _rows(sheet, problems)
     if read is None:
         return []
     rows = iter(read)
     header = [as_text(value) for value in next(rows, ())]
-    absent = [column for column in columns if column not in header]
+    absent = [column for column in columns if column not in header and column not in optional]
     if absent:
         problems.append(f"Trang “{sheet.title}”, dòng 1: thiếu cột {', '.join(absent)}.")
         return []
-    positions = {column: header.index(column) for column in columns}
+    positions = {column: header.index(column) for column in columns if column in header}
     table = []
     for number, values in enumerate(rows, start=2):
         texts = [as_text(value) for value in values]
         if not any(texts):
             continue
         texts += [""] * (len(header) - len(texts))
-        table.append((number, {column: texts[position] for column, position in positions.items()}))
+        row = {column: texts[position] for column, position in positions.items()}
+        table.append((number, {column: row.get(column, "") for column in columns}))
     return table
 
 
@@ -195,6 +205,7 @@ def _node(row: dict[str, str], number: int, problems: list[str]) -> dict[str, An
         problems.append(f"{where}, cột parameters: phải là một đối tượng JSON {{…}}.")
         node["parameters"] = {}
     node["not_applicable_groups"] = _split(row["not_applicable_groups"], LIST_SEPARATOR)
+    node["inferred"] = _split(row["inferred"], LIST_SEPARATOR)
     return node
 
 

@@ -97,6 +97,9 @@ class Node(models.Model):
     A leaf is whatever has no children; only leaves carry a data source and a scoring rule.
     `key` identifies the node within its framework: the printed code, prefixed by the pillar
     where numbering restarts in each pillar (the 2020 provincial tables: "CQS/5.9.2").
+    `inferred` names the printed cells of the row (code, name, max points) that the source does
+    not print and whoever built the data inferred (from weights, sums, structure); a framework
+    with an inferred cell is never complete.
     """
 
     class Kind(models.TextChoices):
@@ -111,6 +114,13 @@ class Node(models.Model):
         SURVEY = "survey", _("Điều tra xã hội")
         CYBERSPACE = "cyberspace", _("Đánh giá trên không gian mạng")
         EXPERT = "expert", _("Đánh giá của chuyên gia")
+
+    class Cell(models.TextChoices):
+        """The cells a source prints for a row, any of which may be inferred instead."""
+
+        CODE = "code", _("Mã")
+        NAME = "name", _("Tên")
+        MAX_POINTS = "max_points", _("Điểm tối đa")
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="nodes")
     key = models.CharField(_("khóa"), max_length=64)
@@ -131,6 +141,12 @@ class Node(models.Model):
     focus = models.BooleanField(_("chỉ số cần tập trung"), default=False)
     incomplete = models.BooleanField(
         _("thiếu dữ liệu nguồn"), default=False, help_text=_("Văn bản nguồn bị mất một phần chỉ số con hoặc điểm.")
+    )
+    inferred = models.JSONField(
+        _("ô suy ra"),
+        default=list,
+        blank=True,
+        help_text=_("Các ô (mã, tên, điểm tối đa) suy ra, không in trong văn bản nguồn."),
     )
 
     class Meta:
@@ -164,6 +180,22 @@ class Node(models.Model):
         while node.kind != self.Kind.MAIN and node.parent_id is not None:
             node = nodes[node.parent_id]
         return node
+
+    def inferred_cells(self) -> list[Node.Cell]:
+        """The cells of this row the source does not print, in the order code, name, max points."""
+        return [cell for cell in self.Cell if cell.value in self.inferred]
+
+    @property
+    def code_inferred(self) -> bool:
+        return self.Cell.CODE in self.inferred
+
+    @property
+    def name_inferred(self) -> bool:
+        return self.Cell.NAME in self.inferred
+
+    @property
+    def points_inferred(self) -> bool:
+        return self.Cell.MAX_POINTS in self.inferred
 
     def describe_rule(self) -> str:
         """The leaf's scoring rule in words; "" for inner nodes."""

@@ -45,6 +45,7 @@ def framework_data(framework: Framework) -> FrameworkData:
                 focus=node.focus,
                 incomplete=node.incomplete,
                 guidance=node.guidance,
+                inferred=list(node.inferred),
             )
             for node in nodes
         ],
@@ -125,6 +126,7 @@ def import_framework(*, data: FrameworkData, based_on: Framework | None = None) 
                 not_applicable_groups=item.not_applicable_groups,
                 focus=item.focus,
                 incomplete=item.incomplete,
+                inferred=list(item.inferred),
             )
             for position, item in enumerate(data.nodes, start=1)
         ]

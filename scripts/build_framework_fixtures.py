@@ -5,7 +5,8 @@
 Each framework module reads the seed texts (PDF-to-text conversions), applies the reviewed
 corrections in fixtures/source/ where the text is garbled, and returns the fixture form of
 `indicators.framework.parse.FrameworkData`. Nothing is invented: a row the text lost stays
-absent, its parent is marked incomplete and the loss is listed under "missing".
+absent, its parent is marked incomplete and the loss is listed under "missing"; a cell the
+generator fills in where the text prints none is listed in its node's "inferred".
 `--check` regenerates in memory and fails when a committed fixture differs.
 """
 

@@ -5,8 +5,8 @@ continuation lines of a cell (bullet lists) start without one, rows are separate
 line, and a cell the converter fused into a neighbouring row starts with " \t" instead of "\t".
 The parser walks the cells: a code cell (``^\\d+(\\.\\d+)*$``) followed by a name cell and a
 points cell is a row; the sixth cell after the points is the note ("Ghi chú"). Reviewed
-corrections for the handful of garbled rows live in fixtures/source/framework_corrections.json,
-each with the reason it is needed.
+corrections for the handful of garbled rows and cells live in
+fixtures/source/framework_corrections.json, each with the reason it is needed.
 
 Decisions, recorded here rather than in the data:
 
@@ -18,26 +18,42 @@ Decisions, recorded here rather than in the data:
   "Đánh giá trên không gian mạng" and 9 "Đánh giá qua phỏng vấn chuyên gia" (the 10 % + 10 % of
   section II.2.a). They are kept as main indices: the points of a pillar (and of the ministry
   framework) only add up with them, and the data model has no other place for them.
-- A row printed without a code directly under a component, with points and a one-line name, is
-  that component's only criterion (the tables leave the STT of a sole criterion empty; section I's
-  criterion counts include them); it gets the code "<component>.1". A row without a code whose
+- A row printed without a code directly under a component, with a one-line name, is that
+  component's only criterion (the tables leave the STT of a sole criterion empty; section I's
+  criterion counts include them); it gets the code "<component>.1", marked inferred. A row without a code whose
   cell is a bullet list ("… về:" followed by "- …") explains the row above: it becomes that row's
   guidance and its note gives that row's data source.
-- A lost name of a component is taken from section I's list of component names, by position
-  (the tables number components in that order). A row whose code, name or points the text lost,
-  a component or main index whose rows below were all lost, and a row whose parent was lost are
-  left out and listed under "missing"; their parent is marked incomplete.
+- Every printed row comes in with what the text prints of it. A lost name of a component is
+  taken from section I's list of component names, by position (the tables number components in
+  that order). Points the text does not print stay empty; a parent whose children's printed
+  points do not add up to its own (CQS 5.9: 8 vs 2) is marked incomplete.
+- What the text lost stays out and is listed under "missing", its parent marked incomplete: a
+  row of which only the code survives (no name, not even from section I), a row whose parent
+  was lost, and a component or main index without points whose rows below were all lost. One
+  whose rows below were all lost but whose points are printed (CQS 1: 40) is scored directly,
+  as a leaf marked incomplete (as for the 2022 main indices without known components).
+- Cells the converter fused into a neighbouring row (" \t"), which only table I.1 has, are
+  classified one by one in the corrections file: the name of a row whose STT cell was lost (a
+  code is put before it), or a printed criterion that cannot be placed (listed under missing by
+  its printed name).
+- Inferred cells: a node lists under "inferred" the cells of its row (code, name, max_points)
+  that the text does not print and that this module fills in: the code of a sole criterion or
+  of a row whose STT was lost, a component's name taken from section I, every cell of a row the
+  corrections add for its printed children, and every value a correction sets where the text
+  printed none (points from the weights of section II.2.a, from a parent's sum, from the mirror
+  of sections 8 and 9). Replacing or clearing a printed cell is a reading and marks nothing.
+  A framework with an inferred cell is never complete.
 - Data source of a leaf: its note ("Điều tra xã hội" → survey, "không gian mạng" → cyberspace,
   "chuyên gia" → expert, "Bộ TTTT đánh giá" / "giám sát" / "đo kiểm" → monitored); without a note,
   the main index's name (rows 8 and 9); otherwise self_report.
-- Rule, from the criterion's wording only: survey, cyberspace and expert leaves → manual (the
-  authority enters the score); "Tỷ lệ min/max …" → minmax, inverted (a price-to-income ratio,
-  lower is better); "Tỷ lệ …" → percentage (inverted for infection, abuse and privacy-violation
-  rates); "Số …" (a count, no cap stated anywhere) and per-head rates ("… trên 100 dân", "… trên
-  đầu người", which can exceed 100) → relative_to_best; names that state a fact
-  to be shown ("Có …", "Đã …", "Ban hành …", "Kế hoạch …", "Nghị quyết …", …) → boolean;
-  anything else (functional criteria, "Mức độ …", "Tính minh bạch …") → manual. No target, cap
-  or level is set: the text gives none.
+- Rule, from the criterion's wording only: survey, cyberspace and expert leaves, and leaves
+  scored directly because their criteria are lost → manual (the authority enters the score);
+  "Tỷ lệ min/max …" → minmax, inverted (a price-to-income ratio, lower is better); "Tỷ lệ …" →
+  percentage (inverted for infection, abuse and privacy-violation rates); "Số …" (a count, no
+  cap stated anywhere) and per-head rates ("… trên 100 dân", "… trên đầu người", which can
+  exceed 100) → relative_to_best; names that state a fact to be shown ("Có …", "Đã …", "Ban
+  hành …", "Kế hoạch …", "Nghị quyết …", …) → boolean; anything else (functional criteria,
+  "Mức độ …", "Tính minh bạch …") → manual. No target, cap or level is set: the text gives none.
 """
 
 from __future__ import annotations
@@ -58,6 +74,7 @@ DATE = re.compile(r"Quyết định số (\d+/QĐ-BTTTT) ngày (\d{1,2})/(\d{1,2
 PILLARS = {"Chính quyền số": "CQS", "Kinh tế số": "KTS", "Xã hội số": "XHS"}
 TABLE_OF_PILLAR = {"CQS": "I.1", "KTS": "I.2", "XHS": "I.3"}
 KINDS = {1: "main", 2: "component", 3: "criterion"}
+INFERABLE = ("code", "name", "max_points")  # the printed cells of a row, in fixture order
 
 BOOLEAN_OPENINGS = (
     "có ",
@@ -102,6 +119,7 @@ class Cell:
     line: int
     fused: bool  # the converter fused this cell into a neighbouring row (" \t")
     row_start: bool
+    inserted: bool = False  # a code cell the corrections put before a row whose STT cell was lost
 
     @property
     def text(self) -> str:
@@ -124,7 +142,7 @@ class Row:
     bullets: bool = False
     incomplete: bool = False
     why: str = ""
-    children_seen: bool = False
+    inferred: set[str] = field(default_factory=set)  # cells the generator filled in: code, name, max_points
 
 
 @dataclass
@@ -133,6 +151,7 @@ class Table:
     total: Decimal
     rows: list[Row] = field(default_factory=list)
     dropped: list[Row] = field(default_factory=list)
+    orphans: list[dict[str, Any]] = field(default_factory=list)  # printed criteria whose code was lost
 
 
 def build(seeds: Path) -> list[dict[str, Any]]:
@@ -189,7 +208,11 @@ def _is_name(cell: Cell) -> bool:
 
 
 def _rows(cells: list[Cell]) -> list[Row]:
-    """Walk the cells: code → name → points (→ five assessment cells → note)."""
+    """Walk the cells: code → name → points (→ five assessment cells → note).
+
+    A code followed at once by a points cell is a row whose name the text lost (its points are
+    read); a code followed by neither a name nor points is a row of which only the code survives.
+    """
     rows: list[Row] = []
     index = 0
     while index < len(cells):
@@ -199,10 +222,15 @@ def _rows(cells: list[Cell]) -> list[Row]:
             index += 1
             continue
         code = None if unnumbered else cell.text.rstrip(".")
+        inferred = {"code"} if cell.inserted else set()
         name_cell = cells[index + 1] if index + 1 < len(cells) else None
         if name_cell is None or not _is_name(name_cell):
-            rows.append(Row(code, "", None, line=cell.line, fused=True))
+            lost_name = Row(code, "", None, line=cell.line, fused=True, inferred=inferred)
             index += 1
+            if name_cell is not None and _is_points(name_cell):
+                lost_name.points = Decimal(name_cell.text.replace(",", "."))
+                index += 1
+            rows.append(lost_name)
             continue
         used = [cell, name_cell]
         points = None
@@ -228,6 +256,7 @@ def _rows(cells: list[Cell]) -> list[Row]:
                 line=cell.line,
                 fused=any(c.fused for c in used) or (points is None and not unnumbered),
                 bullets=len(name_lines) > 1,
+                inferred=inferred,
             )
         )
         index = position
@@ -235,17 +264,40 @@ def _rows(cells: list[Cell]) -> list[Row]:
 
 
 def _table(lines: list[str], offset: int, start: int, end: int, label: str, fixes: list[dict[str, Any]]) -> Table:
+    """Read one table's rows, after the reviewed corrections of single cells.
+
+    A cell correction names its cell by its text ("text", or "text_starts" for a long one) and
+    either replaces that text ("set": a garbled printed cell), puts a code cell before it
+    ("insert_code": the cell is the name of a row whose STT cell was lost; the code is marked
+    inferred), or lists it under missing ("missing": a printed criterion whose code and points
+    were lost, kept by its printed name and never placed by guesswork).
+    """
     cells = _cells(lines[start:end], offset + start)
+    orphans: list[dict[str, Any]] = []
     for fix in fixes:
         if fix["table"] != label:
             continue
-        hits = [cell for cell in cells if cell.text == fix["text"]]
+        hits = [
+            cell
+            for cell in cells
+            if cell.text == fix.get("text") or ("text_starts" in fix and cell.text.startswith(fix["text_starts"]))
+        ]
         if len(hits) != 1:
             raise ValueError(f"Correction {fix} matches {len(hits)} cells of table {label}.")
-        hits[0].lines[0] = fix["set"]
+        hit = hits[0]
+        if "set" in fix:
+            hit.lines[0] = fix["set"]
+        elif "insert_code" in fix:
+            code = Cell([fix["insert_code"]], hit.line, fused=False, row_start=True, inserted=True)
+            cells.insert(cells.index(hit), code)
+        elif "missing" in fix:
+            name = " ".join(line.strip() for line in hit.lines if line.strip())
+            orphans.append({**fix["missing"], "what": "criterion", "code": "", "name": name})
+        else:
+            raise ValueError(f"Correction {fix} says neither set, insert_code nor missing.")
     total_at = next(i for i, cell in enumerate(cells) if cell.text == "Tổng cộng")
     total = Decimal(cells[total_at + 1].text)
-    return Table(label=label, total=total, rows=_rows(cells[total_at + 2 :]))
+    return Table(label=label, total=total, rows=_rows(cells[total_at + 2 :]), orphans=orphans)
 
 
 def _declared(lines: list[str]) -> dict[str, dict[str, Any]]:
@@ -284,7 +336,12 @@ def _capitalise(text: str) -> str:
 
 
 def _correct(table: Table, corrections: list[dict[str, Any]]) -> None:
-    """Apply the reviewed corrections of one table: change, drop or add rows."""
+    """Apply the reviewed corrections of one table: change, drop or add rows.
+
+    What a correction fills in where the text printed nothing is marked inferred: every cell of
+    an added row (a row the text lost, whose printed children need it), and a field set on a row
+    that had it empty. Changing or clearing a printed cell is a reading, not an inference.
+    """
     for item in corrections:
         if item.get("table") != table.label:
             continue
@@ -296,6 +353,7 @@ def _correct(table: Table, corrections: list[dict[str, Any]]) -> None:
                 points=_decimal(item["add"].get("points")),
                 incomplete=bool(item["add"].get("incomplete")),
                 why=item["why"],
+                inferred={"code", "name"} | ({"max_points"} if item["add"].get("points") is not None else set()),
             )
             prefix = code + "."
             position = next(
@@ -316,8 +374,13 @@ def _correct(table: Table, corrections: list[dict[str, Any]]) -> None:
             continue
         for key, value in item.get("set", {}).items():
             if key == "points":
+                if row.points is None and value is not None:
+                    row.inferred.add("max_points")
                 row.points = _decimal(value)
                 row.fused = False
+            elif key == "name" and value and not row.name:
+                row.name = value
+                row.inferred.add("name")
             elif key == "guidance":
                 row.guidance = value
                 row.bullets = bool(value)
@@ -353,16 +416,18 @@ def _tree(table: Table, prefix: str, declared: dict[str, dict[str, Any]]) -> tup
                 dropped.append(row)
                 continue
             row.code = previous["node"]["code"] + ".1"
+            row.inferred.add("code")
         depth = row.code.count(".") + 1
         main_code = row.code.split(".")[0]
-        if not row.name and depth == 2 and row.points is not None:
+        if not row.name and depth == 2:
             names = declared.get(main_code, {}).get("component_names", [])
             position = int(row.code.split(".")[1]) - 1
             if 0 <= position < len(names):
                 row.name = names[position]
+                row.inferred.add("name")
         parent_code = row.code.rsplit(".", 1)[0] if depth > 1 else None
         parent_key = f"{prefix}{parent_code}" if parent_code else None
-        if depth > 3 or not row.name or (row.points is None and depth < 3) or (parent_key and parent_key not in nodes):
+        if depth > 3 or not row.name or (parent_key and parent_key not in nodes):
             dropped.append(row)
             if parent_key in nodes:
                 nodes[parent_key]["incomplete"] = True
@@ -377,6 +442,7 @@ def _tree(table: Table, prefix: str, declared: dict[str, dict[str, Any]]) -> tup
             "max_points": row.points,
             "guidance": row.guidance,
             "incomplete": row.incomplete,
+            "inferred": row.inferred,
         }
         nodes[key] = node
         order.append(key)
@@ -385,21 +451,28 @@ def _tree(table: Table, prefix: str, declared: dict[str, dict[str, Any]]) -> tup
         if parent_key:
             nodes[parent_key]["_entry"]["children"] += 1
         previous = entry
-    # a component or main index whose rows below were all lost is not a leaf: leave it out
+    # A main index or component whose rows below were all lost has nothing to score unless the
+    # text prints its own points: then it is scored directly (a leaf, marked incomplete);
+    # without points it is left out.
     changed = True
     while changed:
         changed = False
         for key in list(order):
             node = nodes[key]
             entry = node["_entry"]
+            if entry["children"] or node["kind"] == "criterion" or node.get("_direct"):
+                continue
             lost_below = any(code.startswith(node["code"] + ".") for code in seen_codes)
-            if entry["children"] == 0 and (node["kind"] == "main" or (lost_below and node["kind"] == "component")):
+            if node["max_points"] is None:
                 order.remove(key)
                 dropped.append(entry["row"])
                 if node["parent"]:
                     nodes[node["parent"]]["incomplete"] = True
                     nodes[node["parent"]]["_entry"]["children"] -= 1
                 changed = True
+            elif node["kind"] == "main" or lost_below:
+                node["_direct"] = True
+                node["incomplete"] = True
     result = []
     for key in order:
         node = dict(nodes[key])
@@ -407,6 +480,20 @@ def _tree(table: Table, prefix: str, declared: dict[str, dict[str, Any]]) -> tup
         node["_note"] = entry["note"]
         result.append(node)
     return result, dropped
+
+
+def _mark_unbalanced(nodes: list[dict[str, Any]]) -> None:
+    """Mark incomplete every node whose children's printed points do not add up to its own."""
+    children: dict[str | None, list[dict[str, Any]]] = {}
+    for node in nodes:
+        children.setdefault(node["parent"], []).append(node)
+    for node in nodes:
+        below = children.get(node["key"], [])
+        if not below or node["max_points"] is None:
+            continue
+        known = sum((child["max_points"] for child in below if child["max_points"] is not None), Decimal(0))
+        if known != node["max_points"]:
+            node["incomplete"] = True
 
 
 def _finish_leaves(nodes: list[dict[str, Any]]) -> None:
@@ -421,7 +508,12 @@ def _finish_leaves(nodes: list[dict[str, Any]]) -> None:
         while main["kind"] != "main":
             main = by_key[main["parent"]]
         source = _source(note) or _source(main["name"]) or "self_report"
-        rule, parameters, unit = _rule(node["name"], source)
+        parameters: dict[str, Any]
+        if node.pop("_direct", False):
+            # scored directly: its criteria are lost, so no rule can be read from their wording
+            rule, parameters, unit = "manual", {}, "điểm"
+        else:
+            rule, parameters, unit = _rule(node["name"], source)
         node.update(source=source, rule=rule, parameters=parameters, unit=unit)
         node["evidence_required"] = source == "self_report"
 
@@ -475,6 +567,7 @@ def _node_json(node: dict[str, Any]) -> dict[str, Any]:
         "not_applicable_groups": [],
         "focus": False,
         "incomplete": node["incomplete"],
+        "inferred": [cell for cell in INFERABLE if cell in node.get("inferred", ())],
         "guidance": node["guidance"],
     }
 
@@ -490,8 +583,13 @@ def _missing(
     prefix: str,
     parent_of_main: str | None,
     table: str,
+    listed_by_name: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
-    """List what the text lost: main indices, components (by section I's names), criteria."""
+    """List what the text lost: main indices, components (by section I's names), criteria.
+
+    `listed_by_name` are the lost parts listed by name elsewhere (printed criteria whose code was lost,
+    reviewed entries): a main index's count of other lost criteria leaves them out.
+    """
     keys = {node["key"]: node for node in nodes}
     tree: dict[str, list[dict[str, Any]]] = {}
     for node in nodes:
@@ -518,15 +616,14 @@ def _missing(
             component_code = f"{main_code}.{position}"
             if component_code not in found_codes:
                 listed.add(component_code)
-                missing.append(
-                    _lost(
-                        main_key,
-                        "component",
-                        component_code,
-                        name,
-                        f"Văn bản nguồn mất dòng của chỉ số thành phần này trong {reason_table}.",
+                if any(row.code == component_code for row in dropped):
+                    reason = (
+                        f"Văn bản nguồn còn mã của chỉ số thành phần này nhưng mất tên, điểm tối đa và các dòng "
+                        f"bên dưới trong {reason_table}; tên theo mục I."
                     )
-                )
+                else:
+                    reason = f"Văn bản nguồn mất dòng của chỉ số thành phần này trong {reason_table}."
+                missing.append(_lost(main_key, "component", component_code, name, reason))
         declared_components = item["components"] or 0
         named = len(item["component_names"])
         for extra in range(named + 1, declared_components + 1):
@@ -546,7 +643,13 @@ def _missing(
         lost_listed = [
             row for row in dropped if row.code and row.code.count(".") == 2 and row.code.split(".")[0] == main_code
         ]
-        remaining = (item["criteria"] or 0) - found_criteria - len(lost_listed)
+        lost_named = [
+            entry
+            for entry in listed_by_name
+            if entry["what"] == "criterion"
+            and (entry["parent"] == main_key or str(entry["parent"]).startswith(main_key + "."))
+        ]
+        remaining = (item["criteria"] or 0) - found_criteria - len(lost_listed) - len(lost_named)
         if remaining > 0:
             missing.append(
                 _lost(
@@ -555,7 +658,7 @@ def _missing(
                     "",
                     f"{remaining} tiêu chí khác",
                     f"Mục I công bố {item['criteria']} tiêu chí; "
-                    + ("ngoài các dòng đã liệt kê, " if lost_listed else "")
+                    + ("ngoài các dòng đã liệt kê, " if lost_listed or lost_named else "")
                     + f"văn bản nguồn mất {remaining} dòng tiêu chí của {reason_table}.",
                 )
             )
@@ -573,6 +676,11 @@ def _missing(
             reason = f"Văn bản nguồn còn tên nhưng mất điểm tối đa của dòng này trong {reason_table}."
         elif row.name:
             reason = f"Văn bản nguồn mất các dòng bên dưới hoặc dòng cha của mục này trong {reason_table}."
+        elif row.points is not None:
+            reason = (
+                f"Văn bản nguồn còn mã và điểm tối đa ({_plain(row.points)}) nhưng mất tên của dòng này "
+                f"trong {reason_table}."
+            )
         else:
             reason = f"Văn bản nguồn còn mã nhưng mất tên và điểm của dòng này trong {reason_table}."
         missing.append(_lost(parent, KINDS.get(depth, "criterion"), row.code, row.name, reason))
@@ -657,18 +765,19 @@ def _province(lines: list[str], offset: int, corrections: dict[str, Any], number
         }
         prefix = f"{pillar}/"
         tree, dropped = _tree(table, prefix, declared)
-        missing_here = _missing(tree, dropped, declared, prefix, pillar, table.label)
-        missing_here += [
+        by_name = [
             _lost(item["parent"], item["what"], item.get("code", ""), item.get("name", ""), item["reason"])
-            for item in corrections["missing"]
-            if item["table"] == table.label
+            for item in [*table.orphans, *(entry for entry in corrections["missing"] if entry["table"] == table.label)]
         ]
+        missing_here = _missing(tree, dropped, declared, prefix, pillar, table.label, by_name) + by_name
+        missing_here = _attach(missing_here, {node["key"] for node in tree} | {pillar})
         lost_mains = {item["parent"] for item in missing_here} | {
             f"{prefix}{item['code']}" for item in missing_here if item["what"] == "main"
         }
         for node in tree:
             if node["key"] in lost_mains:
                 node["incomplete"] = True
+        _mark_unbalanced(tree)
         pillar_name = next(name for name, code in PILLARS.items() if code == pillar)
         pillar_node = {
             "key": pillar,
@@ -692,6 +801,7 @@ def _province(lines: list[str], offset: int, corrections: dict[str, Any], number
         mains = [node["key"] for node in tree if node["kind"] == "main"]
         aggregates.append({"code": pillar, "name": pillar_name, "main_indices": mains})
         total += table.total
+    _mark_unbalanced(nodes)
     _finish_leaves(nodes)
     every_main = [key for aggregate in aggregates for key in aggregate["main_indices"]]
     return {
@@ -719,7 +829,9 @@ def _ministry(lines: list[str], offset: int, corrections: dict[str, Any], number
     table = _table(lines, offset, table_at, len(lines), "II", corrections["cells"])
     _correct(table, corrections["rows"])
     tree, dropped = _tree(table, "", declared)
-    missing = _missing(tree, dropped, declared, "", None, "Phụ lục II")
+    by_name = [_lost(item["parent"], "criterion", "", item["name"], item["reason"]) for item in table.orphans]
+    missing = _missing(tree, dropped, declared, "", None, "Phụ lục II", by_name) + by_name
+    _mark_unbalanced(tree)
     _finish_leaves(tree)
     mains = [node["key"] for node in tree if node["kind"] == "main"]
     return {

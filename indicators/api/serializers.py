@@ -37,6 +37,8 @@ class NodeSerializer(serializers.Serializer):
     not_applicable_groups = serializers.ListField(child=serializers.CharField())
     focus = serializers.BooleanField()
     incomplete = serializers.BooleanField()
+    # the printed cells (code, name, max_points) the source does not print: inferred values
+    inferred = serializers.ListField(child=serializers.ChoiceField(choices=Node.Cell.choices))
     children = serializers.SerializerMethodField()
 
     @extend_schema_field({"type": "array", "items": {"$ref": "#/components/schemas/Node"}})

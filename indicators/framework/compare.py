@@ -37,6 +37,7 @@ _COMPARED_FIELDS = (
     ("evidence_required", "cần tài liệu kiểm chứng"),
     ("not_applicable_groups", "không áp dụng cho nhóm"),
     ("focus", "cần tập trung"),
+    ("inferred", "ô suy ra"),
 )
 
 
@@ -83,4 +84,6 @@ def _show(value: Any) -> str:
         return plain_number(value) or ""
     if value in (None, "", [], {}):
         return "—"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
     return str(value)

@@ -17,33 +17,48 @@ from ..models import Node
 from ..rules import validate_rule
 from .parse import FrameworkData, NodeData, plain_number
 
+# The report's words for the printed cells; the report is stored and shown in Vietnamese.
+CELL_WORDS = {Node.Cell.CODE: "mã", Node.Cell.NAME: "tên", Node.Cell.MAX_POINTS: "điểm tối đa"}
+
 
 @dataclass
 class IntegrityReport:
-    """The integrity check's findings. Errors block use; incompleteness is reported, not an error."""
+    """The integrity check's findings. Errors block use; incompleteness is reported, not an error.
+
+    `inferred` lists the rows with cells the source does not print: a framework with any is as
+    far from complete as one with a lost part, whatever its sums say.
+    """
 
     framework: str
     errors: list[str] = field(default_factory=list)
     incomplete: list[str] = field(default_factory=list)
+    inferred: list[str] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
-        return not self.errors and not self.incomplete
+        return not self.errors and not self.incomplete and not self.inferred
 
     def to_json(self) -> dict[str, Any]:
-        return {"errors": self.errors, "incomplete": self.incomplete, "summary": self.summary}
+        return {
+            "errors": self.errors,
+            "incomplete": self.incomplete,
+            "inferred": self.inferred,
+            "summary": self.summary,
+        }
 
 
 def check_framework_data(data: FrameworkData) -> IntegrityReport:
     """Check a framework's internal consistency and completeness.
 
     Errors: duplicate or orphan keys, a node under the wrong kind of parent, children's points
-    that differ from their parent's where every figure is known, leaves' sum or the DTI aggregate
-    differing from the framework's total (for a complete framework), aggregates naming anything
-    but main indices, invalid rules or parameters, structure counts that differ from the declared
-    ones without the parent being marked incomplete. Incompleteness: nodes marked incomplete,
-    points the source lost, and every missing part listed.
+    that differ from their parent's where every figure is known and the parent is not marked
+    incomplete, leaves' sum or the DTI aggregate differing from the framework's total (for a
+    complete framework), aggregates naming anything but main indices, invalid rules or
+    parameters, structure counts that differ from the declared ones without the parent being
+    marked incomplete. Incompleteness: nodes marked incomplete, points the source lost, every
+    other parent whose children's points do not add up to its own, and every missing part
+    listed. Inferred: every node with a cell the source does not print.
     """
     report = IntegrityReport(framework=data.code)
     errors, incomplete = report.errors, report.incomplete
@@ -74,6 +89,9 @@ def check_framework_data(data: FrameworkData) -> IntegrityReport:
             incomplete.append(f"“{node.key}” {node.name}: văn bản nguồn mất điểm tối đa.")
         if node.incomplete:
             incomplete.append(f"“{node.key}” {node.name}: văn bản nguồn mất một phần chỉ số con.")
+        if node.inferred:
+            cells = ", ".join(CELL_WORDS[Node.Cell(cell)] for cell in node.inferred)
+            report.inferred.append(f"“{node.key}” {node.name}: {cells} suy ra, không in trong văn bản.")
         if node.key in leaf_keys:
             if not node.rule:
                 errors.append(f"“{node.key}”: chỉ số lá phải có quy tắc tính điểm.")
@@ -85,13 +103,16 @@ def check_framework_data(data: FrameworkData) -> IntegrityReport:
             errors.append(f"“{node.key}”: chỉ có chỉ số lá mới có quy tắc tính điểm và nguồn dữ liệu.")
         children = tree.get(node.key, [])
         known = [child.max_points for child in children if child.max_points is not None]
-        if children and node.max_points is not None and not node.incomplete and len(known) == len(children):
-            total = sum(known, Decimal(0))
-            if total != node.max_points:
-                errors.append(
-                    f"“{node.key}”: tổng điểm các chỉ số con ({plain_number(total)}) "
-                    f"khác điểm tối đa ({plain_number(node.max_points)})."
-                )
+        total = sum(known, Decimal(0))
+        if children and node.max_points is not None and total != node.max_points:
+            message = (
+                f"“{node.key}”: tổng điểm các chỉ số con ({plain_number(total)}) "
+                f"khác điểm tối đa ({plain_number(node.max_points)})."
+            )
+            # Every figure known and nothing marked lost: the data contradicts itself. Otherwise
+            # the source lost or garbled points, and the sum that does not hold is reported.
+            wrong = len(known) == len(children) and not node.incomplete
+            (errors if wrong else incomplete).append(message)
     _check_declared(data, by_key, tree, report)
     for missing in data.missing:
         label = " ".join(part for part in (missing.code, missing.name) if part) or missing.what
@@ -103,6 +124,7 @@ def check_framework_data(data: FrameworkData) -> IntegrityReport:
         "leaf_points": plain_number(sum((leaf.max_points or Decimal(0) for leaf in leaves), Decimal(0))),
         "max_points": plain_number(data.max_points),
         "missing": len(data.missing),
+        "inferred": len(report.inferred),
     }
     return report
 

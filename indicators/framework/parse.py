@@ -43,6 +43,8 @@ class NodeData:
     focus: bool = False
     incomplete: bool = False
     guidance: str = ""
+    # the printed cells (Node.Cell values) the source does not print and the data infers
+    inferred: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -127,6 +129,7 @@ class FrameworkData:
                     "not_applicable_groups": node.not_applicable_groups,
                     "focus": node.focus,
                     "incomplete": node.incomplete,
+                    "inferred": list(node.inferred),
                     "guidance": node.guidance,
                 }
                 for node in self.nodes
@@ -186,6 +189,7 @@ class FrameworkData:
                     focus=bool(item.get("focus")),
                     incomplete=bool(item.get("incomplete")),
                     guidance=str(item.get("guidance") or ""),
+                    inferred=reader.cells(item, "inferred", place),
                 )
             )
         for position, item in enumerate(raw.get("aggregates") or [], start=1):
@@ -253,6 +257,19 @@ class _Reader:
         if value not in allowed:
             self.problems.append(f"{where}: “{name}” phải là một trong {', '.join(allowed)}; nhận được “{value}”.")
         return value
+
+    def cells(self, item: dict[str, Any], name: str, where: str) -> list[str]:
+        """A list of printed-cell names (Node.Cell), each once, in the vocabulary's order."""
+        value = item.get(name) or []
+        if not isinstance(value, list | tuple):
+            self.problems.append(f"{where}: “{name}” phải là danh sách các ô; nhận được “{value}”.")
+            return []
+        given = [str(cell).strip() for cell in value]
+        unknown = [cell for cell in given if cell not in Node.Cell.values]
+        if unknown:
+            allowed = ", ".join(Node.Cell.values)
+            self.problems.append(f"{where}: “{name}” chỉ gồm các ô {allowed}; nhận được “{', '.join(unknown)}”.")
+        return [cell for cell in Node.Cell.values if cell in given]
 
     def date(self, item: dict[str, Any], name: str, where: str) -> datetime.date:
         value = item.get(name)

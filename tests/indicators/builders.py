@@ -1,13 +1,16 @@
-"""A small, complete framework as plain data, for tests that need one without the fixtures."""
+"""A small, complete framework as plain data, for tests that need one without the fixtures; the shipped ones."""
 
 from __future__ import annotations
 
 import datetime
+import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from indicators.framework.parse import AggregateData, DeclaredData, FrameworkData, NodeData
 
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 BROADCAST_LEVELS = [{"label": "Hằng tuần", "fraction": "1"}, {"label": "Hằng tháng", "fraction": "0.5"}]
 
 
@@ -53,3 +56,8 @@ def small_framework(code: str = "thu-nghiem") -> FrameworkData:
         aggregates=[AggregateData(code="DTI", name="Chỉ số DTI", main_indices=["1", "2"])],
         declared=[DeclaredData(key="1", components=2, criteria=3), DeclaredData(key="2", components=1, criteria=2)],
     )
+
+
+def shipped_framework(code: str) -> FrameworkData:
+    """A framework as its committed fixture gives it (fixtures/frameworks/<code>.json)."""
+    return FrameworkData.from_json(json.loads((FIXTURES / "frameworks" / f"{code}.json").read_text(encoding="utf-8")))

@@ -63,12 +63,25 @@ def test_a_framework_comes_with_its_tree_and_aggregates(api: APIClient) -> None:
         "not_applicable_groups": [],
         "focus": False,
         "incomplete": False,
+        "inferred": [],
         "children": [],
     }
     assert body["aggregates"] == [
         {"code": "DTI", "name": "Chỉ số DTI", "max_points": 100.0, "main_indices": ["1", "2"]}
     ]
     assert body["missing"] == []
+
+
+def test_a_node_names_the_cells_its_source_does_not_print(api: APIClient) -> None:
+    data = small_framework("suy-ra")
+    next(node for node in data.nodes if node.key == "2.1.2").inferred = ["code", "max_points"]
+    import_framework(data=data)
+
+    body = api.get("/api/v1/frameworks/suy-ra/").json()
+
+    expert = body["nodes"][1]["children"][0]["children"][1]
+    assert (expert["key"], expert["inferred"]) == ("2.1.2", ["code", "max_points"])
+    assert body["complete"] is False
 
 
 def test_an_unknown_framework_answers_404(api: APIClient) -> None:

@@ -7,10 +7,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 from openpyxl import load_workbook
 
+from accounts.models import User
 from common.spreadsheets import workbook_bytes
 from indicators.excel import read_framework_workbook, write_framework_workbook
 from indicators.framework.parse import FrameworkDataError
@@ -139,3 +142,60 @@ def test_names_that_look_like_formulas_reimport_as_text() -> None:
     data.nodes[0].name = "=1+1 là tên"
 
     assert read_framework_workbook(write_framework_workbook(data)).nodes[0].name == "=1+1 là tên"
+
+
+def test_inferred_cells_survive_the_round_trip() -> None:
+    data = small_framework("suy-ra")
+    next(node for node in data.nodes if node.key == "2.1.2").inferred = ["code", "max_points"]
+    original = import_framework(data=data)
+
+    copy = read_framework_workbook(write_framework_workbook(framework_data(original)), code="suy-ra-2")
+
+    assert next(node for node in copy.nodes if node.key == "2.1.2").inferred == ["code", "max_points"]
+    assert [node.key for node in copy.nodes if node.inferred] == ["2.1.2"]
+    workbook = load_workbook(io.BytesIO(write_framework_workbook(data)))
+    sheet = workbook["Chỉ số"]
+    header = [cell.value for cell in sheet[1]]
+    assert sheet.cell(row=11, column=header.index("inferred") + 1).value == "code, max_points"
+
+
+def test_a_workbook_exported_before_the_inferred_column_still_imports() -> None:
+    old = small_framework("cu")
+    old.nodes[2].guidance = "Đếm các chuyên mục đang hoạt động."
+    workbook = load_workbook(io.BytesIO(write_framework_workbook(old)))
+    sheet = workbook["Chỉ số"]
+    header = [cell.value for cell in sheet[1]]
+    sheet.delete_cols(header.index("inferred") + 1)
+
+    data = read_framework_workbook(workbook_bytes(workbook))
+
+    assert [node.inferred for node in data.nodes] == [[]] * 10
+    assert data.nodes[2].guidance == "Đếm các chuyên mục đang hoạt động."
+
+
+def test_an_unknown_inferred_cell_is_refused_naming_its_row() -> None:
+    workbook = load_workbook(io.BytesIO(write_framework_workbook(small_framework("la"))))
+    sheet = workbook["Chỉ số"]
+    header = [cell.value for cell in sheet[1]]
+    sheet.cell(row=4, column=header.index("inferred") + 1).value = "max_points, rule"
+
+    with pytest.raises(FrameworkDataError) as raised:
+        read_framework_workbook(workbook_bytes(workbook))
+
+    assert raised.value.problems == [
+        "Trang “Chỉ số”, dòng 4: “inferred” chỉ gồm các ô code, name, max_points; nhận được “rule”."
+    ]
+
+
+def test_the_admin_dry_run_counts_the_rows_with_inferred_cells(administrator: User) -> None:
+    data = small_framework("suy-ra")
+    next(node for node in data.nodes if node.key == "2.1.2").inferred = ["max_points"]
+    upload = SimpleUploadedFile("suy-ra.xlsx", write_framework_workbook(data))
+    client = Client()
+    client.force_login(administrator)
+
+    response = client.post("/admin/indicators/framework/import/", {"file": upload, "dry_run": "on"})
+
+    html = response.content.decode()
+    assert "1 dòng có ô suy ra, không in trong văn bản nguồn." in html
+    assert not Framework.objects.exists()

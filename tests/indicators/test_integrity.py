@@ -91,6 +91,7 @@ def test_a_lost_part_makes_the_framework_incomplete_not_wrong() -> None:
     assert report.complete is False
     assert report.incomplete == [
         "“1.1” Tuyên truyền: văn bản nguồn mất một phần chỉ số con.",
+        "“1.1”: tổng điểm các chỉ số con (10) khác điểm tối đa (40).",
         "“1” Nhận thức số: công bố 3 tiêu chí, có 2.",
         "Thiếu 1.1.2 (thuộc “1.1”): Dòng bị mất.",
     ]
@@ -103,4 +104,39 @@ def test_points_lost_by_the_source_make_it_incomplete() -> None:
     report = check_framework_data(data)
 
     assert report.errors == []
-    assert report.incomplete == ["“2.1.2” Đánh giá của chuyên gia: văn bản nguồn mất điểm tối đa."]
+    assert report.incomplete == [
+        "“2.1”: tổng điểm các chỉ số con (25) khác điểm tối đa (40).",
+        "“2.1.2” Đánh giá của chuyên gia: văn bản nguồn mất điểm tối đa.",
+    ]
+
+
+def test_a_parent_whose_known_children_fall_short_makes_the_framework_incomplete() -> None:
+    # given the source printed 2.1's 40 points but only 25 of its criteria's (as CQS 5.9: 8 vs 2)
+    data = small_framework()
+    next(node for node in data.nodes if node.key == "2.1.2").max_points = None
+    next(node for node in data.nodes if node.key == "2.1").incomplete = True
+
+    report = check_framework_data(data)
+
+    assert report.errors == []
+    assert report.complete is False
+    assert "“2.1”: tổng điểm các chỉ số con (25) khác điểm tối đa (40)." in report.incomplete
+
+
+def test_an_inferred_cell_makes_a_consistent_framework_incomplete() -> None:
+    # given every sum holds, but 2.1.2's points were inferred from its siblings, not printed
+    data = small_framework()
+    next(node for node in data.nodes if node.key == "2.1.2").inferred = ["max_points"]
+    next(node for node in data.nodes if node.key == "1").inferred = ["code", "name"]
+
+    report = check_framework_data(data)
+
+    assert report.errors == []
+    assert report.incomplete == []
+    assert report.inferred == [
+        "“1” Nhận thức số: mã, tên suy ra, không in trong văn bản.",
+        "“2.1.2” Đánh giá của chuyên gia: điểm tối đa suy ra, không in trong văn bản.",
+    ]
+    assert report.complete is False
+    assert report.summary["inferred"] == 2
+    assert report.to_json()["inferred"] == report.inferred

@@ -8,7 +8,7 @@ from django.test import Client
 from indicators.framework.parse import MissingData
 from indicators.models import NodeMapping
 from indicators.services import import_framework
-from tests.indicators.builders import small_framework
+from tests.indicators.builders import shipped_framework, small_framework
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +100,37 @@ def test_a_mapped_node_counts_as_the_same_indicator_under_its_new_code(client: C
 
     changes = [(change.kind, change.key, change.details) for change in response.context["changes"]]
     assert changes == [("changed", "2.1.3", ["mã: 2.1.2 → 2.1.3"])]
+
+
+def test_an_inferred_cell_carries_a_visible_explained_mark(client: Client) -> None:
+    # given 2.1.2's points were inferred from its siblings rather than printed in the source
+    data = small_framework("suy-ra")
+    next(node for node in data.nodes if node.key == "2.1.2").inferred = ["max_points"]
+    import_framework(data=data)
+
+    html = client.get("/frameworks/suy-ra/").content.decode()
+
+    leaf = html[html.index('id="node-2-1-2"') :]
+    leaf = leaf[: leaf.index("</li>")]
+    assert 'title="Điểm tối đa: suy ra, không in trong văn bản"' in leaf
+    assert '<span aria-hidden="true">suy ra</span>' in leaf
+    assert '<span class="visually-hidden">(Điểm tối đa suy ra, không in trong văn bản)</span>' in leaf
+    assert "Bộ chỉ số chưa đầy đủ." in html
+    assert "“2.1.2” Đánh giá của chuyên gia: điểm tối đa suy ra, không in trong văn bản." in html
+    # nothing else is marked: the other rows print their cells
+    assert html.count("badge-inferred") == 1
+
+
+def test_the_2020_province_page_marks_what_seed_001_does_not_print(client: Client) -> None:
+    import_framework(data=shipped_framework("dti-2020-province"))
+
+    html = client.get("/frameworks/dti-2020-province/").content.decode()
+
+    main_5 = html[html.index('id="node-CQS-5"') :]
+    main_5 = main_5[: main_5.index("</summary>")]
+    assert main_5.count("badge-inferred") == 3  # code, name and points of the row the text lost
+    main_1 = html[html.index('id="node-CQS-1"') :]
+    main_1 = main_1[: main_1.index("</li>")]
+    assert '<div class="leaf">' in main_1
+    assert "thiếu chỉ số con" in main_1
+    assert "badge-inferred" not in main_1

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import json
+import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,15 +15,18 @@ from accounts.models import Organisation
 from indicators.framework.integrity import check_framework_data
 from indicators.framework.parse import FrameworkData
 from indicators.models import Framework
+from tests.indicators.builders import shipped_framework
 
 pytestmark = pytest.mark.django_db
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+SEED_2020 = SEEDS / "001_2df82e070e417e2a.txt"
 FRAMEWORK_CODES = ["dti-2020-ministry", "dti-2020-province", "dti-2022-ministry", "dti-2022-province"]
 
 
 def framework_fixture(code: str) -> FrameworkData:
-    return FrameworkData.from_json(json.loads((FIXTURES / "frameworks" / f"{code}.json").read_text(encoding="utf-8")))
+    return shipped_framework(code)
 
 
 @pytest.fixture
@@ -86,15 +90,32 @@ def test_every_shipped_framework_passes_the_integrity_check(reference_data: None
     call_command("check_framework", code)
 
 
-def test_only_the_2020_ministry_framework_is_complete(reference_data: None) -> None:
+def test_no_shipped_framework_is_complete(reference_data: None) -> None:
+    # The 2020 ministry table (seed 001, Phụ lục II) keeps every row, but prints no points for
+    # 5.10.2, 5.11.2 and 9.5.1–9.8 and no STT for sole criteria: those cells are inferred.
+    # The others lost parts of their tables.
     complete = dict(Framework.objects.values_list("code", "complete"))
 
     assert complete == {
-        "dti-2020-ministry": True,
+        "dti-2020-ministry": False,
         "dti-2020-province": False,
         "dti-2022-ministry": False,
         "dti-2022-province": False,
     }
+
+
+def test_check_framework_reports_inferred_cells_and_never_calls_such_a_framework_complete(
+    reference_data: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    call_command("check_framework", "dti-2020-ministry")
+
+    output = capsys.readouterr().out
+    assert "  SUY RA “5.10.2” Tỷ lệ DVCTT mức độ 4: điểm tối đa suy ra, không in trong văn bản." in output
+    assert "  SUY RA “5.1.1” Tỷ lệ CBCCVC có tài khoản thư điện tử chính thức: mã suy ra, không in trong văn bản." in (
+        output
+    )
+    assert "Result: INCOMPLETE (0 errors, 0 missing items, 15 rows with inferred cells)" in output
+    assert not Framework.objects.get(code="dti-2020-ministry").complete
 
 
 def test_an_incomplete_framework_lists_what_is_missing(
@@ -119,20 +140,123 @@ def _counts(data: FrameworkData, main_key: str) -> tuple[int, int]:
     return len(components), len(criteria)
 
 
+def test_2020_main_indices_are_the_rows_seed_001_prints_at_main_level() -> None:
+    province, ministry = framework_fixture("dti-2020-province"), framework_fixture("dti-2020-ministry")
+
+    mains = {
+        aggregate.code: [key.split("/")[-1] for key in aggregate.main_indices]
+        for aggregate in province.aggregates
+        if aggregate.code != "DTI"
+    }
+    # Phụ lục I, mục I states 07 main indices per pillar; each table I.1–I.3 also prints rows 8
+    # (cyberspace) and 9 (experts) at main-index level, the 10 % + 10 % of section II.2.a.
+    # Bảng I.1 keeps rows 1 and 9, the names of 6, 7 and 8, and 5's components 5.5–5.16 (5's own
+    # row is lost); 2, 3 and 4 are lost. Bảng I.2 keeps 1–5 and 9's components 9.5–9.7; 6, 7 and 8
+    # are lost with rows 5.3.2–9.4. Bảng I.3 is whole: 7 + 2 = 9.
+    assert mains == {
+        "CQS": ["1", "5", "6", "7", "8", "9"],
+        "KTS": ["1", "2", "3", "4", "5", "9"],
+        "XHS": ["1", "2", "3", "4", "5", "6", "7", "8", "9"],
+    }
+    # Phụ lục II, mục I states 07 main indices; its table prints rows 1–9, 8 and 9 as above.
+    assert [node.code for node in ministry.nodes if node.kind == "main"] == [str(n) for n in range(1, 10)]
+
+
 @pytest.mark.parametrize("code", ["dti-2020-province", "dti-2020-ministry"])
 def test_2020_structure_counts_equal_the_declared_ones_where_the_text_is_whole(code: str) -> None:
     data = framework_fixture(code)
     declared = {item.key: item for item in data.declared}
     mains = [node for node in data.nodes if node.kind == "main"]
     if code == "dti-2020-province":
+        # Bảng I.3 (Xã hội số) is the only provincial table the text keeps whole
         mains = [node for node in mains if node.key.startswith("XHS/")]
 
-    # Xã hội số: the seven main indices section I describes, plus the cyberspace (8) and expert (9)
-    # assessments that carry the 10 % + 10 % of the pillar's 300 points.
-    assert len(mains) == (9 if code == "dti-2020-province" else len(mains))
     for main in mains:
         expected = declared[main.key]
         assert _counts(data, main.key) == (expected.components, expected.criteria), main.key
+
+
+def test_the_2020_province_fixture_brings_in_the_rows_seed_001_prints_with_their_printed_points() -> None:
+    nodes = {node.key: node for node in framework_fixture("dti-2020-province").nodes}
+
+    # Bảng I.1: main index 1 printed with 40 points (its rows below lost), components 5.10–5.16
+    # and 6.1 with what points the text prints (5.10's 10 and 5.11's 10; the others' are lost)
+    printed = ["CQS/1", "CQS/5.10", "CQS/5.11", "CQS/5.12", "CQS/5.13", "CQS/5.14", "CQS/5.15", "CQS/5.16", "CQS/6.1"]
+    assert {key: nodes[key].max_points for key in printed} == {
+        "CQS/1": Decimal(40),
+        "CQS/5.10": Decimal(10),
+        "CQS/5.11": Decimal(10),
+        "CQS/5.12": None,
+        "CQS/5.13": Decimal(2),
+        "CQS/5.14": None,
+        "CQS/5.15": None,
+        "CQS/5.16": None,
+        "CQS/6.1": None,
+    }
+    # a main index whose criteria are all lost is scored directly, and says it is incomplete
+    main_1 = nodes["CQS/1"]
+    assert (main_1.kind, main_1.rule, main_1.incomplete) == ("main", "manual", True)
+    assert not any(node.parent == "CQS/1" for node in nodes.values())
+    assert [nodes[f"CQS/5.14.{n}"].max_points for n in (1, 2, 3)] == [Decimal(1), None, None]
+
+
+@pytest.mark.skipif(not SEED_2020.exists(), reason="the seed documents are not beside the project (../shared/seeds)")
+def test_every_coded_row_of_seed_001_is_a_node_unless_the_text_keeps_only_its_code() -> None:
+    text = SEED_2020.read_text(encoding="utf-8")
+    annex_2 = text.index("\nPHỤ LỤC II\n")
+    tables = {
+        "CQS/": text[text.index("Bảng I.1. ") : text.index("Bảng I.2. ")],
+        "KTS/": text[text.index("Bảng I.2. ") : text.index("Bảng 13. ")],
+        "XHS/": text[text.index("Bảng 13. ") : text.index("Bảng I.4. ")],
+        "": text[annex_2:],
+    }
+    province, ministry = framework_fixture("dti-2020-province"), framework_fixture("dti-2020-ministry")
+    keys = {node.key for data in (province, ministry) for node in data.nodes}
+    lost = {(m.parent or "").split("/")[0] + "/" + m.code for m in province.missing if m.code}
+
+    # a code cell is a line holding only a dotted number (" \t" when fused into a neighbour row)
+    absent = {
+        prefix + code
+        for prefix, table in tables.items()
+        for code in re.findall(r"^ ?\t(\d+(?:\.\d+)+)\.?$", table, flags=re.MULTILINE)
+        if prefix + code not in keys
+    }
+
+    # Bảng I.1 keeps only the code of these rows: 1.1 (before 5.5), 5.10.1, 5.11.1 (with a 10
+    # but no name), 5.16.4 and 7.3.2 (each followed by another row's cells)
+    assert absent == {"CQS/1.1", "CQS/5.10.1", "CQS/5.11.1", "CQS/5.16.4", "CQS/7.3.2"}
+    assert absent <= lost
+
+
+def test_2020_components_whose_criteria_do_not_add_up_are_marked_incomplete() -> None:
+    data = framework_fixture("dti-2020-province")
+    nodes = {node.key: node for node in data.nodes}
+
+    report = check_framework_data(data)
+
+    # Bảng I.1: 5.9 prints 8 points, its criteria only 5.9.3's 2; Bảng I.2: 5.3 prints 4, 5.3.1 none
+    assert (nodes["CQS/5.9"].incomplete, nodes["KTS/5.3"].incomplete) == (True, True)
+    assert "“CQS/5.9”: tổng điểm các chỉ số con (2) khác điểm tối đa (8)." in report.incomplete
+    assert "“KTS/5.3”: tổng điểm các chỉ số con (0) khác điểm tối đa (4)." in report.incomplete
+    assert report.errors == []
+
+
+def test_2020_cells_seed_001_does_not_print_are_marked_inferred() -> None:
+    province = {node.key: node for node in framework_fixture("dti-2020-province").nodes}
+    ministry = {node.key: node for node in framework_fixture("dti-2020-ministry").nodes}
+
+    # points taken from the weights of section II.2.a, rows rebuilt for their printed children
+    assert province["CQS/5"].inferred == ["code", "name", "max_points"]
+    assert province["CQS/8"].inferred == ["code", "max_points"]
+    assert province["KTS/9"].inferred == ["code", "name", "max_points"]
+    # points left by the printed figures, and the code of a sole criterion printed without STT
+    assert ministry["5.10.2"].inferred == ["max_points"]
+    assert ministry["5.11.2"].inferred == ["max_points"]
+    assert province["XHS/4.2.2"].inferred == ["max_points"]
+    assert province["CQS/5.6.1"].inferred == ["code", "max_points"]
+    assert province["CQS/5.10"].inferred == ["name"]
+    # what the text prints is not
+    assert province["CQS/1"].inferred == province["XHS/4.2.1"].inferred == ministry["5.10.1"].inferred == []
 
 
 @pytest.mark.parametrize("code", ["dti-2020-province", "dti-2020-ministry"])

@@ -26,7 +26,7 @@ def test_demo_data_opens_the_2020_campaigns_once(local: None, capsys: pytest.Cap
     campaigns = {campaign.framework.code: campaign for campaign in Campaign.objects.select_related("framework")}
     assert sorted(campaigns) == ["dti-2020-ministry", "dti-2020-province"]
     assert {code: (c.year, c.state, c.is_trial) for code, c in campaigns.items()} == {
-        "dti-2020-ministry": (2020, "open", False),
+        "dti-2020-ministry": (2020, "open", True),
         "dti-2020-province": (2020, "open", True),
     }
     assert Submission.objects.filter(campaign=campaigns["dti-2020-province"]).count() == 63

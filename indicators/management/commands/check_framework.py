@@ -1,4 +1,8 @@
-"""Print a framework's integrity report; exit non-zero when it has errors."""
+"""Print a framework's integrity report; exit non-zero when it has errors.
+
+Lines: THIẾU for what the source lost, SUY RA for rows with a cell the source does not print
+(inferred from weights, sums or the table's structure), LỖI for contradictions.
+"""
 
 from __future__ import annotations
 
@@ -32,9 +36,15 @@ class Command(BaseCommand):
         )
         for line in report.incomplete:
             self.stdout.write(f"  THIẾU  {line}")
+        for line in report.inferred:
+            self.stdout.write(f"  SUY RA {line}")
         for line in report.errors:
             self.stdout.write(self.style.ERROR(f"  LỖI    {line}"))
+        # A framework with an inferred cell is incomplete however well its sums hold.
         verdict = "complete" if report.complete else ("INCOMPLETE" if not report.errors else "ERRORS")
-        self.stdout.write(f"Result: {verdict} ({len(report.errors)} errors, {len(report.incomplete)} missing items)")
+        self.stdout.write(
+            f"Result: {verdict} ({len(report.errors)} errors, {len(report.incomplete)} missing items, "
+            f"{len(report.inferred)} rows with inferred cells)"
+        )
         if report.errors:
             raise CommandError(f"{framework.code}: {len(report.errors)} integrity errors")
