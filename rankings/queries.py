@@ -278,6 +278,7 @@ class HistoryPoint:
     value: Decimal | None
     rank: int | None
     derived: bool
+    partial_note: str = ""  # the year's publication lacks units: its rank is not the year's
 
 
 def unit_history(organisation: Organisation) -> list[HistoryPoint]:
@@ -294,11 +295,12 @@ def unit_history(organisation: Organisation) -> list[HistoryPoint]:
         }
         if organisation.pk in rows:
             row = rows[organisation.pk]
-            history.append(HistoryPoint(publication.campaign.year, row.value, row.rank, False))
+            history.append(HistoryPoint(publication.campaign.year, row.value, row.rank, False,
+                                        publication.partial_note()))  # fmt: skip
         elif predecessors and any(pk in rows for pk in predecessors):
             values = [value for pk in predecessors if pk in rows and (value := rows[pk].value) is not None]
             mean = sum(values, Decimal(0)) / len(values) if values else None
-            history.append(HistoryPoint(publication.campaign.year, mean, None, True))
+            history.append(HistoryPoint(publication.campaign.year, mean, None, True, publication.partial_note()))
     return history
 
 

@@ -56,6 +56,8 @@ class CsvRenderer(BaseRenderer):
 
 
 def _cell(value: Any) -> Any:
+    if isinstance(value, dict):  # a coverage: "5/63"
+        return "/".join(str(part) for part in value.values())
     if isinstance(value, list):
         return "; ".join(
             " ".join(str(part) for part in item.values() if part) if isinstance(item, dict) else str(item)
@@ -111,6 +113,9 @@ def _number(value: Decimal | None, places: int | None = None) -> float | None:
     return float(round_value(value, places) if places is not None else value)
 
 
+COVERAGE = inline_serializer("Coverage", {"units": serializers.IntegerField(), "of": serializers.IntegerField()})
+
+
 def _year(request: Request, required: bool = True) -> int | None:
     text = request.query_params.get("year", "")
     if not text and not required:
@@ -142,6 +147,7 @@ class RankingApi(PublicApi):
                 "index": serializers.CharField(),
                 "published_at": serializers.DateTimeField(),
                 "version": serializers.IntegerField(),
+                "coverage": COVERAGE,
                 "results": inline_serializer("RankingRow", RESULT_FIELDS, many=True),
             },
         ),
@@ -163,7 +169,8 @@ class RankingApi(PublicApi):
             precision = publication.campaign.framework.precision
             table = ranking_table(publication, index, group)
             return {"year": year, "level": level, "index": index, "published_at": publication.published_at,
-                    "version": publication.version, "results": [_row(row, precision) for row in table]}  # fmt: skip
+                    "version": publication.version, "coverage": publication.coverage,
+                    "results": [_row(row, precision) for row in table]}  # fmt: skip
 
         return self.conditional(request, [publication], build)
 
@@ -204,6 +211,7 @@ class OrganisationResultsApi(PublicApi):
                 "year": serializers.IntegerField(),
                 "version": serializers.IntegerField(),
                 "published_at": serializers.DateTimeField(),
+                "coverage": COVERAGE,
                 "results": inline_serializer(
                     "OrganisationResultRow",
                     {
@@ -247,6 +255,7 @@ class OrganisationResultsApi(PublicApi):
                 "year": publication.campaign.year,
                 "version": publication.version,
                 "published_at": publication.published_at,
+                "coverage": publication.coverage,
                 "results": [
                     {"index": row.index, "label": row.label, "kind": row.kind, "value": _number(row.value, precision),
                      "rank": row.rank, "group_size": row.group_size,
@@ -263,7 +272,7 @@ class CampaignListApi(PublicApi):
     """Every published year and level, with its versions and their revision notes."""
 
     csv_fields = ["year", "level", "name", "framework", "version", "published_at", "revision_note", "source",
-                  "versions"]  # fmt: skip
+                  "versions", "coverage"]  # fmt: skip
 
     @extend_schema(
         parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"])],
@@ -281,6 +290,7 @@ class CampaignListApi(PublicApi):
                         "published_at": serializers.DateTimeField(),
                         "revision_note": serializers.CharField(),
                         "source": serializers.CharField(),
+                        "coverage": COVERAGE,
                         "versions": inline_serializer(
                             "PublishedVersion",
                             {
@@ -308,7 +318,7 @@ class CampaignListApi(PublicApi):
                     "year": latest.campaign.year, "level": latest.campaign.level, "name": latest.campaign.name,
                     "framework": latest.campaign.framework.code, "version": latest.version,
                     "published_at": latest.published_at, "revision_note": latest.revision_note,
-                    "source": latest.source,
+                    "source": latest.source, "coverage": latest.coverage,
                     "versions": [{"version": p.version, "published_at": p.published_at,
                                   "revision_note": p.revision_note} for p in sorted(versions, key=lambda p: p.version)],
                 })  # fmt: skip

@@ -23,7 +23,8 @@ RESULTS = Path(__file__).resolve().parents[2] / "fixtures" / "results"
 def published_2021(transactional_db: None) -> None:
     call_command("load_reference_data")
     for level in ("province", "ministry"):
-        call_command("import_results", str(RESULTS / f"dti-2021-{level}.csv"), "--year", "2021", "--level", level)
+        call_command("import_results", str(RESULTS / f"dti-2021-{level}.csv"), "--year", "2021", "--level", level,
+                     "--published-on", "08/08/2022")  # fmt: skip
 
 
 def download(page: Any, action: Callable[[], None]) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -168,7 +169,8 @@ def test_merged_units_compare_with_the_mean_of_their_predecessors(
     import_framework(data=small_framework("thu-nghiem"))
     for year, lines in [(2024, "48,0.8,0.5\n49,0.4,0.7\n46,0.5,0.5\n"), (2025, "48-2025,0.7,0.7\n46,0.6,0.4\n")]:
         import_results(content=f"organisation,1,2\n{lines}".encode(), filename="kq.csv", year=year, level="province",
-                       framework_code="thu-nghiem", by=administrator)  # fmt: skip
+                       framework_code="thu-nghiem", by=administrator,
+                       published_on=datetime.date(year + 1, 3, 1))  # fmt: skip
 
     rows = {row["organisation_code"]: row for row in
             APIClient().get("/api/v1/rankings/?year=2025&level=province").json()["results"]}  # fmt: skip
