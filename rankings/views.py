@@ -20,6 +20,7 @@ from common.http import HtmxRequest
 from .exports import ranking_csv, ranking_workbook, scorecard_pdf
 from .models import DTI, Publication, ReportExport
 from .queries import (
+    by_group,
     indices_of,
     latest_publications,
     publication_for,
@@ -50,18 +51,21 @@ def _chart_rows(rows: list[Any]) -> list[dict[str, Any]]:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The latest published year: national averages and their change, top 10, distribution, links."""
+    """The latest published year, provinces first: per peer group its average and change, top 10 and
+    most improved, the distribution of its values; links."""
     publications = latest_publications()
     latest_year = publications[0].campaign.year if publications else None
     levels = []
     for publication in publications:
         if publication.campaign.year != latest_year:
             continue
-        table = ranking_table(publication)
-        summaries = summarise(table, publication.campaign.framework.precision)
-        levels.append({"publication": publication, "summaries": summaries,
-                       "distribution": _distribution([row.value for row in table if row.value is not None]),
-                       "chart_id": f"chart-{publication.campaign.level}"})  # fmt: skip
+        precision = publication.campaign.framework.precision
+        groups = [
+            {"summary": summarise(rows, precision)[0], "chart_id": f"chart-{publication.campaign.level}-{group}",
+             "distribution": _distribution([row.value for row in rows if row.value is not None])}
+            for group, rows in by_group(ranking_table(publication))
+        ]  # fmt: skip
+        levels.append({"publication": publication, "groups": groups})
     years = sorted({p.campaign.year for p in publications}, reverse=True)
     return render(request, "rankings/home.html", {"levels": levels, "latest_year": latest_year, "years": years,
                                                   "publications": publications})  # fmt: skip
@@ -85,31 +89,47 @@ SORTS = {
 
 @require_GET
 def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
-    """One ranking table: switch index, filter by group and region, search, sort; chart; downloads."""
+    """The ranking tables of a published year, one per peer group (each its own ranks and average):
+    switch index, filter by group and region, search, sort; a chart per group; downloads."""
     publication = _publication(year, level, request)
     indices = indices_of(publication)
     index = request.GET.get("index") or DTI
     if index not in dict(indices):
         raise Http404("No such index")
+    full = ranking_table(publication, index)
+    groups = by_group(full)
     group = request.GET.get("group") or None
-    table = ranking_table(publication, index, group)
+    if group is not None and group not in dict(groups):
+        raise Http404("No such group")
     output = request.GET.get("format")
     if output == "xlsx":
         return _download(ranking_workbook(publication, index), f"dti-{year}-{level}-{index}.xlsx",
                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
     if output == "csv":
-        return _download(ranking_csv(table, publication).encode("utf-8-sig"), f"dti-{year}-{level}-{index}.csv",
+        rows = [row for row in full if group is None or row.group == group]
+        return _download(ranking_csv(rows, publication).encode("utf-8-sig"), f"dti-{year}-{level}-{index}.csv",
                          "text/csv; charset=utf-8")  # fmt: skip
     region, query = request.GET.get("region", ""), request.GET.get("q", "").strip()
-    if region:
-        table = [row for row in table if row.organisation.region and row.organisation.region.code == region]
-    if query:
-        wanted = search_form(query)
-        table = [row for row in table if any(wanted in search_form(name) for name in row.organisation.all_names())]
     sort = request.GET.get("sort", "rank")
-    table.sort(key=SORTS.get(sort, SORTS["rank"]))
-    groups = sorted({row.group for row in ranking_table(publication, index)})
     labels = dict(Organisation.Group.choices)
+    precision = publication.campaign.framework.precision
+    tables = []
+    for name, rows in groups:
+        if group is not None and name != group:
+            continue
+        shown = rows
+        if region:
+            shown = [row for row in shown if row.organisation.region and row.organisation.region.code == region]
+        if query:
+            wanted = search_form(query)
+            shown = [row for row in shown if any(wanted in search_form(n) for n in row.organisation.all_names())]
+        shown = sorted(shown, key=SORTS.get(sort, SORTS["rank"]))
+        tables.append({
+            "group": name, "label": labels.get(name, name), "rows": shown, "chart_id": f"ranking-chart-{name}",
+            "chart": _chart_rows(sorted(shown, key=SORTS["rank"])),
+            # The group's own average and counts, over the whole group: shown only while nothing is filtered out.
+            "summary": summarise(rows, precision)[0] if not (region or query) else None,
+        })  # fmt: skip
     context = {
         "publication": publication,
         "year": year,
@@ -118,16 +138,15 @@ def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
         "indices": indices,
         "index": index,
         "index_label": dict(indices)[index],
-        "table": table,
-        "groups": [(value, labels.get(value, value)) for value in groups],
+        "title_index": "" if index == DTI else dict(indices)[index],
+        "tables": tables,
+        "groups": [(value, labels.get(value, value)) for value, _rows in groups],
         "group": group or "",
         "regions": Region.objects.all() if level == Organisation.Level.PROVINCE else [],
         "region": region,
         "query": query,
         "sort": sort,
-        "chart": _chart_rows(sorted(table, key=SORTS["rank"])),
         "versions": Publication.objects.filter(campaign=publication.campaign).order_by("version"),
-        "summaries": summarise(table, publication.campaign.framework.precision) if not (region or query) else [],
     }
     return render(request, "rankings/ranking.html", context)
 

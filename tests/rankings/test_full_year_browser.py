@@ -118,7 +118,7 @@ def test_a_whole_year_from_opening_to_the_public_ranking(
     visitor.goto(f"{live_server.url}/")
     visitor.locator("#level-province").locator("xpath=..").get_by_role("link", name="Bảng xếp hạng", exact=True).click()
     visitor.wait_for_load_state()
-    row = visitor.locator("#ranking-table tbody tr[data-code='48']")
+    row = visitor.locator("#ranking-table-province tbody tr[data-code='48']")
     # 10 + 12 (1.1.2 appraised at 40 %) + 10 + 23,75 = 55,75 of 100 points; first of three.
     assert row.locator("td").first.inner_text() == "1"
     assert row.locator(".value").inner_text() == "0,5575"

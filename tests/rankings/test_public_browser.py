@@ -40,18 +40,18 @@ def test_a_visitor_reads_and_downloads_the_published_results(
 
     page.goto(f"{live_server.url}/")
     assert page.locator("#latest").inner_text() == "Kết quả DTI 2021"
-    page.locator("canvas[data-chart='chart-province']").wait_for()
-    assert page.evaluate("document.querySelector(\"canvas[data-chart='chart-province']\").width") > 0
+    page.locator("canvas[data-chart='chart-province-province']").wait_for()
+    assert page.evaluate("document.querySelector(\"canvas[data-chart='chart-province-province']\").width") > 0
     page.locator("#level-province").locator("xpath=..").get_by_role("link", name="Bảng xếp hạng", exact=True).click()
     page.wait_for_load_state()
 
-    rows = page.locator("#ranking-table tbody tr")
+    rows = page.locator("#ranking-table-province tbody tr")
     assert rows.count() == 63
     assert rows.nth(0).locator("th").inner_text() == "TP. Đà Nẵng"
     assert rows.nth(0).locator(".value").inner_text() == "0,6419"
     workbook = load_workbook(io.BytesIO(download(page, lambda: page.locator("#download-xlsx").click())))
-    assert workbook.sheetnames == ["Xep hang province", "Gia tri province"]
-    assert workbook["Gia tri province"]["B3"].value == "TP. Đà Nẵng"
+    assert workbook.sheetnames == ["Xếp hạng tỉnh", "Giá trị tỉnh"]
+    assert workbook["Giá trị tỉnh"]["B3"].value == "TP. Đà Nẵng"
     page.select_option("#f-index", "3")
     page.get_by_role("button", name="Xem", exact=True).click()
     page.wait_for_load_state()

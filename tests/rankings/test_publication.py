@@ -223,16 +223,16 @@ def test_a_units_results_api_gives_every_published_index_with_its_group_average(
     assert set(by_index) == {"dti", "1", "2", "1.1", "1.2", "2.1"}
 
 
-def test_the_excel_download_holds_a_ranks_and_a_values_sheet(
+def test_the_excel_download_holds_a_ranks_and_a_values_sheet_named_in_vietnamese(
     finalised_campaign: Campaign, administrator: User, client: Client
 ) -> None:
     publish_campaign(campaign_id=finalised_campaign.pk, by=administrator)
 
     workbook = load_workbook(io.BytesIO(client.get("/results/2024/province/?format=xlsx").content))
 
-    assert workbook.sheetnames == ["Xep hang province", "Gia tri province"]
-    ranks = list(workbook["Xep hang province"].iter_rows(min_row=2, values_only=True))
-    values = list(workbook["Gia tri province"].iter_rows(min_row=3, values_only=True))
+    assert workbook.sheetnames == ["Xếp hạng tỉnh", "Giá trị tỉnh"]
+    ranks = list(workbook["Xếp hạng tỉnh"].iter_rows(min_row=2, values_only=True))
+    values = list(workbook["Giá trị tỉnh"].iter_rows(min_row=3, values_only=True))
     assert ranks[0][:3] == ("Mã", "Đơn vị", "DTI")
     assert ranks[1:] == [
         ("46", "Thừa Thiên Huế", 1, 1, 1),
@@ -240,7 +240,9 @@ def test_the_excel_download_holds_a_ranks_and_a_values_sheet(
         ("49", "Quảng Nam", 3, 3, 3),
     ]
     assert values[1] == ("48", "TP. Đà Nẵng", 0.5575, 0.5333, 0.5938)
-    assert workbook["Gia tri province"]["C3"].number_format == "0.0000"
+    # The group's average closes the values, as the report's tables do: (0,62818 + 0,5575 + 0) / 3.
+    assert values[3][:3] == (None, "Trung bình", 0.3952)
+    assert workbook["Giá trị tỉnh"]["C3"].number_format == "0.0000"
 
 
 def test_the_scorecard_and_the_national_report_are_pdfs_with_the_figures(
