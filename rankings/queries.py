@@ -260,9 +260,17 @@ class ProfileRow:
 
 
 def unit_profile(publication: Publication, organisation: Organisation) -> list[ProfileRow]:
-    """The unit's value and rank on every published index, with its group's average."""
+    """The unit's value and rank on every published index, with its group's average: its group as
+    published, the one its ranks were given in."""
     places = publication.campaign.framework.precision
-    rows = list(PublishedResult.objects.filter(publication=publication, group=organisation.group))
+    group = (
+        PublishedResult.objects.filter(publication=publication, organisation=organisation)
+        .values_list("group", flat=True)
+        .first()
+    )
+    if group is None:
+        return []
+    rows = list(PublishedResult.objects.filter(publication=publication, group=group))
     by_index: dict[str, list[PublishedResult]] = defaultdict(list)
     for row in rows:
         by_index[row.index].append(row)
@@ -319,8 +327,14 @@ def unit_history(organisation: Organisation) -> list[HistoryPoint]:
 
 
 def strengths_and_weaknesses(profile: list[ProfileRow], count: int = 3) -> tuple[list[ProfileRow], list[ProfileRow]]:
-    """Main indices (and components where published) by value: the best and the most points lost."""
+    """Main indices (and components where published): the strengths, the highest values, and the
+    weaknesses, the most points lost. An index is one or the other, never both: the weaknesses (what a
+    unit's plan works on) are taken first, the strengths from the rest, each list at most half of them.
+    """
     parts = [row for row in profile if row.kind in ("main", "component") and row.value is not None and row.max_points]
-    strongest = sorted(parts, key=lambda row: row.value or Decimal(0), reverse=True)[:count]
-    weakest = sorted(parts, key=lambda row: row.points_lost or Decimal(0), reverse=True)[:count]
+    room = min(count, len(parts) // 2)
+    losing = [row for row in parts if (row.points_lost or Decimal(0)) > 0]
+    weakest = sorted(losing, key=lambda row: row.points_lost or Decimal(0), reverse=True)[:room]
+    others = [row for row in parts if row not in weakest and (row.value or Decimal(0)) > 0]
+    strongest = sorted(others, key=lambda row: row.value or Decimal(0), reverse=True)[:room]
     return strongest, weakest

@@ -125,7 +125,7 @@ def test_a_whole_year_from_opening_to_the_public_ranking(
     row.get_by_role("link", name="TP. Đà Nẵng").click()
     visitor.wait_for_load_state()
     assert visitor.locator("#profile-dti").inner_text().split() == [
-        "DTI", "2024", "0,5575", "Hạng", "1/3", "Trung", "bình", "nhóm", "0,1858",
+        "DTI", "2024", "0,5575", "Hạng", "trong", "nhóm", "1/3", "Trung", "bình", "nhóm", "0,1858",
     ]  # fmt: skip
     problems = admin_problems + reporter_problems + it_lead_problems + leader_problems + appraiser_problems
     assert problems + visitor_problems == []

@@ -57,5 +57,5 @@ def test_a_profile_shows_the_history_with_the_predecessors_and_the_weakest_main_
     history = page.split('id="history-table"')[1].split("</table>")[0]
     assert '<td>2024</td><td class="number">0,6000 <abbr' in history  # the predecessors' mean, marked
     assert '<td>2025</td><td class="number">0,7000</td>' in history
-    weaknesses = page.split("Điểm yếu (mất nhiều điểm nhất)")[1].split("</ol>")[0]
+    weaknesses = page.split("Điểm yếu (mất nhiều điểm nhất)")[1].split("</ul>")[0]
     assert "1. Nhận thức số — mất 18,00 điểm" in weaknesses  # 60 points × (1 − 0,7)
