@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Organisation
 from rankings.models import DTI, Publication
+from rankings.parameters import is_plain, year_of
 from rankings.queries import TableRow, latest_publications, publication_for, ranking_table, unit_profile
 from rankings.ranking import round_value
 
@@ -120,10 +121,18 @@ def _year(request: Request, required: bool = True) -> int | None:
     text = request.query_params.get("year", "")
     if not text and not required:
         return None
-    try:
-        return int(text)
-    except ValueError:
-        raise ValidationError({"year": "Năm phải là số, ví dụ 2021."}) from None
+    year = year_of(text)
+    if year is None:
+        raise ValidationError({"year": "Năm phải là một năm đánh giá, ví dụ 2021."})
+    return year
+
+
+def _plain(request: Request, name: str) -> str:
+    """A text parameter that may reach a query; a NUL character in it names nothing (400)."""
+    text = request.query_params.get(name, "")
+    if not is_plain(text):
+        raise ValidationError({name: "Giá trị không hợp lệ."})
+    return text
 
 
 class RankingApi(PublicApi):
@@ -157,11 +166,11 @@ class RankingApi(PublicApi):
         level = request.query_params.get("level", "")
         if level not in ("province", "ministry"):
             raise ValidationError({"level": "Cấp phải là province hoặc ministry."})
-        index = request.query_params.get("index") or DTI
+        index = _plain(request, "index") or DTI
         publication = Publication.objects.latest_for(year=year, level=level)  # type: ignore[arg-type]
         if publication is None:
             raise NotFound(f"Chưa công bố kết quả DTI {year} cấp {level}.")
-        group = request.query_params.get("group") or None
+        group = _plain(request, "group") or None
         if not publication.results.filter(index=index).exists():
             raise NotFound(f"Không có chỉ số “{index}” trong kết quả đã công bố.")
 
@@ -231,6 +240,8 @@ class OrganisationResultsApi(PublicApi):
         ),
     )
     def get(self, request: Request, code: str) -> Response:
+        if not is_plain(code):
+            raise NotFound("Không có đơn vị này.")
         organisation = get_object_or_404(Organisation, code=code)
         year = _year(request, required=False)
         if year is None:
