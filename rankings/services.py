@@ -264,6 +264,7 @@ def _publish_imported(
     PublishedResult.objects.bulk_create(rows, batch_size=2000)
     publication.reconciliation = reconciliation
     publication.save(update_fields=["reconciliation"])
+    request_national_report(publication)
     return ImportedResults(publication=publication, units=len(units), reconciliation=reconciliation)
 
 
@@ -308,13 +309,17 @@ def publish_campaign(*, campaign_id: int, by: User, revision_note: str = "") -> 
     mark_campaign_published(
         campaign=campaign, submissions=submissions, by=by, version=version, revision_note=revision_note
     )
+    request_national_report(publication)
     return publication
 
 
 def request_national_report(publication: Publication) -> ReportExport:
-    """Queue the national report of a publication unless it is built or being built (one per publication)."""
-    from .tasks import build_national_report
+    """Queue the national report of a publication unless it is built or being built (one per publication).
 
+    Publishing calls it, so the report is ready before its first reader asks; a visitor's request builds
+    it for a publication made before that, or after a failed build. The build is queued once the
+    transaction commits; a broker that cannot take it leaves the report failed, to be requested again.
+    """
     with transaction.atomic():
         export, created = ReportExport.objects.select_for_update().get_or_create(publication=publication)
         if created or export.state == ReportExport.State.FAILED:
@@ -322,5 +327,18 @@ def request_national_report(publication: Publication) -> ReportExport:
             export.requested_at = timezone.now()
             export.save(update_fields=["state", "progress", "error", "requested_at"])
             export_id = export.pk
-            transaction.on_commit(lambda: build_national_report.delay(export_id=export_id))
+            transaction.on_commit(lambda: _queue_report(export_id))
     return export
+
+
+def _queue_report(export_id: int) -> None:
+    from .tasks import build_national_report
+
+    try:
+        build_national_report.delay(export_id=export_id)
+    except Exception:
+        # The publication stands; only its report waits (in-process, the build itself failed and said so).
+        logger.exception("Could not build or queue the national report %s", export_id)
+        ReportExport.objects.filter(pk=export_id, state=ReportExport.State.QUEUED).update(
+            state=ReportExport.State.FAILED, error="Không gửi được yêu cầu tạo báo cáo; hãy yêu cầu lại."
+        )
