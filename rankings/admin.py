@@ -38,14 +38,28 @@ class ImportForm(forms.Form):
     level = forms.ChoiceField(label=_("Cấp"), choices=[("province", _("cấp tỉnh")), ("ministry", _("cấp bộ, ngành"))])
     framework = forms.CharField(label=_("Mã bộ chỉ số (để trống: bộ áp dụng cho năm)"), required=False)
     revision_note = PlainTextField(label=_("Ghi chú sửa đổi (khi nhập lại)"), required=False)
+    published_on = forms.DateField(
+        label=_("Ngày công bố"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text=_("Ngày bảng được công bố (dd/mm/yyyy), hiển thị là ngày công bố; bắt buộc với lần công bố "
+                    "đầu tiên của năm, để trống khi đính chính: hôm nay."),
+    )  # fmt: skip
+    partial = forms.BooleanField(
+        label=_("Công bố một phần"), required=False,
+        help_text=_("Cho phép bảng thiếu đơn vị của năm; mọi trang và API ghi rõ “Công bố một phần”."),
+    )  # fmt: skip
 
 
 @admin.register(Publication)
 class PublicationAdmin(admin.ModelAdmin):
-    list_display = ["campaign", "version", "source", "published_at", "published_by", "revision_note"]
+    list_display = ["campaign", "version", "source", "published_at", "coverage_display", "published_by",
+                    "revision_note"]  # fmt: skip
     list_filter = ["source", "campaign__level", "campaign__year"]
-    readonly_fields = ["campaign", "version", "source", "published_at", "published_by", "revision_note",
-                       "reconciliation"]  # fmt: skip
+    readonly_fields = ["campaign", "version", "source", "published_at", "coverage_display", "published_by",
+                       "revision_note", "reconciliation"]  # fmt: skip
+
+    @admin.display(description=_("Đơn vị"))
+    def coverage_display(self, publication: Publication) -> str:
+        return publication.partial_note() or f"{publication.covered_units}/{publication.expected_units}"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -94,12 +108,15 @@ class PublicationAdmin(admin.ModelAdmin):
                     content=upload.read(), filename=upload.name, year=form.cleaned_data["year"],
                     level=form.cleaned_data["level"], framework_code=form.cleaned_data["framework"] or None,
                     by=request.user, revision_note=form.cleaned_data["revision_note"],
+                    published_on=form.cleaned_data["published_on"], partial=form.cleaned_data["partial"],
                 )  # fmt: skip
             except Rejected as error:
                 problems = error.problems
             else:
                 messages.success(request, _("Đã công bố %(publication)s (%(count)s đơn vị).")
                                  % {"publication": imported.publication, "count": imported.units})  # fmt: skip
+                if imported.publication.is_partial:
+                    messages.warning(request, imported.publication.partial_note())
                 for line in imported.reconciliation:
                     messages.warning(request, line)
                 return redirect("admin:rankings_publication_changelist")

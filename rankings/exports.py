@@ -1,7 +1,7 @@
 """Downloads of published results: rows built once, written as Excel, CSV or PDF.
 
 Excel follows the report's tables (Bảng 1–9): one sheet of ranks and one of values per group, the
-DTI, the pillars and every main index as columns, Vietnamese headers, four decimals. PDFs go
+DTI, the pillars and every main index as columns, Vietnamese headers and sheet names, four decimals. PDFs go
 through a template and WeasyPrint, with the DejaVu fonts embedded (full Vietnamese coverage).
 """
 
@@ -24,7 +24,7 @@ from accounts.models import Organisation
 from common.spreadsheets import csv_row, workbook_bytes, write_row
 
 from .models import DTI, Publication, PublishedResult
-from .queries import TableRow, indices_of, ranking_table, summarise, unit_history, unit_profile
+from .queries import TableRow, group_position, indices_of, ranking_table, summarise, unit_history, unit_profile
 from .ranking import round_value
 
 Grid = dict[str, dict[Organisation, dict[str, PublishedResult]]]
@@ -45,22 +45,36 @@ def _position(figures: dict[str, PublishedResult], index: str) -> tuple[bool, in
     return (row is None or row.rank is None, (row.rank or 0) if row else 0)
 
 
+def _sheet_names(group: str) -> tuple[str, str]:
+    """The ranks sheet's and the values sheet's names for a group: Vietnamese, within Excel's 31 characters."""
+    names: dict[str, tuple[str, str]] = {
+        Organisation.Group.PROVINCE: (_("Xếp hạng tỉnh"), _("Giá trị tỉnh")),
+        Organisation.Group.PUBLIC_SERVICES: (_("Xếp hạng bộ có DVC"), _("Giá trị bộ có DVC")),
+        Organisation.Group.NO_PUBLIC_SERVICES: (_("Xếp hạng bộ không có DVC"), _("Giá trị bộ không có DVC")),
+    }
+    ranks, values = names.get(group, (f"{_('Xếp hạng')} {group}", f"{_('Giá trị')} {group}"))
+    return ranks[:31], values[:31]
+
+
 def ranking_workbook(publication: Publication, first_index: str = DTI) -> bytes:
-    """All the publication's tables: per group a sheet of ranks and a sheet of values."""
+    """All the publication's tables, as the report's: per group, in the report's order, a sheet of ranks
+    and a sheet of values ending in the group's average (the report's "Trung bình" row)."""
     indices, grid = _grid(publication)
     places = publication.campaign.framework.precision
     labels = dict(Organisation.Group.choices)
     workbook = Workbook()
     workbook.remove(workbook.active)
     campaign = publication.campaign
-    for group in sorted(grid):
+    for group in sorted(grid, key=group_position):
         units = sorted(grid[group], key=lambda unit: (*_position(grid[group][unit], first_index), unit.short_name))
-        for kind in ("rank", "value"):
-            title = ("Xep hang" if kind == "rank" else "Gia tri") + f" {group}"[:20]
-            sheet = workbook.create_sheet(title[:31])
+        for kind, title in zip(("rank", "value"), _sheet_names(group), strict=True):
+            sheet = workbook.create_sheet(title)
             heading = _("Xếp hạng") if kind == "rank" else _("Giá trị")
-            write_row(sheet, [f"DTI {campaign.year} — {heading} — {labels.get(group, group)} "
-                              f"({_('phiên bản')} {publication.version})"])  # fmt: skip
+            caption = (f"DTI {campaign.year} — {heading} — {labels.get(group, group)} "
+                       f"({_('phiên bản')} {publication.version})")  # fmt: skip
+            if publication.is_partial:
+                caption += f" — {publication.partial_note()}"
+            write_row(sheet, [caption])
             sheet["A1"].font = Font(bold=True)
             write_row(sheet, [_("Mã"), _("Đơn vị"), *(label for _index, label in indices)])
             for cell in sheet[2]:
@@ -76,12 +90,21 @@ def ranking_workbook(publication: Publication, first_index: str = DTI) -> bytes:
                         cells.append(float(round_value(row.value, places)) if row and row.value is not None else None)
                 write_row(sheet, cells)
             if kind == "value":
+                write_row(sheet, [None, _("Trung bình"), *(_group_average(grid[group], index, places)
+                                                         for index, _label in indices)])  # fmt: skip
+                for cell in sheet[sheet.max_row]:
+                    cell.font = Font(bold=True)
                 for cells_ in sheet.iter_rows(min_row=3, min_col=3):
                     for cell in cells_:
                         cell.number_format = "0." + "0" * places
             sheet.column_dimensions["B"].width = 34
             sheet.freeze_panes = "C3"
     return workbook_bytes(workbook)
+
+
+def _group_average(units: dict[Organisation, dict[str, PublishedResult]], index: str, places: int) -> float | None:
+    values = [row.value for figures in units.values() if (row := figures.get(index)) and row.value is not None]
+    return float(round_value(sum(values, Decimal(0)) / len(values), places)) if values else None
 
 
 CSV_FIELDS = ["organisation_code", "organisation_name", "group", "value", "rank", "score", "max_points",

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
@@ -49,6 +50,10 @@ class Publication(models.Model):
     published_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     revision_note = models.TextField(_("ghi chú sửa đổi"), blank=True)
     reconciliation = models.JSONField(_("đối chiếu"), default=list, blank=True)
+    # How much of the year's ranking the snapshot holds: the units in its tables, of the units of that
+    # level and year in the ranked groups. Fewer is a partial publication, marked as such everywhere.
+    covered_units = models.PositiveSmallIntegerField(_("số đơn vị trong bảng"), default=0)
+    expected_units = models.PositiveSmallIntegerField(_("số đơn vị của năm và cấp"), default=0)
 
     objects = PublicationQuerySet.as_manager()
 
@@ -64,6 +69,25 @@ class Publication(models.Model):
     @classmethod
     def next_version(cls, campaign: Campaign) -> int:
         return (cls.objects.filter(campaign=campaign).aggregate(last=Max("version"))["last"] or 0) + 1
+
+    @property
+    def is_partial(self) -> bool:
+        """Published with `partial`: its tables lack some of the year's units, so its ranks are not the year's."""
+        return self.covered_units < self.expected_units
+
+    @property
+    def coverage(self) -> dict[str, int]:
+        """`{"units": n, "of": 63}`, as the API gives it."""
+        return {"units": self.covered_units, "of": self.expected_units}
+
+    def partial_note(self) -> str:
+        """“Công bố một phần (5/63 đơn vị)” for a partial publication, else ""."""
+        if not self.is_partial:
+            return ""
+        return gettext("Công bố một phần (%(units)s/%(of)s đơn vị)") % {
+            "units": self.covered_units,
+            "of": self.expected_units,
+        }
 
 
 class PublishedResult(models.Model):

@@ -22,6 +22,15 @@ from .ranking import round_value
 
 HALF = Decimal("0.5")
 
+# Levels and peer groups in the order the report and the portal present them: provinces first, then
+# the ministries providing public services (the report's tables 1–2) and those that do not (3–4).
+LEVEL_ORDER = list(Organisation.Level.values)
+GROUP_ORDER = list(Organisation.Group.values)
+
+
+def group_position(group: str) -> tuple[int, str]:
+    return (GROUP_ORDER.index(group) if group in GROUP_ORDER else len(GROUP_ORDER), group)
+
 
 @dataclass
 class Previous:
@@ -58,7 +67,7 @@ class TableRow:
 
 
 def latest_publications(level: str | None = None) -> list[Publication]:
-    """The newest version of each published year (and level), newest year first."""
+    """The newest version of each published year (and level), newest year first, provinces before ministries."""
     found: dict[tuple[int, str], Publication] = {}
     publications = Publication.objects.select_related("campaign__framework").order_by(
         "-campaign__year", "campaign__level", "-version"
@@ -67,7 +76,7 @@ def latest_publications(level: str | None = None) -> list[Publication]:
         publications = publications.filter(campaign__level=level)
     for publication in publications:
         found.setdefault((publication.campaign.year, publication.campaign.level), publication)
-    return list(found.values())
+    return sorted(found.values(), key=lambda p: (-p.campaign.year, LEVEL_ORDER.index(p.campaign.level)))
 
 
 def publication_for(year: int, level: str, version: int | None = None) -> Publication | None:
@@ -160,6 +169,14 @@ def ranking_table(publication: Publication, index: str = DTI, group: str | None 
     ]  # fmt: skip
 
 
+def by_group(table: list[TableRow]) -> list[tuple[str, list[TableRow]]]:
+    """The rows of each peer group, groups in the report's order: each group is a ranking of its own."""
+    groups: dict[str, list[TableRow]] = defaultdict(list)
+    for row in table:
+        groups[row.group].append(row)
+    return sorted(groups.items(), key=lambda item: group_position(item[0]))
+
+
 @dataclass
 class GroupSummary:
     group: str
@@ -177,12 +194,9 @@ class GroupSummary:
 def summarise(table: list[TableRow], places: int = 4) -> list[GroupSummary]:
     """Per group: the average, how many are above 0.5 and above the average (the report's summary
     sentences), the top 10, the most improved and, for provinces, the average per region."""
-    by_group: dict[str, list[TableRow]] = defaultdict(list)
-    for row in table:
-        by_group[row.group].append(row)
     labels = dict(Organisation.Group.choices)
     summaries = []
-    for group, rows in by_group.items():
+    for group, rows in by_group(table):
         values = [row.value for row in rows if row.value is not None]
         average = round_value(sum(values, Decimal(0)) / len(values), places) if values else None
         previous = [row.previous.value for row in rows if row.previous and row.previous.value is not None]
@@ -246,9 +260,17 @@ class ProfileRow:
 
 
 def unit_profile(publication: Publication, organisation: Organisation) -> list[ProfileRow]:
-    """The unit's value and rank on every published index, with its group's average."""
+    """The unit's value and rank on every published index, with its group's average: its group as
+    published, the one its ranks were given in."""
     places = publication.campaign.framework.precision
-    rows = list(PublishedResult.objects.filter(publication=publication, group=organisation.group))
+    group = (
+        PublishedResult.objects.filter(publication=publication, organisation=organisation)
+        .values_list("group", flat=True)
+        .first()
+    )
+    if group is None:
+        return []
+    rows = list(PublishedResult.objects.filter(publication=publication, group=group))
     by_index: dict[str, list[PublishedResult]] = defaultdict(list)
     for row in rows:
         by_index[row.index].append(row)
@@ -278,6 +300,7 @@ class HistoryPoint:
     value: Decimal | None
     rank: int | None
     derived: bool
+    partial_note: str = ""  # the year's publication lacks units: its rank is not the year's
 
 
 def unit_history(organisation: Organisation) -> list[HistoryPoint]:
@@ -294,17 +317,24 @@ def unit_history(organisation: Organisation) -> list[HistoryPoint]:
         }
         if organisation.pk in rows:
             row = rows[organisation.pk]
-            history.append(HistoryPoint(publication.campaign.year, row.value, row.rank, False))
+            history.append(HistoryPoint(publication.campaign.year, row.value, row.rank, False,
+                                        publication.partial_note()))  # fmt: skip
         elif predecessors and any(pk in rows for pk in predecessors):
             values = [value for pk in predecessors if pk in rows and (value := rows[pk].value) is not None]
             mean = sum(values, Decimal(0)) / len(values) if values else None
-            history.append(HistoryPoint(publication.campaign.year, mean, None, True))
+            history.append(HistoryPoint(publication.campaign.year, mean, None, True, publication.partial_note()))
     return history
 
 
 def strengths_and_weaknesses(profile: list[ProfileRow], count: int = 3) -> tuple[list[ProfileRow], list[ProfileRow]]:
-    """Main indices (and components where published) by value: the best and the most points lost."""
+    """Main indices (and components where published): the strengths, the highest values, and the
+    weaknesses, the most points lost. An index is one or the other, never both: the weaknesses (what a
+    unit's plan works on) are taken first, the strengths from the rest, each list at most half of them.
+    """
     parts = [row for row in profile if row.kind in ("main", "component") and row.value is not None and row.max_points]
-    strongest = sorted(parts, key=lambda row: row.value or Decimal(0), reverse=True)[:count]
-    weakest = sorted(parts, key=lambda row: row.points_lost or Decimal(0), reverse=True)[:count]
+    room = min(count, len(parts) // 2)
+    losing = [row for row in parts if (row.points_lost or Decimal(0)) > 0]
+    weakest = sorted(losing, key=lambda row: row.points_lost or Decimal(0), reverse=True)[:room]
+    others = [row for row in parts if row not in weakest and (row.value or Decimal(0)) > 0]
+    strongest = sorted(others, key=lambda row: row.value or Decimal(0), reverse=True)[:room]
     return strongest, weakest

@@ -3,6 +3,8 @@ imported from the published tables."""
 
 from __future__ import annotations
 
+import datetime
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -11,7 +13,8 @@ from django import forms
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Organisation, User, match_organisation
+from accounts.models import Organisation, OrganisationQuerySet, User, match_organisation
+from accounts.names import vietnamese_sort_key
 from common.errors import Forbidden, Rejected, WorkflowError
 from common.formatting import parse_number
 from common.spreadsheets import read_table
@@ -25,6 +28,14 @@ from .models import DTI, Publication, PublishedResult, ReportExport, result_key
 from .ranking import competition_ranks, round_value
 
 TOLERANCE = Decimal("0.0001")
+
+# Groups whose units are never ranked: a ministry that is not assessed, and the assessing authority.
+UNRANKED_GROUPS = (Organisation.Group.NOT_ASSESSED, Organisation.Group.AUTHORITY)
+
+# The time of day given to an imported table's publication day.
+NOON = datetime.time(12)
+
+logger = logging.getLogger(__name__)
 
 
 class ResultsImportError(Rejected):
@@ -47,10 +58,17 @@ def _column_name(position: int) -> str:
     return name
 
 
+def ranked_units(*, year: int, level: str) -> OrganisationQuerySet:
+    """The units a year's ranking at a level covers: every unit of the level existing that year in a
+    ranked group. A table is the year's ranking only when it holds all of them."""
+    return Organisation.objects.of_level(level).valid_in(year).exclude(group__in=UNRANKED_GROUPS)
+
+
 @transaction.atomic
 def import_results(
     *, content: bytes, filename: str, year: int, level: str, framework_code: str | None = None,
-    by: User | None = None, revision_note: str = "",
+    by: User | None = None, revision_note: str = "", published_on: datetime.date | None = None,
+    partial: bool = False,
 ) -> ImportedResults:  # fmt: skip
     """Create a published campaign holding a year's results only, from a table of main-index values.
 
@@ -61,6 +79,11 @@ def import_results(
     within each peer group at the framework's precision. Where official figures are given they
     are what the public sees, and the reconciliation lists where they differ from the computed
     ones. All or nothing: any unknown unit or bad number raises ResultsImportError.
+
+    A table lacking units of that year and level (`ranked_units`) is refused, naming them, unless
+    `partial`: then it is published marked as covering n of the year's units. `published_on` is the
+    day the table was published, shown as the publication's date; a year's first publication needs
+    it, a later version (a correction, with its revision note) defaults to now.
     """
     framework = _framework_for(year=year, level=level, code=framework_code)
     mains = {node.key: node.max_points or Decimal(0) for node in framework.nodes.filter(kind="main")}
@@ -118,9 +141,45 @@ def import_results(
         if missing:
             problems.append(f"Dòng {number}: thiếu giá trị chỉ số chính {', '.join(missing)} của “{organisation}”.")
         units[organisation] = figures
+    expected = list(ranked_units(year=year, level=level))
+    absent = sorted((unit for unit in expected if unit not in units), key=lambda u: vietnamese_sort_key(u.short_name))
+    if not units and not problems:
+        problems.append("Bảng không có đơn vị nào.")
+    elif absent and not partial:
+        problems.append(f"Bảng thiếu {len(absent)}/{len(expected)} đơn vị của năm {year}: "
+                        f"{', '.join(unit.short_name for unit in absent)}. Bổ sung các đơn vị này, hoặc "
+                        "công bố một phần (--partial) để mọi trang ghi rõ bảng chưa đủ đơn vị.")  # fmt: skip
+    published_at = _publication_moment(year=year, level=level, published_on=published_on,
+                                       revision_note=revision_note, problems=problems)  # fmt: skip
     if problems:
         raise ResultsImportError(problems)
-    return _publish_imported(framework, year, level, units, mains, aggregates, by, revision_note)
+    coverage = (len([unit for unit in expected if unit in units]), len(expected))
+    return _publish_imported(framework, year, level, units, mains, aggregates, by, revision_note,
+                             published_at, coverage)  # fmt: skip
+
+
+def _publication_moment(
+    *, year: int, level: str, published_on: datetime.date | None, revision_note: str, problems: list[str]
+) -> datetime.datetime:
+    """When the imported table was published: noon (local time) of the day given, so that the day reads
+    the same in UTC as in Việt Nam; now for a correction given no day. Appends to `problems` what makes
+    the day or the new version wrong."""
+    previous = Publication.objects.latest_for(year=year, level=level)
+    if previous is not None and not revision_note.strip():
+        problems.append(f"DTI {year} đã được công bố (phiên bản {previous.version}): nhập lại là một bản đính "
+                        "chính, cần ghi chú sửa đổi công khai.")  # fmt: skip
+    if published_on is None:
+        if previous is None:
+            problems.append("Cần ngày công bố của bảng (--published-on dd/mm/yyyy): đó là ngày cổng ghi "
+                            "là ngày công bố kết quả.")  # fmt: skip
+        return timezone.now()
+    day = published_on.strftime("%d/%m/%Y")
+    if published_on > timezone.localdate():
+        problems.append(f"Ngày công bố {day} chưa tới.")
+    if previous is not None and published_on < timezone.localdate(previous.published_at):
+        problems.append(f"Ngày công bố {day} sớm hơn phiên bản {previous.version} "
+                        f"({timezone.localdate(previous.published_at).strftime('%d/%m/%Y')}).")  # fmt: skip
+    return timezone.make_aware(datetime.datetime.combine(published_on, NOON))
 
 
 def _ranked(
@@ -171,12 +230,14 @@ def _framework_for(*, year: int, level: str, code: str | None) -> Framework:
 def _publish_imported(
     framework: Framework, year: int, level: str, units: dict[Organisation, dict[str, Decimal | int | None]],
     mains: dict[str, Decimal], aggregates: dict[str, tuple[str, ...]], by: User | None, revision_note: str,
+    published_at: datetime.datetime, coverage: tuple[int, int],
 ) -> ImportedResults:  # fmt: skip
     campaign = past_campaign(framework=framework, year=year, level=level,
                              groups=sorted({unit.group for unit in units}), by=by)  # fmt: skip
     publication = Publication.objects.create(
         campaign=campaign, version=Publication.next_version(campaign), source=Publication.Source.IMPORTED,
-        published_by=by, revision_note=revision_note,
+        published_by=by, revision_note=revision_note, published_at=published_at,
+        covered_units=coverage[0], expected_units=coverage[1],
     )  # fmt: skip
     computed = {unit: aggregate_main_values(mains, aggregates, {k: v for k, v in figures.items() if k in mains})  # type: ignore[misc]
                 for unit, figures in units.items()}  # fmt: skip
@@ -203,6 +264,7 @@ def _publish_imported(
     PublishedResult.objects.bulk_create(rows, batch_size=2000)
     publication.reconciliation = reconciliation
     publication.save(update_fields=["reconciliation"])
+    request_national_report(publication)
     return ImportedResults(publication=publication, units=len(units), reconciliation=reconciliation)
 
 
@@ -223,8 +285,11 @@ def publish_campaign(*, campaign_id: int, by: User, revision_note: str = "") -> 
         raise WorkflowError("Công bố lại là một bản đính chính: phải có ghi chú sửa đổi công khai.")
     framework_spec, stages = load_campaign(campaign)
     final = score_stages(framework_spec, stages)[Stage.FINAL]
-    publication = Publication.objects.create(campaign=campaign, version=version, source=Publication.Source.COMPUTED,
-                                             published_by=by, revision_note=revision_note)  # fmt: skip
+    # A campaign's publication covers every unit of its campaign.
+    publication = Publication.objects.create(
+        campaign=campaign, version=version, source=Publication.Source.COMPUTED, published_by=by,
+        revision_note=revision_note, covered_units=len(submissions), expected_units=len(submissions),
+    )  # fmt: skip
     kinds = dict(Node.objects.filter(framework=campaign.framework).values_list("key", "kind"))
     aggregates = [code for code in framework_spec.aggregates if code != HEADLINE]
     published_keys = [key for key, kind in kinds.items() if kind in (Node.Kind.MAIN, Node.Kind.COMPONENT)]
@@ -244,13 +309,17 @@ def publish_campaign(*, campaign_id: int, by: User, revision_note: str = "") -> 
     mark_campaign_published(
         campaign=campaign, submissions=submissions, by=by, version=version, revision_note=revision_note
     )
+    request_national_report(publication)
     return publication
 
 
 def request_national_report(publication: Publication) -> ReportExport:
-    """Queue the national report of a publication unless it is built or being built (one per publication)."""
-    from .tasks import build_national_report
+    """Queue the national report of a publication unless it is built or being built (one per publication).
 
+    Publishing calls it, so the report is ready before its first reader asks; a visitor's request builds
+    it for a publication made before that, or after a failed build. The build is queued once the
+    transaction commits; a broker that cannot take it leaves the report failed, to be requested again.
+    """
     with transaction.atomic():
         export, created = ReportExport.objects.select_for_update().get_or_create(publication=publication)
         if created or export.state == ReportExport.State.FAILED:
@@ -258,5 +327,18 @@ def request_national_report(publication: Publication) -> ReportExport:
             export.requested_at = timezone.now()
             export.save(update_fields=["state", "progress", "error", "requested_at"])
             export_id = export.pk
-            transaction.on_commit(lambda: build_national_report.delay(export_id=export_id))
+            transaction.on_commit(lambda: _queue_report(export_id))
     return export
+
+
+def _queue_report(export_id: int) -> None:
+    from .tasks import build_national_report
+
+    try:
+        build_national_report.delay(export_id=export_id)
+    except Exception:
+        # The publication stands; only its report waits (in-process, the build itself failed and said so).
+        logger.exception("Could not build or queue the national report %s", export_id)
+        ReportExport.objects.filter(pk=export_id, state=ReportExport.State.QUEUED).update(
+            state=ReportExport.State.FAILED, error="Không gửi được yêu cầu tạo báo cáo; hãy yêu cầu lại."
+        )

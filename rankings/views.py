@@ -10,16 +10,20 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Organisation, Region
 from accounts.names import search_form, vietnamese_sort_key
+from common.errors import Rejected
 from common.http import HtmxRequest
 
 from .exports import ranking_csv, ranking_workbook, scorecard_pdf
 from .models import DTI, Publication, ReportExport
+from .parameters import is_plain, version_of, year_of
 from .queries import (
+    by_group,
     indices_of,
     latest_publications,
     publication_for,
@@ -35,10 +39,14 @@ LEVELS = {"province": gettext_lazy("cấp tỉnh"), "ministry": gettext_lazy("c�
 
 
 def _publication(year: int, level: str, request: HttpRequest) -> Publication:
-    if level not in LEVELS:
-        raise Http404("No such level")
-    version = request.GET.get("version")
-    publication = publication_for(year, level, int(version) if version and version.isdigit() else None)
+    """The publication a results URL names: its newest version, or the `version` asked for; 404 otherwise."""
+    if level not in LEVELS or year_of(year) is None:
+        raise Http404("No such level or year")
+    text = request.GET.get("version", "")
+    version = version_of(text)
+    if text and version is None:
+        raise Http404("No such version")
+    publication = publication_for(year, level, version)
     if publication is None:
         raise Http404("Not published")
     return publication
@@ -50,18 +58,21 @@ def _chart_rows(rows: list[Any]) -> list[dict[str, Any]]:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The latest published year: national averages and their change, top 10, distribution, links."""
+    """The latest published year, provinces first: per peer group its average and change, top 10 and
+    most improved, the distribution of its values; links."""
     publications = latest_publications()
     latest_year = publications[0].campaign.year if publications else None
     levels = []
     for publication in publications:
         if publication.campaign.year != latest_year:
             continue
-        table = ranking_table(publication)
-        summaries = summarise(table, publication.campaign.framework.precision)
-        levels.append({"publication": publication, "summaries": summaries,
-                       "distribution": _distribution([row.value for row in table if row.value is not None]),
-                       "chart_id": f"chart-{publication.campaign.level}"})  # fmt: skip
+        precision = publication.campaign.framework.precision
+        groups = [
+            {"summary": summarise(rows, precision)[0], "chart_id": f"chart-{publication.campaign.level}-{group}",
+             "distribution": _distribution([row.value for row in rows if row.value is not None])}
+            for group, rows in by_group(ranking_table(publication))
+        ]  # fmt: skip
+        levels.append({"publication": publication, "groups": groups})
     years = sorted({p.campaign.year for p in publications}, reverse=True)
     return render(request, "rankings/home.html", {"levels": levels, "latest_year": latest_year, "years": years,
                                                   "publications": publications})  # fmt: skip
@@ -85,31 +96,47 @@ SORTS = {
 
 @require_GET
 def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
-    """One ranking table: switch index, filter by group and region, search, sort; chart; downloads."""
+    """The ranking tables of a published year, one per peer group (each its own ranks and average):
+    switch index, filter by group and region, search, sort; a chart per group; downloads."""
     publication = _publication(year, level, request)
     indices = indices_of(publication)
     index = request.GET.get("index") or DTI
     if index not in dict(indices):
         raise Http404("No such index")
+    full = ranking_table(publication, index)
+    groups = by_group(full)
     group = request.GET.get("group") or None
-    table = ranking_table(publication, index, group)
+    if group is not None and group not in dict(groups):
+        raise Http404("No such group")
     output = request.GET.get("format")
     if output == "xlsx":
         return _download(ranking_workbook(publication, index), f"dti-{year}-{level}-{index}.xlsx",
                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
     if output == "csv":
-        return _download(ranking_csv(table, publication).encode("utf-8-sig"), f"dti-{year}-{level}-{index}.csv",
+        rows = [row for row in full if group is None or row.group == group]
+        return _download(ranking_csv(rows, publication).encode("utf-8-sig"), f"dti-{year}-{level}-{index}.csv",
                          "text/csv; charset=utf-8")  # fmt: skip
     region, query = request.GET.get("region", ""), request.GET.get("q", "").strip()
-    if region:
-        table = [row for row in table if row.organisation.region and row.organisation.region.code == region]
-    if query:
-        wanted = search_form(query)
-        table = [row for row in table if any(wanted in search_form(name) for name in row.organisation.all_names())]
     sort = request.GET.get("sort", "rank")
-    table.sort(key=SORTS.get(sort, SORTS["rank"]))
-    groups = sorted({row.group for row in ranking_table(publication, index)})
     labels = dict(Organisation.Group.choices)
+    precision = publication.campaign.framework.precision
+    tables = []
+    for name, rows in groups:
+        if group is not None and name != group:
+            continue
+        shown = rows
+        if region:
+            shown = [row for row in shown if row.organisation.region and row.organisation.region.code == region]
+        if query:
+            wanted = search_form(query)
+            shown = [row for row in shown if any(wanted in search_form(n) for n in row.organisation.all_names())]
+        shown = sorted(shown, key=SORTS.get(sort, SORTS["rank"]))
+        tables.append({
+            "group": name, "label": labels.get(name, name), "rows": shown, "chart_id": f"ranking-chart-{name}",
+            "chart": _chart_rows(sorted(shown, key=SORTS["rank"])),
+            # The group's own average and counts, over the whole group: shown only while nothing is filtered out.
+            "summary": summarise(rows, precision)[0] if not (region or query) else None,
+        })  # fmt: skip
     context = {
         "publication": publication,
         "year": year,
@@ -118,16 +145,15 @@ def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
         "indices": indices,
         "index": index,
         "index_label": dict(indices)[index],
-        "table": table,
-        "groups": [(value, labels.get(value, value)) for value in groups],
+        "title_index": "" if index == DTI else dict(indices)[index],
+        "tables": tables,
+        "groups": [(value, labels.get(value, value)) for value, _rows in groups],
         "group": group or "",
         "regions": Region.objects.all() if level == Organisation.Level.PROVINCE else [],
         "region": region,
         "query": query,
         "sort": sort,
-        "chart": _chart_rows(sorted(table, key=SORTS["rank"])),
         "versions": Publication.objects.filter(campaign=publication.campaign).order_by("version"),
-        "summaries": summarise(table, publication.campaign.framework.precision) if not (region or query) else [],
     }
     return render(request, "rankings/ranking.html", context)
 
@@ -141,15 +167,20 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 @require_GET
 def profile(request: HttpRequest, code: str) -> HttpResponse:
     """A unit's published values and ranks, its history, strengths and weaknesses, its group's average."""
+    if not is_plain(code):
+        raise Http404("No such unit")
     organisation = get_object_or_404(Organisation.objects.select_related("region"), code=code)
     publications = [p for p in latest_publications(organisation.level)
                     if p.results.filter(organisation=organisation).exists()]  # fmt: skip
     if not publications and not organisation.predecessors.exists():
         raise Http404("No published results")
-    year = request.GET.get("year")
-    publication = next(
-        (p for p in publications if str(p.campaign.year) == year), publications[0] if publications else None
-    )
+    year = request.GET.get("year", "")
+    publication = publications[0] if publications else None
+    if year:
+        # A year the unit has no published result for is not silently another year.
+        publication = next((p for p in publications if p.campaign.year == year_of(year)), None)
+        if publication is None:
+            raise Http404("No published result that year")
     rows = unit_profile(publication, organisation) if publication else []
     if request.GET.get("format") == "pdf" and publication:
         return _download(scorecard_pdf(publication, organisation), f"dti-{publication.campaign.year}-{code}.pdf",
@@ -179,20 +210,41 @@ def profile(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def compare(request: HttpRequest) -> HttpResponse:
-    """Two or three units of one level side by side for one published year."""
-    codes = [code for code in request.GET.getlist("unit") if code][:3]
-    units = list(Organisation.objects.filter(code__in=codes))
-    units.sort(key=lambda unit: codes.index(unit.code))
-    level = units[0].level if units else request.GET.get("level", "province")
-    publications = latest_publications(level if level in LEVELS else "province")
-    year = request.GET.get("year")
-    publication = next(
-        (p for p in publications if str(p.campaign.year) == year), publications[0] if publications else None
-    )
-    columns = []
+    """Two or three units of one level side by side for one published year.
+
+    Units of two levels cannot be compared (400, saying so); an unknown unit, level or unpublished
+    year is not found (404) rather than silently replaced.
+    """
+    codes = list(dict.fromkeys(code for code in request.GET.getlist("unit") if code))[:3]
+    if not all(is_plain(code) for code in codes):
+        raise Http404("No such unit")
+    found = Organisation.objects.filter(code__in=codes, level__in=list(LEVELS)).in_bulk(field_name="code")
+    if len(found) < len(codes):
+        raise Http404("No such unit")
+    units = [found[code] for code in codes]
+    asked_level = request.GET.get("level", "")
+    if asked_level and asked_level not in LEVELS:
+        raise Http404("No such level")
+    levels = {unit.level for unit in units} | ({asked_level} if asked_level else set())
+    if len(levels) > 1:
+        raise Rejected(
+            _("Không so sánh được %(units)s: tỉnh, thành phố chỉ so sánh với tỉnh, thành phố; bộ, ngành với bộ, "
+              "ngành (mỗi cấp có bộ chỉ số và bảng xếp hạng riêng).")
+            % {"units": ", ".join(unit.short_name for unit in units)}
+        )  # fmt: skip
+    level = levels.pop() if levels else Organisation.Level.PROVINCE
+    publications = latest_publications(level)
+    year = request.GET.get("year", "")
+    publication = publications[0] if publications else None
+    if year:
+        publication = next((p for p in publications if p.campaign.year == year_of(year)), None)
+        if publication is None:
+            raise Http404("Not published")
+    columns: list[dict[str, Any]] = []
     if publication:
         for unit in units:
             columns.append({"unit": unit, "rows": {row.index: row for row in unit_profile(publication, unit)}})
+    indices = indices_of(publication) if publication else []
     choices = sorted(
         Organisation.objects.filter(published_results__publication=publication).distinct() if publication else [],
         key=lambda unit: vietnamese_sort_key(unit.short_name),
@@ -200,18 +252,17 @@ def compare(request: HttpRequest) -> HttpResponse:
     context = {
         "publication": publication,
         "publications": publications,
-        "indices": indices_of(publication) if publication else [],
+        "lines": [(label, [column["rows"].get(index) for column in columns]) for index, label in indices],
         "columns": columns,
         "choices": choices,
         "codes": codes,
         "slots": range(3),
-        "chart": _compare_chart(publication, columns),
+        "chart": _compare_chart(indices, columns),
     }
     return render(request, "rankings/compare.html", context)
 
 
-def _compare_chart(publication: Publication | None, columns: list[dict[str, Any]]) -> dict[str, Any]:
-    indices = indices_of(publication) if publication else []
+def _compare_chart(indices: list[tuple[str, str]], columns: list[dict[str, Any]]) -> dict[str, Any]:
     series = []
     for column in columns:
         rows = column["rows"]

@@ -52,7 +52,7 @@ start() {
   $PY manage.py collectstatic --noinput -v 0
   $PY manage.py load_reference_data -v 0
   for level in province ministry; do
-    $PY manage.py import_results "fixtures/results/dti-2021-$level.csv" --year 2021 --level $level > /dev/null
+    $PY manage.py import_results "fixtures/results/dti-2021-$level.csv" --year 2021 --level $level --published-on 08/08/2022 > /dev/null
   done
   $PY manage.py prepare_load --accounts "$STACK/accounts.json"
   running gunicorn || .venv/bin/gunicorn dti_portal.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 \

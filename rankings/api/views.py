@@ -28,6 +28,7 @@ from rest_framework.views import APIView
 from accounts.models import Organisation
 from common.spreadsheets import csv_cell
 from rankings.models import DTI, Publication
+from rankings.parameters import is_plain, year_of
 from rankings.queries import TableRow, latest_publications, publication_for, ranking_table, unit_profile
 from rankings.ranking import round_value
 
@@ -58,6 +59,8 @@ class CsvRenderer(BaseRenderer):
 
 
 def _cell(value: Any) -> Any:
+    if isinstance(value, dict):  # a coverage: "5/63"
+        return "/".join(str(part) for part in value.values())
     if isinstance(value, list):
         value = "; ".join(
             " ".join(str(part) for part in item.values() if part) if isinstance(item, dict) else str(item)
@@ -113,14 +116,25 @@ def _number(value: Decimal | None, places: int | None = None) -> float | None:
     return float(round_value(value, places) if places is not None else value)
 
 
+COVERAGE = inline_serializer("Coverage", {"units": serializers.IntegerField(), "of": serializers.IntegerField()})
+
+
 def _year(request: Request, required: bool = True) -> int | None:
     text = request.query_params.get("year", "")
     if not text and not required:
         return None
-    try:
-        return int(text)
-    except ValueError:
-        raise ValidationError({"year": "Năm phải là số, ví dụ 2021."}) from None
+    year = year_of(text)
+    if year is None:
+        raise ValidationError({"year": "Năm phải là một năm đánh giá, ví dụ 2021."})
+    return year
+
+
+def _plain(request: Request, name: str) -> str:
+    """A text parameter that may reach a query; a NUL character in it names nothing (400)."""
+    text = request.query_params.get(name, "")
+    if not is_plain(text):
+        raise ValidationError({name: "Giá trị không hợp lệ."})
+    return text
 
 
 class RankingApi(PublicApi):
@@ -144,6 +158,7 @@ class RankingApi(PublicApi):
                 "index": serializers.CharField(),
                 "published_at": serializers.DateTimeField(),
                 "version": serializers.IntegerField(),
+                "coverage": COVERAGE,
                 "results": inline_serializer("RankingRow", RESULT_FIELDS, many=True),
             },
         ),
@@ -153,11 +168,11 @@ class RankingApi(PublicApi):
         level = request.query_params.get("level", "")
         if level not in ("province", "ministry"):
             raise ValidationError({"level": "Cấp phải là province hoặc ministry."})
-        index = request.query_params.get("index") or DTI
+        index = _plain(request, "index") or DTI
         publication = Publication.objects.latest_for(year=year, level=level)  # type: ignore[arg-type]
         if publication is None:
             raise NotFound(f"Chưa công bố kết quả DTI {year} cấp {level}.")
-        group = request.query_params.get("group") or None
+        group = _plain(request, "group") or None
         if not publication.results.filter(index=index).exists():
             raise NotFound(f"Không có chỉ số “{index}” trong kết quả đã công bố.")
 
@@ -165,7 +180,8 @@ class RankingApi(PublicApi):
             precision = publication.campaign.framework.precision
             table = ranking_table(publication, index, group)
             return {"year": year, "level": level, "index": index, "published_at": publication.published_at,
-                    "version": publication.version, "results": [_row(row, precision) for row in table]}  # fmt: skip
+                    "version": publication.version, "coverage": publication.coverage,
+                    "results": [_row(row, precision) for row in table]}  # fmt: skip
 
         return self.conditional(request, [publication], build)
 
@@ -206,6 +222,7 @@ class OrganisationResultsApi(PublicApi):
                 "year": serializers.IntegerField(),
                 "version": serializers.IntegerField(),
                 "published_at": serializers.DateTimeField(),
+                "coverage": COVERAGE,
                 "results": inline_serializer(
                     "OrganisationResultRow",
                     {
@@ -225,6 +242,8 @@ class OrganisationResultsApi(PublicApi):
         ),
     )
     def get(self, request: Request, code: str) -> Response:
+        if not is_plain(code):
+            raise NotFound("Không có đơn vị này.")
         organisation = get_object_or_404(Organisation, code=code)
         year = _year(request, required=False)
         if year is None:
@@ -249,6 +268,7 @@ class OrganisationResultsApi(PublicApi):
                 "year": publication.campaign.year,
                 "version": publication.version,
                 "published_at": publication.published_at,
+                "coverage": publication.coverage,
                 "results": [
                     {"index": row.index, "label": row.label, "kind": row.kind, "value": _number(row.value, precision),
                      "rank": row.rank, "group_size": row.group_size,
@@ -265,7 +285,7 @@ class CampaignListApi(PublicApi):
     """Every published year and level, with its versions and their revision notes."""
 
     csv_fields = ["year", "level", "name", "framework", "version", "published_at", "revision_note", "source",
-                  "versions"]  # fmt: skip
+                  "versions", "coverage"]  # fmt: skip
 
     @extend_schema(
         parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"])],
@@ -283,6 +303,7 @@ class CampaignListApi(PublicApi):
                         "published_at": serializers.DateTimeField(),
                         "revision_note": serializers.CharField(),
                         "source": serializers.CharField(),
+                        "coverage": COVERAGE,
                         "versions": inline_serializer(
                             "PublishedVersion",
                             {
@@ -310,7 +331,7 @@ class CampaignListApi(PublicApi):
                     "year": latest.campaign.year, "level": latest.campaign.level, "name": latest.campaign.name,
                     "framework": latest.campaign.framework.code, "version": latest.version,
                     "published_at": latest.published_at, "revision_note": latest.revision_note,
-                    "source": latest.source,
+                    "source": latest.source, "coverage": latest.coverage,
                     "versions": [{"version": p.version, "published_at": p.published_at,
                                   "revision_note": p.revision_note} for p in sorted(versions, key=lambda p: p.version)],
                 })  # fmt: skip

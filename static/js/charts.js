@@ -1,5 +1,6 @@
 // Charts of published results. Each <canvas data-chart="ID" data-kind="bar|hbar|line|histogram|grouped">
 // reads its data from <script type="application/json" id="ID"> (no inline code: the CSP forbids it).
+// Optional data-x-label and data-y-label name the axes.
 (function () {
   "use strict";
   if (typeof Chart === "undefined") { return; }
@@ -12,12 +13,15 @@
   Chart.defaults.color = "#1b1f24";
   Chart.defaults.animation = false;
 
-  function config(kind, data) {
+  function axisTitle(text) { return text ? { display: true, text: text } : { display: false }; }
+
+  function config(kind, data, axes) {
     var tooltip = { callbacks: { label: function (item) { return (item.dataset.label ? item.dataset.label + ": " : "") + number.format(item.parsed[kind === "hbar" ? "x" : "y"]); } } };
     var valueAxis = { beginAtZero: true, ticks: { callback: function (value) { return number.format(value); } } };
     if (kind === "histogram") {
       return { type: "bar", data: { labels: data.labels, datasets: [{ data: data.values, backgroundColor: blue }] },
-        options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } };
+        options: { plugins: { legend: { display: false } }, scales: { x: { title: axisTitle(axes.x) },
+          y: { beginAtZero: true, ticks: { precision: 0 }, title: axisTitle(axes.y) } } } };
     }
     if (kind === "line") {
       return { type: "line", data: { labels: data.map(function (d) { return d.label; }), datasets: [{ data: data.map(function (d) { return d.value; }), borderColor: blue, backgroundColor: blue }] },
@@ -42,6 +46,7 @@
     if (!source) { return; }
     var data = JSON.parse(source.textContent);
     if (canvas.dataset.unitLabel) { data.unitLabel = canvas.dataset.unitLabel; data.averageLabel = canvas.dataset.averageLabel; }
-    new Chart(canvas, config(canvas.getAttribute("data-kind") || "bar", data));
+    var axes = { x: canvas.dataset.xLabel || "", y: canvas.dataset.yLabel || "" };
+    new Chart(canvas, config(canvas.getAttribute("data-kind") || "bar", data, axes));
   });
 }());

@@ -14,17 +14,9 @@ from rest_framework.test import APIClient
 
 from rankings.models import Publication, PublishedResult
 from submissions.models import Campaign
+from tests.rankings.conftest import RESULTS
 
 pytestmark = pytest.mark.django_db
-
-RESULTS = Path(__file__).resolve().parents[2] / "fixtures" / "results"
-
-
-@pytest.fixture
-def published_2021(db: None) -> None:
-    call_command("load_reference_data")
-    for level in ("province", "ministry"):
-        call_command("import_results", str(RESULTS / f"dti-2021-{level}.csv"), "--year", "2021", "--level", level)
 
 
 def published_rows(level: str) -> dict[str, dict[str, str]]:
@@ -98,7 +90,9 @@ def test_a_file_with_an_unknown_unit_and_a_bad_number_imports_nothing(db: None, 
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     with pytest.raises(CommandError) as raised:
-        call_command("import_results", str(path), "--year", "2021", "--level", "province")
+        call_command(
+            "import_results", str(path), "--year", "2021", "--level", "province", "--published-on", "08/08/2022"
+        )
 
     message = str(raised.value)
     assert "Dòng 3, cột A: không có đơn vị “Tỉnh Không Có” trong năm 2021." in message
@@ -138,7 +132,7 @@ def test_the_next_year_shows_each_units_change_in_value_and_rank(published_2021:
             values = ["0,5000"] * len(mains) if row["organisation"] == "TP. Đà Nẵng" else [row[m] for m in mains]
             writer.writerow([row["organisation"], *values])
     call_command("import_results", str(path), "--year", "2022", "--level", "province",
-                 "--framework", "dti-2022-province")  # fmt: skip
+                 "--framework", "dti-2022-province", "--published-on", "2023-08-01")  # fmt: skip
 
     body = APIClient().get("/api/v1/rankings/?year=2022&level=province").json()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -168,7 +169,8 @@ def test_merged_units_compare_with_the_mean_of_their_predecessors(
     import_framework(data=small_framework("thu-nghiem"))
     for year, lines in [(2024, "48,0.8,0.5\n49,0.4,0.7\n46,0.5,0.5\n"), (2025, "48-2025,0.7,0.7\n46,0.6,0.4\n")]:
         import_results(content=f"organisation,1,2\n{lines}".encode(), filename="kq.csv", year=year, level="province",
-                       framework_code="thu-nghiem", by=administrator)  # fmt: skip
+                       framework_code="thu-nghiem", by=administrator,
+                       published_on=datetime.date(year + 1, 3, 1))  # fmt: skip
 
     rows = {row["organisation_code"]: row for row in
             APIClient().get("/api/v1/rankings/?year=2025&level=province").json()["results"]}  # fmt: skip
@@ -221,16 +223,16 @@ def test_a_units_results_api_gives_every_published_index_with_its_group_average(
     assert set(by_index) == {"dti", "1", "2", "1.1", "1.2", "2.1"}
 
 
-def test_the_excel_download_holds_a_ranks_and_a_values_sheet(
+def test_the_excel_download_holds_a_ranks_and_a_values_sheet_named_in_vietnamese(
     finalised_campaign: Campaign, administrator: User, client: Client
 ) -> None:
     publish_campaign(campaign_id=finalised_campaign.pk, by=administrator)
 
     workbook = load_workbook(io.BytesIO(client.get("/results/2024/province/?format=xlsx").content))
 
-    assert workbook.sheetnames == ["Xep hang province", "Gia tri province"]
-    ranks = list(workbook["Xep hang province"].iter_rows(min_row=2, values_only=True))
-    values = list(workbook["Gia tri province"].iter_rows(min_row=3, values_only=True))
+    assert workbook.sheetnames == ["Xếp hạng tỉnh", "Giá trị tỉnh"]
+    ranks = list(workbook["Xếp hạng tỉnh"].iter_rows(min_row=2, values_only=True))
+    values = list(workbook["Giá trị tỉnh"].iter_rows(min_row=3, values_only=True))
     assert ranks[0][:3] == ("Mã", "Đơn vị", "DTI")
     assert ranks[1:] == [
         ("46", "Thừa Thiên Huế", 1, 1, 1),
@@ -238,33 +240,65 @@ def test_the_excel_download_holds_a_ranks_and_a_values_sheet(
         ("49", "Quảng Nam", 3, 3, 3),
     ]
     assert values[1] == ("48", "TP. Đà Nẵng", 0.5575, 0.5333, 0.5938)
-    assert workbook["Gia tri province"]["C3"].number_format == "0.0000"
+    # The group's average closes the values, as the report's tables do: (0,62818 + 0,5575 + 0) / 3.
+    assert values[3][:3] == (None, "Trung bình", 0.3952)
+    assert workbook["Giá trị tỉnh"]["C3"].number_format == "0.0000"
 
 
-def test_the_scorecard_and_the_national_report_are_pdfs_with_the_figures(
+def report_text(client: Client, year: int = 2024) -> str:
+    download = client.get(f"/results/{year}/province/report/?download=1")
+    report = PdfReader(io.BytesIO(b"".join(download.streaming_content)))  # type: ignore[attr-defined]
+    return " ".join(" ".join(page.extract_text() for page in report.pages).split())
+
+
+def test_the_scorecard_is_a_pdf_with_the_units_figures(
+    finalised_campaign: Campaign, administrator: User, client: Client
+) -> None:
+    publish_campaign(campaign_id=finalised_campaign.pk, by=administrator)
+
+    scorecard = PdfReader(io.BytesIO(client.get("/results/units/48/?year=2024&format=pdf").content))
+
+    scorecard_text = " ".join(" ".join(page.extract_text() for page in scorecard.pages).split())
+    assert "Phiếu kết quả DTI 2024: Thành phố Đà Nẵng" in scorecard_text
+    assert "0,5575" in scorecard_text
+
+
+def test_publishing_builds_the_national_report_before_its_first_reader_asks(
+    finalised_campaign: Campaign,
+    administrator: User,
+    client: Client,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        publication = publish_campaign(campaign_id=finalised_campaign.pk, by=administrator)
+
+    status_page = client.get("/results/2024/province/report/").content.decode()
+
+    assert (ReportExport.objects.get(publication=publication).state, ReportExport.objects.count()) == ("done", 1)
+    assert 'id="report-download"' in status_page
+    assert 'id="report-build"' not in status_page
+    text = report_text(client)
+    assert "Báo cáo Chỉ số chuyển đổi số DTI 2024" in text
+    assert "Thừa Thiên Huế 0,6282" in text
+
+
+def test_a_publication_without_its_report_builds_it_when_a_reader_asks(
     finalised_campaign: Campaign,
     administrator: User,
     client: Client,
     django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     publication = publish_campaign(campaign_id=finalised_campaign.pk, by=administrator)
+    ReportExport.objects.filter(publication=publication).delete()  # as for a publication older than the build
 
-    scorecard = PdfReader(io.BytesIO(client.get("/results/units/48/?year=2024&format=pdf").content))
+    before = client.get("/results/2024/province/report/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         started = client.post(f"/results/2024/province/report/?version={publication.version}")
-    status_page = client.get("/results/2024/province/report/").content.decode()
-    download = client.get("/results/2024/province/report/?download=1")
-    report = PdfReader(io.BytesIO(b"".join(download.streaming_content)))  # type: ignore[attr-defined]
 
-    scorecard_text = " ".join(" ".join(page.extract_text() for page in scorecard.pages).split())
-    assert "Phiếu kết quả DTI 2024: Thành phố Đà Nẵng" in scorecard_text
-    assert "0,5575" in scorecard_text
+    assert 'id="report-build"' in before
     assert started.status_code == 302
-    assert 'id="report-download"' in status_page
     assert ReportExport.objects.get(publication=publication).progress == 100
-    report_text = " ".join(" ".join(page.extract_text() for page in report.pages).split())
-    assert "Báo cáo Chỉ số chuyển đổi số DTI 2024" in report_text
-    assert "Thừa Thiên Huế 0,6282" in report_text
+    assert "Thừa Thiên Huế 0,6282" in report_text(client)
 
 
 def test_the_methodology_page_lists_the_years_exclusions_and_revisions(

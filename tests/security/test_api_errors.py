@@ -36,7 +36,7 @@ def test_an_empty_csv_list_still_has_its_header_and_type() -> None:
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response.content.decode().splitlines() == [
-        "year,level,name,framework,version,published_at,revision_note,source,versions"
+        "year,level,name,framework,version,published_at,revision_note,source,versions,coverage"
     ]
 
 

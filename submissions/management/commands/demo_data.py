@@ -2,7 +2,8 @@
 
 The demo campaigns assess year 2020, the year the 2020 framework was used: one on each 2020
 framework (ministry and province), both opened as trials because their source texts lose or leave
-unprinted some cells the frameworks need (the fixtures mark them as missing or inferred). Published results of later years are separate campaigns.
+unprinted some cells the frameworks need (the fixtures mark them as missing or inferred).
+Published results of later years are separate campaigns.
 
 Demo data exists only for trying the portal on a developer's machine: the command refuses to
 run when DEBUG is off, so a production database never receives known passwords.
