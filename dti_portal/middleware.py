@@ -5,9 +5,28 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 
 from .outage import is_database_outage, outage_response
+
+
+def refuse_nul_characters(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """Answer 400 to a path or query string holding a NUL character, before any view reads it.
+
+    No address of the portal contains one, and PostgreSQL refuses NUL in any text it is sent, so a
+    code or a search term with one would otherwise fail the request as a server error. The refusal
+    goes through the portal's 400 handler (JSON under /api/).
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "").lower():
+            raise SuspiciousOperation("NUL character in the request's address")
+        return get_response(request)
+
+    return middleware
 
 
 def vietnamese_first(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:

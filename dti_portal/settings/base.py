@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dti_portal.middleware.vietnamese_first",
     "django.middleware.locale.LocaleMiddleware",
+    # No address holds a NUL character; PostgreSQL would refuse any text carrying one.
+    "dti_portal.middleware.refuse_nul_characters",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -128,3 +128,23 @@ def test_a_refusal_before_any_page_view_is_still_a_page() -> None:
 
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/organisations/48%00/",
+        "/api/v1/frameworks/dti%00/",
+        "/frameworks/dti%00/",
+        "/frameworks/?q=%00",
+        "/api/v1/organisations/?level=province%00",
+        "/results/units/48%00/",
+    ],
+)
+def test_a_nul_character_in_an_address_is_a_400_never_a_server_error(client: Client, url: str) -> None:
+    response = client.get(url)
+
+    assert response.status_code == 400
+    if url.startswith("/api/"):
+        assert response["Content-Type"].startswith("application/json")
