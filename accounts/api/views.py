@@ -58,7 +58,8 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_context(self) -> dict[str, Any]:
         year = self.request.query_params.get("year", "") if self.request else ""
-        return {**super().get_serializer_context(), "year": int(year) if year.isdigit() else None}
+        # Only ASCII digits make a year ("²" passes isdigit and not int); the list's filter refuses others.
+        return {**super().get_serializer_context(), "year": int(year) if year.isascii() and year.isdigit() else None}
 
 
 class TokenApi(APIView):
