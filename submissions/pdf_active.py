@@ -27,7 +27,18 @@ import re
 from collections.abc import Iterator
 
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NullObject, PdfObject, StreamObject
+from pypdf.errors import LimitReachedError
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NullObject,
+    PdfObject,
+    StreamObject,
+    TextStringObject,
+)
 
 
 class Finding(enum.StrEnum):
@@ -115,11 +126,19 @@ def raw_findings(content: bytes) -> set[Finding]:
 _XFA_SCRIPT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?script[\s>/]", re.IGNORECASE)
 
 
+class UnreadableObject(Exception):
+    """An object of the file the walk could not read (a stream that does not decode, an object stream
+    past the parser's limits): what it holds cannot be shown to be free of active content, so the
+    file is not accepted (fail closed)."""
+
+
 def _resolved(value: PdfObject | None) -> PdfObject | None:
     try:
         return value.get_object() if isinstance(value, IndirectObject) else value
-    except Exception:  # noqa: BLE001 - a reference pypdf cannot follow leads nowhere
-        return None
+    except (MemoryError, LimitReachedError):
+        raise
+    except Exception as error:
+        raise UnreadableObject(str(error)) from error
 
 
 def _xfa_has_scripts(xfa: PdfObject | None) -> bool:
@@ -139,10 +158,13 @@ def _xfa_has_scripts(xfa: PdfObject | None) -> bool:
     return False
 
 
-def _only_sets_the_view(open_action: PdfObject | None) -> bool:
-    """A destination, or a `/GoTo` action to one with no further action chained after it."""
-    if not isinstance(open_action, DictionaryObject):
+def only_sets_the_view(open_action: PdfObject | None) -> bool:
+    """A destination (an array, or a named one), or a `/GoTo` action to one with no further action
+    chained after it. Anything else — what could not be read included — is an action."""
+    if isinstance(open_action, ArrayObject | NameObject | TextStringObject | ByteStringObject):
         return True
+    if not isinstance(open_action, DictionaryObject):
+        return False
     chained = _resolved(dict.get(open_action, "/Next"))
     return _resolved(dict.get(open_action, "/S")) == "/GoTo" and (chained is None or isinstance(chained, NullObject))
 
@@ -157,7 +179,7 @@ def _findings_in(dictionary: DictionaryObject) -> set[Finding]:
         found.add(Finding.JAVASCRIPT)
     if "/AA" in keys:
         found.add(Finding.AUTOMATIC_ACTION)
-    if "/OpenAction" in keys and not _only_sets_the_view(_resolved(dict.get(dictionary, "/OpenAction"))):
+    if "/OpenAction" in keys and not only_sets_the_view(_resolved(dict.get(dictionary, "/OpenAction"))):
         found.add(Finding.AUTOMATIC_ACTION)
     if action == "/Launch":
         found.add(Finding.LAUNCH)

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pypdf import PdfReader
+from pypdf.errors import LimitReachedError
 
 from .pdf_active import Finding, raw_findings, tree_findings
 
@@ -122,6 +123,9 @@ def inspect(content: bytes) -> Verdict:
         findings = raw_findings(content) | tree_findings(reader)
     except MemoryError:
         raise
+    except LimitReachedError:
+        # A stream that decodes past the parser's limits: too much to check, whatever it holds.
+        return Verdict(Outcome.EXCEEDED)
     except Exception:  # noqa: BLE001 - pypdf raises many kinds of errors for a damaged file
         return Verdict(Outcome.DAMAGED)
     return Verdict(Outcome.READABLE, pages=pages, findings=frozenset(findings))

@@ -87,9 +87,10 @@ def stream(dictionary: bytes, data: bytes) -> bytes:
     return b"<< %s /Length %d >>\nstream\n%s\nendstream" % (dictionary, len(data), data)
 
 
-def packed(objects: list[bytes], *, into_stream: set[int]) -> bytes:
+def packed(objects: list[bytes], *, into_stream: set[int], padding: int = 0) -> bytes:
     """A PDF 1.5 file whose objects numbered in `into_stream` sit in a compressed object stream, indexed
-    by a cross-reference stream: their text appears nowhere in the file's bytes."""
+    by a cross-reference stream: their text appears nowhere in the file's bytes. `padding` spaces after
+    the objects make the stream decompress to that much more (a few kilobytes in the file)."""
     stream_number, xref_number = len(objects) + 1, len(objects) + 2
     inside = sorted(into_stream)
     bodies = b"".join(objects[number - 1] + b"\n" for number in inside)
@@ -98,7 +99,7 @@ def packed(objects: list[bytes], *, into_stream: set[int]) -> bytes:
         index.append(b"%d %d" % (number, position))
         position += len(objects[number - 1]) + 1
     header = b" ".join(index) + b"\n"
-    data = zlib.compress(header + bodies)
+    data = zlib.compress(header + bodies + b" " * padding)
     out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     entries = {0: (0, 0, 65535)}
     for number, body in enumerate(objects, start=1):

@@ -8,9 +8,10 @@ import io
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import NullObject, NumberObject, PdfObject
 
 from submissions.evidence import EvidenceRejected, check_pdf
-from submissions.pdf_active import Finding, raw_findings, tree_findings
+from submissions.pdf_active import Finding, only_sets_the_view, raw_findings, tree_findings
 from tests.pdfs import JAVASCRIPT_ACTION, assembled, one_page, packed
 
 JAVASCRIPT_REFUSED = (
@@ -30,6 +31,23 @@ def test_an_action_packed_in_a_compressed_object_stream_is_found_by_the_object_w
     assert raw_findings(content) == set()
     assert tree_findings(PdfReader(io.BytesIO(content))) == {Finding.JAVASCRIPT, Finding.AUTOMATIC_ACTION}
     assert refusal(content) == JAVASCRIPT_REFUSED
+
+
+def test_an_action_in_an_object_stream_too_large_to_decode_is_refused_not_taken_as_harmless() -> None:
+    # The parser stops decompressing past its limit; what it cannot read cannot pass as a mere view.
+    content = packed(
+        one_page(catalog=b"/OpenAction 4 0 R", more=(JAVASCRIPT_ACTION,)), into_stream={4}, padding=80_000_000
+    )
+
+    assert len(content) < 200_000
+    assert refusal(content) == "Tệp PDF quá phức tạp để kiểm tra."
+
+
+@pytest.mark.parametrize("action", [None, NullObject(), NumberObject(4)])
+def test_an_opening_action_that_is_not_a_destination_or_a_plain_go_to_counts_as_an_action(
+    action: PdfObject | None,
+) -> None:
+    assert not only_sets_the_view(action)
 
 
 def test_an_action_no_object_refers_to_is_found_by_the_byte_scan_with_escapes_undone() -> None:
