@@ -120,7 +120,7 @@ def ranking_csv(table: list[TableRow], publication: Publication) -> str:
     writer.writerow(CSV_FIELDS)
     for row in table:
         writer.writerow(csv_row([
-            row.organisation.code, row.organisation.short_name, row.group,
+            row.organisation.code, row.name, row.group,
             _plain(row.value, places), row.rank, _plain(row.score, 4), _plain(row.max_points, 4), row.rank_change,
             _plain(row.value_change, places), "yes" if row.previous and row.previous.derived else "",
         ]))  # fmt: skip

@@ -51,6 +51,8 @@ class TableRow:
     score: Decimal | None
     max_points: Decimal | None
     previous: Previous | None = None
+    # The unit's name in the publication's year (a renamed unit's names follow the years).
+    name: str = ""
 
     @property
     def rank_change(self) -> int | None:
@@ -164,7 +166,7 @@ def ranking_table(publication: Publication, index: str = DTI, group: str | None 
     previous = previous_figures(publication, index)
     return [
         TableRow(row.organisation, row.group, row.value, row.computed_value, row.rank, row.score, row.max_points,
-                 previous.get(row.organisation_id))
+                 previous.get(row.organisation_id), row.organisation.short_name_in(publication.campaign.year))
         for row in rows
     ]  # fmt: skip
 

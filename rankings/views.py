@@ -53,7 +53,7 @@ def _publication(year: int, level: str, request: HttpRequest) -> Publication:
 
 
 def _chart_rows(rows: list[Any]) -> list[dict[str, Any]]:
-    return [{"label": row.organisation.short_name, "value": float(row.value)} for row in rows if row.value is not None]
+    return [{"label": row.name, "value": float(row.value)} for row in rows if row.value is not None]
 
 
 @require_GET
@@ -89,7 +89,7 @@ def _distribution(values: list[Decimal]) -> dict[str, Any]:
 
 SORTS = {
     "rank": lambda row: (row.rank is None, row.rank or 0),
-    "name": lambda row: vietnamese_sort_key(row.organisation.short_name),
+    "name": lambda row: vietnamese_sort_key(row.name),
     "change": lambda row: (row.value_change is None, -(row.value_change or 0)),
 }
 
@@ -243,7 +243,8 @@ def compare(request: HttpRequest) -> HttpResponse:
     columns: list[dict[str, Any]] = []
     if publication:
         for unit in units:
-            columns.append({"unit": unit, "rows": {row.index: row for row in unit_profile(publication, unit)}})
+            columns.append({"unit": unit, "name": unit.short_name_in(publication.campaign.year),
+                            "rows": {row.index: row for row in unit_profile(publication, unit)}})  # fmt: skip
     indices = indices_of(publication) if publication else []
     choices = sorted(
         Organisation.objects.filter(published_results__publication=publication).distinct() if publication else [],
@@ -268,7 +269,7 @@ def _compare_chart(indices: list[tuple[str, str]], columns: list[dict[str, Any]]
         rows = column["rows"]
         values = [float(rows[index].value) if index in rows and rows[index].value is not None else None
                   for index, _label in indices]  # fmt: skip
-        series.append({"label": column["unit"].short_name, "values": values})
+        series.append({"label": column["name"], "values": values})
     return {"labels": [label[:30] for _index, label in indices], "series": series}
 
 

@@ -138,11 +138,11 @@ class SubmissionAdmin(admin.ModelAdmin):
             try:
                 reopen_submission(submission_id=submission.pk, by=request.user,
                                   until=form.cleaned_data["until"], reason=form.cleaned_data["reason"])  # fmt: skip
-            except DomainError as error:
-                form.add_error(None, error.message)
             except AnswerInvalid as error:
                 for field, message in error.errors.items():
                     form.add_error(field if field in form.fields else None, message)
+            except DomainError as error:
+                form.add_error(None, error.message)
             else:
                 self.message_user(request, _("Đã mở lại nhập liệu cho %(unit)s.") % {"unit": submission.organisation})
                 return redirect(reverse("admin:submissions_submission_change", args=[submission.pk]))

@@ -189,7 +189,7 @@ class RankingApi(PublicApi):
 def _row(row: TableRow, precision: int) -> dict[str, Any]:
     return {
         "organisation_code": row.organisation.code,
-        "organisation_name": row.organisation.short_name,
+        "organisation_name": row.name,
         "group": row.group,
         "value": _number(row.value, precision),
         "computed_value": _number(row.computed_value, precision),

@@ -12,7 +12,7 @@ from accounts.models import User
 from common.errors import Forbidden, WorkflowError
 
 from ..errors import AnswerInvalid
-from ..models import Action, Submission, transition_for
+from ..models import TRANSITIONS, Action, Submission, transition_for
 from .locks import lock_submission
 from .workflow import apply_transition
 
@@ -29,9 +29,13 @@ def transition_submission(
     AnswerInvalid when a required reason is missing.
     """
     submission = lock_submission(submission_id)
-    row = transition_for(submission.state, action)
-    if row is not None and row.by_system:
-        raise WorkflowError(_("Bước này không thực hiện trực tiếp được."))
+    if any(row.action == action and row.by_system for row in TRANSITIONS):
+        # Publication and reopening entry are taken by their services, with what they need (a date).
+        raise (
+            WorkflowError(_("Bước này không thực hiện trực tiếp được."))
+            if user.is_administrator
+            else Forbidden(_("Bạn không có vai trò để thực hiện bước này."))
+        )
     apply_transition(submission=submission, user=user, action=action, from_state=from_state, comment=comment)
     return submission
 

@@ -78,9 +78,13 @@ def import_authority_values(
         raise Forbidden(SUPPLIER_ONLY)
     campaign = Campaign.objects.select_related("framework").get(pk=campaign_id)
     leaves = authority_leaves(campaign)
+    # Submissions first, then answers, as every step locks them: a unit finalised meanwhile is seen.
     submissions = {
         submission.organisation_id: submission
-        for submission in Submission.objects.filter(campaign=campaign).select_related("organisation")
+        for submission in Submission.objects.select_for_update(of=("self",))
+        .filter(campaign=campaign)
+        .select_related("organisation", "campaign")
+        .order_by("pk")
     }
     sheet = read_authority_sheet(
         content,

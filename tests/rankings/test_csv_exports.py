@@ -35,7 +35,7 @@ def hostile_texts(organisations: dict[str, Organisation], administrator: User) -
         import_results(content=f"organisation,1,2\n{rows}".encode(), filename="kq.csv", year=year, level="province",
                        framework_code="thu-nghiem", by=administrator, published_on=datetime.date(year + 1, 3, 1),
                        partial=True)  # fmt: skip
-    Organisation.objects.filter(code="46").update(short_name=HOSTILE_NAME)
+    Organisation.objects.filter(code="46").update(short_name=HOSTILE_NAME, renamed=[])
     Campaign.objects.filter(year=2025).update(name="+DTI 2025 cấp tỉnh")
     Publication.objects.filter(campaign__year=2025).update(revision_note="-1 đơn vị, @SUM(1+1)")
     Node.objects.filter(framework__code="thu-nghiem", key="1").update(code="\t=1+1")
@@ -81,3 +81,19 @@ def test_the_campaigns_csv_neutralises_a_campaign_name_and_a_revision_note(hosti
     latest = next(row for row in rows_of(response.content) if row["year"] == "2025")
     assert response.status_code == 200
     assert (latest["name"], latest["revision_note"]) == ("'+DTI 2025 cấp tỉnh", "'-1 đơn vị, @SUM(1+1)")
+
+
+@pytest.mark.usefixtures("hostile_texts")
+def test_a_renamed_unit_is_named_as_it_was_in_each_published_year() -> None:
+    Organisation.objects.filter(code="46").update(
+        short_name="Thừa Thiên Huế", renamed=[{"from_year": 2025, "name": "Thành phố Huế", "short_name": "Huế"}]
+    )
+    api = APIClient()
+
+    names = {
+        year: {row["organisation_code"]: row["organisation_name"] for row in api.get(
+            f"/api/v1/rankings/?year={year}&level=province").json()["results"]}
+        for year in (2024, 2025)
+    }  # fmt: skip
+
+    assert (names[2024]["46"], names[2025]["46"]) == ("Thừa Thiên Huế", "Huế")

@@ -164,3 +164,16 @@ def test_the_service_refuses_a_stale_state_named_by_its_caller(
     assert refused.value.state == "awaiting_it_lead"
     assert isinstance(refused.value, WorkflowError)
     assert not isinstance(refused.value, AnswerInvalid)
+
+
+def test_steps_only_a_service_takes_are_refused_as_a_role_matter_to_units_and_a_state_matter_to_the_admin(
+    danang_submission: Submission, danang_reporter: User, administrator: User
+) -> None:
+    base = f"/api/v1/submissions/{danang_submission.pk}/transitions/"
+    body = {"action": "reopen_entry", "from_state": "draft", "comment": "Mở lại"}
+
+    by_the_unit = api(danang_reporter).post(base, body, format="json")
+    by_the_admin = api(administrator).post(base, body, format="json")
+
+    assert (by_the_unit.status_code, by_the_admin.status_code) == (403, 409)
+    assert Event.objects.filter(submission=danang_submission, kind="reopened").count() == 0
