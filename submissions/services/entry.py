@@ -38,6 +38,10 @@ class AnswerInput:
     clear_value: bool = False
 
 
+# The largest number an answer stores (the value columns are numeric(20, 6)).
+LARGEST_NUMBER = Decimal("99999999999999")
+
+
 def validate_answer(node: Node, given: AnswerInput) -> dict[str, Any]:
     """Check input against the leaf's rule; return the fields to store or raise AnswerInvalid."""
     errors: dict[str, str] = {}
@@ -47,6 +51,14 @@ def validate_answer(node: Node, given: AnswerInput) -> dict[str, Any]:
         fields["explanation"] = given.explanation.strip()
     if given.clear_value:
         return {**fields, "value": None, "numerator": None, "denominator": None, "choice": ""}
+    too_large = {
+        name: _("Số quá lớn: tối đa %(max)s.") % {"max": format_number(LARGEST_NUMBER)}
+        for name in ("value", "numerator", "denominator")
+        if (number := getattr(given, name)) is not None and abs(number) > LARGEST_NUMBER
+    }
+    if too_large:
+        # The columns hold 20 digits, 6 of them decimals: a larger number would fail the database.
+        raise AnswerInvalid(too_large)
     if rule == Rule.RATIO:
         if given.numerator is not None or given.denominator is not None:
             if given.numerator is None or given.numerator < 0:

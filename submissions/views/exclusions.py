@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -31,7 +31,10 @@ def campaign_coverage(request: AuthenticatedRequest, campaign_id: int) -> HttpRe
     if request.method == "POST":
         with refusals_as_messages(request):
             if "revoke" in request.POST:
-                exclusion = get_object_or_404(Exclusion, pk=request.POST.get("revoke"), campaign=campaign)
+                revoked = request.POST.get("revoke", "")
+                if not (revoked.isascii() and revoked.isdigit()):
+                    raise Http404("No such exclusion")
+                exclusion = get_object_or_404(Exclusion, pk=int(revoked), campaign=campaign)
                 reason = request.POST.get("reason", "")
                 check_text(reason, field="reason")
                 revoke_exclusion(exclusion_id=exclusion.pk, by=user, reason=reason)

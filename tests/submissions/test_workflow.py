@@ -257,3 +257,17 @@ def test_a_campaign_without_any_group_does_not_open(campaign: Campaign, administ
 
     with pytest.raises(WorkflowError, match="chưa chọn nhóm đánh giá nào"):
         open_campaign(campaign=campaign, by=administrator)
+
+
+def test_a_number_too_large_to_store_is_refused_next_to_its_field(
+    danang_submission: Submission, danang_reporter: User
+) -> None:
+    # The value columns hold 20 digits, 6 of them decimals: PostgreSQL would fail the save with a 500.
+    answer = answer_of(danang_submission, "1.1.2")
+
+    with pytest.raises(AnswerInvalid) as refused:
+        save_answer(answer_id=answer.pk, user=danang_reporter, given=AnswerInput(value=Decimal("1e30")),
+                    expected_version=answer.version)  # fmt: skip
+
+    assert refused.value.errors == {"value": "Số quá lớn: tối đa 99999999999999."}
+    assert answer_of(danang_submission, "1.1.2").version == answer.version
