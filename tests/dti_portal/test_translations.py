@@ -48,3 +48,11 @@ def test_the_compiled_catalogue_matches_the_source() -> None:
         ]
 
     assert stale == []
+
+
+def test_no_translation_is_a_fuzzy_guess() -> None:
+    # makemessages guesses a translation from a similar text and marks it fuzzy; compilemessages then
+    # leaves it out, so the English page would show the Vietnamese text (or a wrong sentence).
+    fuzzy = [line for line in CATALOGUE.read_text(encoding="utf-8").splitlines() if line.startswith("#, fuzzy")]
+
+    assert fuzzy == []
