@@ -374,15 +374,9 @@ def answered_filter(prefix: str = "") -> Q:
 
 
 class AnswerQuerySet(models.QuerySet["Answer"]):
-    def answered(self) -> AnswerQuerySet:
-        return self.filter(answered_filter())
-
     def reported_by_unit(self) -> AnswerQuerySet:
         """The leaves the unit reports itself (the others the authority supplies)."""
         return self.filter(node__source=Node.Source.SELF_REPORT)
-
-    def supplied_by_authority(self) -> AnswerQuerySet:
-        return self.exclude(node__source=Node.Source.SELF_REPORT)
 
     def contested(self) -> AnswerQuerySet:
         """Adjusted or questioned leaves: the unit may explain them and the appraiser settles them."""
