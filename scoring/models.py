@@ -66,8 +66,8 @@ class Result(models.Model):
 class Recompute(models.Model):
     """A campaign's recomputation: whether one is pending, and how the last run went.
 
-    One row per campaign. A run locks it, so two runs of one campaign never overlap; `pending`
-    coalesces a burst of saves into one queued run.
+    One row per campaign. `pending` coalesces a burst of saves into one queued run; a run clears it
+    before it reads the data, so a save during the run asks for exactly one more.
     """
 
     class State(models.TextChoices):

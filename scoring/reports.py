@@ -164,3 +164,79 @@ def points_lost_pdf(report: PointsLost) -> bytes:
 
     html = render_to_string("scoring/points_lost_pdf.html", {"report": report})
     return HTML(string=html).write_pdf()
+
+
+@dataclass
+class TotalRow:
+    key: str
+    code: str
+    name: str
+    kind: str
+    max_points: Decimal
+    self_score: Decimal
+    final_score: Decimal
+    previous: Decimal | None = None
+
+    @property
+    def change(self) -> Decimal | None:
+        return None if self.previous is None else self.self_score - self.previous
+
+
+@dataclass
+class Totals:
+    """A unit's computed totals (the DTI, each pillar and main index) and how fresh they are."""
+
+    submission: Submission
+    rows: list[TotalRow]
+    computed_at: datetime.datetime | None
+    pending: bool
+    previous_year: int | None
+
+
+def submission_totals(submission: Submission, *, compare: bool = False) -> Totals:
+    """The unit's totals from the campaign's last computation; with `compare`, against its results of
+    the previous year's campaign at the same level where the portal computed one. Five queries."""
+    nodes = list(
+        Node.objects.filter(framework_id=submission.campaign.framework_id, kind__in=[Node.Kind.PILLAR, Node.Kind.MAIN])
+        .order_by("order")
+        .values_list("key", "code", "name", "kind")
+    )
+    wanted = [HEADLINE, *(key for key, *_rest in nodes)]
+    results = {
+        result.key: result
+        for result in Result.objects.filter(
+            campaign_id=submission.campaign_id, organisation_id=submission.organisation_id, key__in=wanted
+        )
+    }
+    previous: dict[str, Decimal] = {}
+    previous_year = None
+    if compare:
+        earlier = (
+            Result.objects.filter(
+                organisation_id=submission.organisation_id,
+                campaign__level=submission.campaign.level,
+                campaign__year=submission.campaign.year - 1,
+                key__in=wanted,
+            )
+            .order_by("-campaign__year")
+            .values_list("key", "final_score", "campaign__year")
+        )
+        for key, score, year in earlier:
+            previous.setdefault(key, score)
+            previous_year = year
+    rows = []
+    for key, code, name, kind in [(HEADLINE, HEADLINE, _("Chỉ số DTI"), "aggregate"), *nodes]:
+        result = results.get(key)
+        if result is None:
+            continue
+        rows.append(TotalRow(key=key, code=code, name=name, kind=kind, max_points=result.max_points,
+                             self_score=result.self_score, final_score=result.final_score,
+                             previous=previous.get(key)))  # fmt: skip
+    recompute = Recompute.objects.filter(campaign_id=submission.campaign_id).first()
+    return Totals(
+        submission=submission,
+        rows=rows,
+        computed_at=recompute.finished_at if recompute else None,
+        pending=bool(recompute and (recompute.pending or recompute.state == Recompute.State.RUNNING)),
+        previous_year=previous_year,
+    )

@@ -1,22 +1,27 @@
 """Recomputing a campaign: load its data with a fixed number of queries, run the engine, swap results.
 
 `schedule_recompute` is what every change calls: after commit, it queues one run unless one is
-already queued (a burst of saves gives one run). `recompute_campaign` is the run itself: it holds
-the campaign's Recompute row locked for the whole computation, so two runs never overlap, and
-replaces the results in one transaction. A failure leaves the previous results in place.
+already queued (a burst of saves gives one run), to Celery or, without a broker, to the process's
+background worker; no request waits for a run. `recompute_campaign` is the run itself: runs of one
+campaign never overlap (`run_lock`), and the results are replaced in one transaction. A failure
+leaves the previous results in place.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
+from common import background
 from common.vocabulary import Stage
 from indicators.models import Aggregate, Node
 from submissions.models import Answer, Campaign, Decision, Exclusion, FinalDecision, Submission, answered_filter
@@ -117,84 +122,130 @@ def load_campaign(campaign: Campaign) -> tuple[FrameworkSpec, Stages]:
 
 
 def schedule_recompute(*, campaign_id: int) -> None:
-    """Queue one recompute of the campaign after the current transaction commits (coalesced)."""
-    from .tasks import recompute_campaign_task
+    """Queue one recompute of the campaign after the current transaction commits (coalesced).
+
+    Only the commit that flips `pending` queues a run: a burst of requests gives one run. Services
+    that change many leaves at once (a section save, an Excel import, a bulk accept) ask once.
+    """
 
     def queue() -> None:
         recompute, _created = Recompute.objects.get_or_create(campaign_id=campaign_id)
-        # Only the request that flips `pending` queues a run: a burst of saves gives one run.
         flipped = Recompute.objects.filter(pk=recompute.pk, pending=False).update(
             pending=True, requested_at=timezone.now(), state=Recompute.State.QUEUED
         )
-        if not flipped:
-            return
-        try:
-            recompute_campaign_task.apply_async(kwargs={"campaign_id": campaign_id}, countdown=_coalesce_seconds())
-        except Exception:
-            # The request stays pending: the periodic sweep queues it again once the broker answers.
-            logger.exception("Could not queue the recompute of campaign %s; the sweep will try again", campaign_id)
-            Recompute.objects.filter(pk=recompute.pk).update(
-                state=Recompute.State.FAILED, error="Không gửi được yêu cầu tính lại; sẽ thử lại."
-            )
+        if flipped:
+            _queue_run(campaign_id)
 
     transaction.on_commit(queue)
 
 
-def requeue_pending_recomputes(*, older_than_seconds: int = 60) -> list[int]:
-    """Queue again every recompute requested more than `older_than_seconds` ago and still pending:
-    its message was lost (the broker was down) or its worker died mid-run (the run's transaction
-    rolled back, so `pending` is still set). Running twice is harmless. Returns the campaign ids."""
+def _queue_run(campaign_id: int) -> None:
+    """Hand a run to Celery, or to the process's background worker when there is no broker."""
+    from django.conf import settings
+
     from .tasks import recompute_campaign_task
 
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    stale = list(Recompute.objects.filter(pending=True, requested_at__lt=cutoff).values_list("campaign_id", flat=True))
+    if settings.RECOMPUTE_IN_PROCESS:
+        background.worker.submit(
+            ("recompute", campaign_id),
+            lambda: recompute_campaign(campaign_id=campaign_id),
+            delay=settings.RECOMPUTE_COALESCE_SECONDS,
+        )
+        return
+    try:
+        recompute_campaign_task.apply_async(
+            kwargs={"campaign_id": campaign_id}, countdown=settings.RECOMPUTE_COALESCE_SECONDS
+        )
+    except Exception:
+        # The request stays pending: the periodic sweep queues it again once the broker answers.
+        logger.exception("Could not queue the recompute of campaign %s; the sweep will try again", campaign_id)
+        Recompute.objects.filter(campaign_id=campaign_id).update(
+            state=Recompute.State.FAILED, error="Không gửi được yêu cầu tính lại; sẽ thử lại."
+        )
+
+
+def requeue_pending_recomputes(*, older_than_seconds: int = 60) -> list[int]:
+    """Queue again every recompute requested more than `older_than_seconds` ago and still pending
+    (its message was lost while the broker was down), and every run that has been "running" for
+    longer than a task may run (its worker died). Running twice is harmless. Returns the campaign ids."""
+    from django.conf import settings
+
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=older_than_seconds)
+    dead = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    stale = list(
+        Recompute.objects.filter(
+            Q(pending=True, requested_at__lt=cutoff) | Q(state=Recompute.State.RUNNING, started_at__lt=dead)
+        ).values_list("campaign_id", flat=True)
+    )
     for campaign_id in stale:
-        Recompute.objects.filter(campaign_id=campaign_id).update(requested_at=timezone.now())
-        recompute_campaign_task.apply_async(kwargs={"campaign_id": campaign_id})
+        Recompute.objects.filter(campaign_id=campaign_id).update(pending=True, requested_at=now)
+        _queue_run(campaign_id)
     return stale
 
 
-def _coalesce_seconds() -> int:
-    from django.conf import settings
+def is_recomputing(campaign_id: int) -> bool:
+    """Whether the campaign's results are about to change: a run is waiting or running."""
+    return Recompute.objects.filter(
+        Q(pending=True) | Q(state=Recompute.State.RUNNING), campaign_id=campaign_id
+    ).exists()
 
-    return 0 if settings.CELERY_TASK_ALWAYS_EAGER else 2
+
+_local_runs: dict[int, threading.Lock] = {}
+_local_runs_guard = threading.Lock()
+
+
+@contextmanager
+def run_lock(campaign_id: int) -> Iterator[None]:
+    """Serialise runs of one campaign: across processes on PostgreSQL (an advisory lock, so that
+    the requests flipping `pending` never wait for a run), within the process elsewhere."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [RUN_LOCK_NAMESPACE, campaign_id])
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RUN_LOCK_NAMESPACE, campaign_id])
+        return
+    with _local_runs_guard:
+        lock = _local_runs.setdefault(campaign_id, threading.Lock())
+    with lock:
+        yield
+
+
+# The first key of the advisory locks that serialise recomputes ("DT" in ASCII).
+RUN_LOCK_NAMESPACE = 0x4454
 
 
 def recompute_campaign(*, campaign_id: int) -> Recompute:
     """Recompute every result of a campaign and replace the stored set in one transaction.
 
-    Idempotent: the same data gives the same results. Raises what the computation raised, after
-    recording the failure; the previous results stay in place.
+    Idempotent: the same data gives the same results. `pending` is cleared before the data is
+    read, so a change saved during the run asks for one more run. Raises what the computation
+    raised, after recording the failure; the previous results stay in place.
     """
     Recompute.objects.get_or_create(campaign_id=campaign_id)
-    failure: Exception | None = None
-    with transaction.atomic():
-        # The lock is held for the whole run: a second run of this campaign waits for it.
-        recompute = Recompute.objects.select_for_update().get(campaign_id=campaign_id)
-        Recompute.objects.filter(pk=recompute.pk).update(pending=False)
-        recompute.state, recompute.progress, recompute.started_at = Recompute.State.RUNNING, 0, timezone.now()
+    runs = Recompute.objects.filter(campaign_id=campaign_id)
+    with run_lock(campaign_id):
+        started = timezone.now()
+        runs.update(pending=False, state=Recompute.State.RUNNING, progress=0, started_at=started)
         try:
             with transaction.atomic():
                 campaign = Campaign.objects.get(pk=campaign_id)
                 framework, stages = load_campaign(campaign)
                 results = score_stages(framework, stages)
-                units = stages[Stage.SELF]
                 count = _replace_results(campaign, results, framework)
+                runs.update(
+                    state=Recompute.State.DONE, progress=100, error="", units=len(stages[Stage.SELF]),
+                    results=count, runs=F("runs") + 1, finished_at=timezone.now(),
+                )  # fmt: skip
         except Exception as error:
             logger.exception("Recompute of campaign %s failed", campaign_id)
-            failure = error
-            recompute.state = Recompute.State.FAILED
-            recompute.error = f"{type(error).__name__}: {error}"
-        else:
-            recompute.state, recompute.progress, recompute.error = Recompute.State.DONE, 100, ""
-            recompute.units, recompute.results = len(units), count
-            recompute.runs += 1
-        recompute.finished_at = timezone.now()
-        recompute.save(update_fields=["state", "progress", "error", "units", "results", "runs", "started_at",
-                                      "finished_at"])  # fmt: skip
-    if failure is not None:
-        raise failure
-    return recompute
+            runs.update(state=Recompute.State.FAILED, error=f"{type(error).__name__}: {error}",
+                        finished_at=timezone.now())  # fmt: skip
+            raise
+    return Recompute.objects.get(campaign_id=campaign_id)
 
 
 def score_stages(framework: FrameworkSpec, stages: Stages) -> dict[str, Results]:

@@ -8,4 +8,5 @@ app_name = "scoring"
 
 urlpatterns = [
     path("<int:submission_id>/points-lost/", views.points_lost_report, name="points-lost"),
+    path("<int:submission_id>/totals/", views.totals_fragment, name="totals"),
 ]

@@ -12,7 +12,7 @@ from accounts.http import AuthenticatedRequest
 from common.errors import Forbidden
 from submissions.access import get_submission_for_user
 
-from .reports import points_lost, points_lost_pdf, points_lost_workbook
+from .reports import points_lost, points_lost_pdf, points_lost_workbook, submission_totals
 
 
 @login_required
@@ -40,3 +40,18 @@ def points_lost_report(request: AuthenticatedRequest, submission_id: int) -> Htt
     if order == "code":
         report.leaves.sort(key=lambda row: row.key)
     return render(request, "scoring/points_lost.html", {"report": report, "order": order})
+
+
+@login_required
+@require_GET
+def totals_fragment(request: AuthenticatedRequest, submission_id: int) -> HttpResponse:
+    """The unit's computed totals with when they were computed; while a recompute is pending the
+    fragment asks for itself again every few seconds, and stops once fresh figures are in."""
+    submission = get_submission_for_user(request.user, submission_id)
+    totals = submission_totals(submission, compare=request.GET.get("compare") == "1")
+    context = {
+        "totals": totals,
+        "shows_final": submission.shows_appraisal_to(request.user),
+        "compare": request.GET.get("compare") == "1",
+    }
+    return render(request, "scoring/_totals.html", context)

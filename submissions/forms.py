@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from accounts.models import User
-from common.formatting import parse_number
+from common.formatting import format_number, parse_number
 from common.text import PlainTextField
 from indicators.models import Node
 from indicators.rules import Rule
-from submissions.models import SubmissionState
+from submissions.models import Answer, SubmissionState
 from submissions.services.entry import AnswerInput
 
 
@@ -66,7 +66,8 @@ class AnswerForm(forms.Form):
     saved = False
     stale = ""
 
-    def __init__(self, *args: Any, node: Node, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, node: Node, form_id: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", node.anchor)
         super().__init__(*args, **kwargs)
         self.node = node
         self.fields.update(value_fields(node, manual_label=_("Điểm tự đánh giá")))
@@ -74,6 +75,27 @@ class AnswerForm(forms.Form):
         self.order_fields([name for name in self.fields if name != "explanation"])
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("id", f"{node.anchor}-{name}")
+            if form_id:
+                # The inputs sit in the leaf's card but belong to the section's one form ("Lưu tất cả").
+                field.widget.attrs["form"] = form_id
+
+    @classmethod
+    def of(cls, answer: Answer, *, form_id: str = "") -> AnswerForm:
+        """The unbound form showing what the answer holds now, in the person's number format."""
+
+        def text(value: Decimal | None) -> str:
+            return "" if value is None else format_number(value)
+
+        is_boolean = answer.node.rule == Rule.BOOLEAN
+        initial = {
+            "version": answer.version,
+            "value": ("" if answer.value is None else str(int(answer.value))) if is_boolean else text(answer.value),
+            "numerator": text(answer.numerator),
+            "denominator": text(answer.denominator),
+            "choice": answer.choice,
+            "explanation": answer.explanation,
+        }
+        return cls(node=answer.node, initial=initial, form_id=form_id)
 
     def given(self) -> AnswerInput:
         data = self.cleaned_data

@@ -15,7 +15,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -211,6 +212,10 @@ class Submission(models.Model):
     def is_own_unit(self, user: User) -> bool:
         return user.organisation_id == self.organisation_id
 
+    def is_approver(self, user: User) -> bool:
+        """One of the unit's approvers: its IT lead or its leader."""
+        return self.is_own_unit(user) and (user.has_role(Role.IT_LEAD) or user.has_role(Role.LEADER))
+
     def can_edit(self, user: User) -> bool:
         return self.is_editable() and user.has_role(Role.REPORTER) and self.is_own_unit(user)
 
@@ -282,7 +287,8 @@ class Submission(models.Model):
             raise WorkflowError(_("Đã hết hạn nhập số liệu."))
         lacking = self.missing_explanations()
         if lacking:
-            codes = ", ".join(answer.node.code for answer in lacking[:20])
+            # Every one, by its key: the pillar-qualified code ("CQS/1.1.1"), never ambiguous.
+            codes = ", ".join(answer.node.key for answer in lacking)
             raise WorkflowError(
                 _("Các chỉ số cần tài liệu kiểm chứng nhưng chưa có tài liệu và chưa giải thích: %(codes)s.")
                 % {"codes": codes}
@@ -562,6 +568,24 @@ class Evidence(models.Model):
         return self.title
 
 
+class EventQuerySet(models.QuerySet["Event"]):
+    def readable_by(self, user: User, submission: Submission) -> EventQuerySet:
+        """The submission's history a user may read: the authority's work in progress stays internal
+        until the appraisal is sent to the unit."""
+        events = self.filter(submission=submission)
+        if submission.shows_appraisal_to(user):
+            return events
+        return events.exclude(kind__in=INTERNAL_EVENTS)
+
+    def latest_per_answer(self, count: int) -> EventQuerySet:
+        """The newest `count` rows of each answer's history, newest first (one query for any number of
+        answers; a sliced prefetch would do the same, but not when it prefetches for a single answer)."""
+        newest = models.Window(
+            RowNumber(), partition_by=[models.F("answer_id")], order_by=[F("at").desc(), F("id").desc()]
+        )
+        return self.annotate(place=newest).filter(place__lte=count).order_by("-at", "-id")
+
+
 class Event(models.Model):
     """One entry of a submission's history. Append-only: saved once, never changed or deleted."""
 
@@ -591,6 +615,8 @@ class Event(models.Model):
     new = models.JSONField(default=dict, blank=True)
     comment = models.TextField(_("ý kiến"), blank=True)
 
+    objects = EventQuerySet.as_manager()
+
     class Meta:
         ordering = ["submission", "at", "id"]
         verbose_name = _("lịch sử")
@@ -606,6 +632,10 @@ class Event(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise WorkflowError("Lịch sử không được xóa.")
+
+
+# The authority's own steps, which the unit reads only once the appraisal is sent to it.
+INTERNAL_EVENTS = (Event.Kind.APPRAISAL, Event.Kind.SETTLED, Event.Kind.ASSIGNED)
 
 
 class Notification(models.Model):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import appraisal, authority_values, entry, exclusions, expert_panel
+from .views import appraisal, authority_values, entry, exclusions, expert_panel, sections
 
 app_name = "submissions"
 
@@ -15,12 +15,15 @@ urlpatterns = [
     path("<int:submission_id>/review/", appraisal.submission_review, name="review"),
     path("<int:submission_id>/review/accept/", appraisal.review_accept_undecided, name="review-accept"),
     path("<int:submission_id>/experts/", expert_panel.expert_panel, name="experts"),
-    path("<int:submission_id>/", entry.submission_detail, name="detail"),
+    path("<int:submission_id>/", sections.submission_overview_page, name="detail"),
+    path("<int:submission_id>/sections/<path:section_key>/", sections.section_page, name="section"),
+    path("<int:submission_id>/submit/", sections.submit_summary, name="submit"),
     path("<int:submission_id>/transition/", entry.submission_transition, name="transition"),
     path("<int:submission_id>/comment/", entry.submission_comment, name="comment"),
     path("<int:submission_id>/excel/", entry.submission_workbook, name="workbook"),
     path("<int:submission_id>/excel/import/", entry.submission_import, name="import"),
-    path("<int:submission_id>/answers/<path:leaf_key>/evidence/", entry.evidence_upload, name="evidence-upload"),
+    path("<int:submission_id>/answers/<path:leaf_key>/evidence/", sections.evidence_upload, name="evidence-upload"),
+    path("<int:submission_id>/answers/<path:leaf_key>/card/", sections.leaf_card, name="leaf"),
     path("<int:submission_id>/answers/<path:leaf_key>/appraisal/", appraisal.answer_appraise, name="appraise"),
     path(
         "<int:submission_id>/answers/<path:leaf_key>/authority/",
@@ -28,7 +31,7 @@ urlpatterns = [
         name="authority-value",
     ),
     path("<int:submission_id>/answers/<path:leaf_key>/reply/", appraisal.answer_reply, name="reply"),
-    path("<int:submission_id>/answers/<path:leaf_key>/", entry.answer_save, name="answer-save"),
+    path("<int:submission_id>/answers/<path:leaf_key>/", sections.answer_save, name="answer-save"),
     path("evidence/<int:evidence_id>/", entry.evidence_download, name="evidence-download"),
     path("evidence/<int:evidence_id>/remove/", entry.evidence_remove, name="evidence-remove"),
 ]

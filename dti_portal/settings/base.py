@@ -217,6 +217,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dti-portal@localhost")
 # Unset broker: tasks run in-process when queued, so the embedded default needs no Redis.
 CELERY_BROKER_URL = env_broker("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Without a broker, recomputes run after the response in the process's background worker thread
+# (common.background), coalesced per campaign, so no request waits for one.
+RECOMPUTE_IN_PROCESS = not CELERY_BROKER_URL
+# How long a recompute waits for more saves of the same burst before it starts.
+RECOMPUTE_COALESCE_SECONDS = 2 if CELERY_BROKER_URL else 0.5
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", CELERY_BROKER_URL) or None
 CELERY_RESULT_EXPIRES = timedelta(days=1)

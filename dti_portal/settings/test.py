@@ -14,6 +14,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run in-process in tests; the Celery integration test switches a real worker on itself.
 CELERY_TASK_ALWAYS_EAGER = True
+# ...and a recompute runs synchronously when the transaction commits; the tests of the background
+# worker switch it on themselves.
+RECOMPUTE_IN_PROCESS = False
+RECOMPUTE_COALESCE_SECONDS = 0
 MEDIA_ROOT = BASE_DIR / "var" / "test-evidence"
 # Login throttling is exercised by its own tests, which switch it on.
 AXES_ENABLED = False

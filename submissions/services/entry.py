@@ -284,3 +284,56 @@ def import_answers(*, submission_id: int, user: User, reading: WorkbookReading, 
             new={"rows": len(changes), "codes": [change.code for change, _row, _given in changes]},
         )
     return [change for change, _row, _given in changes]
+
+
+@dataclass
+class SectionEntry:
+    """One leaf of a section save: what the person typed and the version they saw."""
+
+    answer_id: int
+    given: AnswerInput
+    expected_version: int
+
+
+@dataclass
+class SectionSave:
+    """What a section save did: the leaves saved, and those refused with the reason by field or as stale."""
+
+    saved: list[Answer]
+    invalid: dict[int, dict[str, str]]
+    stale: dict[int, Answer]
+
+
+@transaction.atomic
+def save_section(*, submission_id: int, user: User, entries: list[SectionEntry]) -> SectionSave:
+    """Save every leaf of a section in one transaction: the valid ones are saved, each with its history
+    row; a leaf with bad input, or saved by someone else since the person opened it, is refused and
+    reported without stopping the others. Asks for one recompute, however many leaves changed."""
+    submission = Submission.objects.select_for_update().select_related("campaign").get(pk=submission_id)
+    if not submission.can_edit(user):
+        raise Forbidden(_("Hồ sơ không ở trạng thái cho phép sửa, hoặc bạn không có quyền nhập số liệu."))
+    locked = (
+        Answer.objects.select_for_update()
+        .select_related("node")
+        .filter(submission=submission)
+        .in_bulk([entry.answer_id for entry in entries])
+    )
+    result = SectionSave(saved=[], invalid={}, stale={})
+    for entry in entries:
+        answer = locked.get(entry.answer_id)
+        if answer is None or answer.node.source != Node.Source.SELF_REPORT:
+            raise Forbidden(_("Chỉ số này do cơ quan đánh giá cung cấp; đơn vị không nhập."))
+        if answer.version != entry.expected_version:
+            result.stale[answer.pk] = answer
+            continue
+        try:
+            fields = validate_answer(answer.node, entry.given)
+        except AnswerInvalid as error:
+            result.invalid[answer.pk] = error.errors
+            continue
+        if write_reported(submission=submission, answer=answer, user=user, fields=fields, kind=Event.Kind.ANSWER):
+            result.saved.append(answer)
+    if result.saved:
+        Submission.objects.filter(pk=submission.pk).update(last_activity=timezone.now())
+        campaign_values_changed.send(sender=Answer, campaign_id=submission.campaign_id)
+    return result

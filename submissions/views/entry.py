@@ -3,12 +3,11 @@ Excel round trip. Each view parses input, checks access, calls one service, rend
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,35 +17,26 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.http import AuthenticatedRequest
 from accounts.models import Region
 from common.errors import Forbidden, Rejected
-from common.formatting import format_number
 from common.pages import form_errors_as_messages, refusals_as_messages
 from indicators.models import Node
-from indicators.rules import Rule
 from submissions.access import (
     get_evidence_for_user,
-    get_rw_answer_for_user,
     get_rw_evidence_for_user,
     get_rw_submission_for_user,
     get_submission_for_user,
 )
-from submissions.errors import AnswerInvalid, StaleAnswerError
-from submissions.evidence import EvidenceRejected
 from submissions.excel import read_submission_workbook, write_submission_workbook
-from submissions.forms import AnswerForm, CommentForm, EvidenceForm, TransitionForm, WorkbookUploadForm
+from submissions.forms import CommentForm, TransitionForm, WorkbookUploadForm
 from submissions.models import (
-    Action,
-    Answer,
-    Event,
-    Evidence,
     Notification,
     Submission,
     SubmissionState,
     answered_filter,
 )
 from submissions.services.approval import transition_submission
-from submissions.services.entry import add_comment, import_answers, remove_evidence, save_answer, upload_evidence
+from submissions.services.entry import add_comment, import_answers, remove_evidence
 
-from .appraisal import appraisal_outcome
+from .sections import leaf_url
 
 
 @login_required
@@ -85,195 +75,13 @@ def submission_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "submissions/submission_list.html", context)
 
 
-def _sections(
-    submission: Submission, forms_by_answer: dict[int, AnswerForm] | None = None, user: Any = None
-) -> list[dict[str, Any]]:
-    """Group the answers by main index, in framework order, with progress per section."""
-    nodes = {node.pk: node for node in submission.campaign.framework.nodes.all()}
-    answers = (
-        submission.answers.select_related("node")
-        .prefetch_related(
-            Prefetch("evidence", queryset=Evidence.objects.filter(removed_at=None)),
-            Prefetch(
-                "events",
-                queryset=visible_events(submission, user).select_related("actor").order_by("-at", "-id"),
-            ),
-        )
-        .order_by("node__order")
-    )
-    sections: dict[int, dict[str, Any]] = {}
-    by_main: dict[int, list[Answer]] = defaultdict(list)
-    for answer in answers:
-        node = answer.node.main_index(nodes)
-        pillar = nodes.get(node.parent_id) if node.parent_id else None
-        sections.setdefault(node.pk, {"node": node, "pillar": pillar, "items": []})
-        by_main[node.pk].append(answer)
-    result = []
-    for key, section in sections.items():
-        items: list[dict[str, Any]] = []
-        for answer in by_main[key]:
-            form = (forms_by_answer or {}).get(answer.pk) or AnswerForm(
-                node=answer.node, initial=_initial(answer), prefix=answer.node.anchor
-            )
-            items.append({"answer": answer, "form": form, "path": answer.node.ancestors(nodes)})
-        reported = [item for item in items if item["answer"].node.source == Node.Source.SELF_REPORT]
-        section["items"] = items
-        section["answered"] = sum(item["answer"].is_answered() for item in reported)
-        section["required"] = len(reported)
-        section["evidence_missing"] = sum(
-            1 for item in reported if item["answer"].node.evidence_required and not item["answer"].evidence.all()
-        )
-        result.append(section)
-    return result
-
-
-def _initial(answer: Answer) -> dict[str, Any]:
-    def text(value: Any) -> str:
-        return "" if value is None else format_number(value)
-
-    return {
-        "version": answer.version,
-        "value": ("" if answer.value is None else str(int(answer.value)))
-        if answer.node.rule == Rule.BOOLEAN
-        else text(answer.value),
-        "numerator": text(answer.numerator),
-        "denominator": text(answer.denominator),
-        "choice": answer.choice,
-        "explanation": answer.explanation,
-    }
-
-
-INTERNAL_EVENTS = (Event.Kind.APPRAISAL, Event.Kind.SETTLED, Event.Kind.ASSIGNED)
-
-
-def visible_events(submission: Submission, user: Any) -> Any:
-    """The history a user may read: the authority's work in progress stays internal until it is sent."""
-    events = Event.objects.filter(submission=submission)
-    if submission.shows_appraisal_to(user):
-        return events
-    return events.exclude(kind__in=INTERNAL_EVENTS)
-
-
-def _detail_context(
-    request: AuthenticatedRequest, submission: Submission, forms_by_answer: dict[int, AnswerForm] | None = None
-) -> dict[str, Any]:
-    return {
-        "submission": submission,
-        "sections": _sections(submission, forms_by_answer, request.user),
-        "can_edit": submission.can_edit(request.user),
-        "actions": submission.allowed_actions(request.user),
-        "action_labels": dict(Action.choices),
-        "lacking": submission.missing_explanations() if submission.state == SubmissionState.DRAFT else [],
-        "events": visible_events(submission, request.user)
-        .select_related("actor", "answer__node")
-        .order_by("-at", "-id")[:50],
-        "comment_form": CommentForm(),
-        "evidence_form": EvidenceForm(),
-        "outcome": appraisal_outcome(submission, request.user),
-        "can_explain": submission.can_explain(request.user),
-        "shows_appraisal": submission.shows_appraisal_to(request.user),
-        "is_authority": request.user.is_authority,
-    }
-
-
-@login_required
-@require_GET
-def submission_detail(request: AuthenticatedRequest, submission_id: int) -> HttpResponse:
-    submission = get_submission_for_user(request.user, submission_id)
-    return render(request, "submissions/submission_detail.html", _detail_context(request, submission))
-
-
-@login_required
-@require_POST
-def answer_save(request: AuthenticatedRequest, submission_id: int, leaf_key: str) -> HttpResponse:
-    """Save one leaf. With HTMX the leaf's card comes back; without, the page reloads at the leaf."""
-    answer = get_rw_answer_for_user(request.user, submission_id, leaf_key)
-    form = AnswerForm(request.POST, node=answer.node, prefix=answer.node.anchor)
-    status = 200
-    if form.is_valid():
-        try:
-            answer = save_answer(
-                answer_id=answer.pk,
-                user=request.user,
-                given=form.given(),
-                expected_version=form.cleaned_data["version"],
-            )
-            form = AnswerForm(node=answer.node, initial=_initial(answer), prefix=answer.node.anchor)
-            form.saved = True
-        except AnswerInvalid as error:
-            for field, message in error.errors.items():
-                form.add_error(field if field in form.fields else None, message)
-            status = 400
-        except StaleAnswerError as error:
-            answer.refresh_from_db()
-            form = AnswerForm(node=answer.node, initial=_initial(answer), prefix=answer.node.anchor)
-            form.stale = str(error)
-            status = 409
-    else:
-        status = 400
-    if not request.htmx:
-        if status == 200:
-            messages.success(request, _("Đã lưu %(code)s.") % {"code": answer.node.code})
-        else:
-            messages.error(request, _("Chưa lưu %(code)s: xem lỗi bên dưới.") % {"code": answer.node.code})
-            context = _detail_context(request, answer.submission, {answer.pk: form})
-            return render(request, "submissions/submission_detail.html", context, status=status)
-        return redirect(f"{answer.submission.get_absolute_url()}#{answer.node.anchor}")
-    submission = answer.submission
-    answer = (
-        Answer.objects.select_related("node", "submission__campaign")
-        .prefetch_related(Prefetch("events", queryset=visible_events(submission, request.user).order_by("-at", "-id")))
-        .get(pk=answer.pk)
-    )
-    submission = answer.submission
-    nodes = {node.pk: node for node in submission.campaign.framework.nodes.all()}
-    item = {"answer": answer, "form": form, "path": answer.node.ancestors(nodes)}
-    return render(
-        request,
-        "submissions/_leaf.html",
-        {
-            "item": item,
-            "submission": submission,
-            "can_edit": submission.can_edit(request.user),
-            "evidence_form": EvidenceForm(),
-        },
-        status=status,
-    )
-
-
-@login_required
-@require_POST
-def evidence_upload(request: AuthenticatedRequest, submission_id: int, leaf_key: str) -> HttpResponse:
-    answer = get_rw_answer_for_user(request.user, submission_id, leaf_key)
-    form = EvidenceForm(request.POST, request.FILES)
-    if not form.is_valid():
-        form_errors_as_messages(request, form)
-    else:
-        upload = form.cleaned_data["file"]
-        try:
-            upload_evidence(
-                answer_id=answer.pk,
-                user=request.user,
-                content=upload.read(),
-                original_name=upload.name,
-                title=form.cleaned_data["title"],
-            )
-            messages.success(
-                request, _("Đã đính kèm “%(name)s” cho %(code)s.") % {"name": upload.name, "code": answer.node.code}
-            )
-        except EvidenceRejected as error:
-            messages.error(request, _("Tệp “%(name)s” bị từ chối: %(reason)s") % {"name": upload.name, "reason": error})
-    return redirect(f"{answer.submission.get_absolute_url()}#{answer.node.anchor}")
-
-
 @login_required
 @require_POST
 def evidence_remove(request: AuthenticatedRequest, evidence_id: int) -> HttpResponse:
     evidence = get_rw_evidence_for_user(request.user, evidence_id)
     remove_evidence(evidence_id=evidence.pk, user=request.user)
     messages.success(request, _("Đã gỡ tài liệu “%(title)s”.") % {"title": evidence.title})
-    answer = evidence.answer
-    return redirect(f"{answer.submission.get_absolute_url()}#{answer.node.anchor}")
+    return redirect(leaf_url(evidence.answer))
 
 
 @login_required

@@ -21,14 +21,18 @@ def logged_in(user: User) -> Client:
 
 
 def test_the_reporter_sees_every_section_with_progress(danang_submission: Submission, danang_reporter: User) -> None:
-    response = logged_in(danang_reporter).get(f"/submissions/{danang_submission.pk}/")
+    client = logged_in(danang_reporter)
+    response = client.get(f"/submissions/{danang_submission.pk}/")
+    first = client.get(f"/submissions/{danang_submission.pk}/sections/1/").content.decode()
+    second = client.get(f"/submissions/{danang_submission.pk}/sections/2/").content.decode()
 
-    html = response.content.decode()
+    sections = response.context["overview"].sections
     assert response.status_code == 200
-    assert [section["node"].code for section in response.context["sections"]] == ["1", "2"]
-    assert [(s["answered"], s["required"]) for s in response.context["sections"]] == [(0, 3), (0, 1)]
-    assert 'id="node-1-1-2-value"' in html
-    assert "Chỉ số do cơ quan đánh giá cung cấp (Đánh giá của chuyên gia); đơn vị không nhập." in html
+    assert [section.node.code for section in sections] == ["1", "2"]
+    assert [(section.answered, section.required) for section in sections] == [(0, 3), (0, 1)]
+    assert 'id="node-1-1-2-value"' in first
+    assert 'id="node-1-1-2-value"' not in second
+    assert "Chỉ số do cơ quan đánh giá cung cấp (Đánh giá của chuyên gia); đơn vị không nhập." in first + second
 
 
 def test_a_huế_reporter_gets_404_for_đà_nẵng(danang_submission: Submission, hue_reporter: User) -> None:
@@ -85,21 +89,28 @@ def test_a_stale_save_says_so_and_shows_the_current_value(danang_submission: Sub
 
     html = response.content.decode()
     assert response.status_code == 409
-    assert "Dữ liệu đã được người khác cập nhật – vui lòng tải lại" in html
-    assert 'value="40"' in html
+    assert "danang.baocao đã lưu chỉ số này sau khi bạn mở trang: giá trị đã lưu là “40”." in html
+    # What the person typed stays in the field, set against the stored version, ready to keep.
+    assert 'value="90"' in html
+    assert 'name="node-1-1-2-version" value="1"' in html
+    assert "Giữ giá trị của tôi" in html and "Dùng giá trị đã lưu" in html
 
 
 def test_a_rejected_upload_names_the_file_and_the_reason(danang_submission: Submission, danang_reporter: User) -> None:
     response = logged_in(danang_reporter).post(
         f"/submissions/{danang_submission.pk}/answers/1.1.1/evidence/",
         {"file": SimpleUploadedFile("anh-chup.pdf", png_renamed_pdf()), "title": "Ảnh"},
-        follow=True,
+        HTTP_HX_REQUEST="true",
     )
 
-    messages = [str(message) for message in response.context["messages"]]
-    assert messages == [
-        "Tệp “anh-chup.pdf” bị từ chối: Tệp không phải PDF (nội dung là image/png) dù có thể mang đuôi .pdf."
-    ]
+    html = response.content.decode()
+    assert response.status_code == 400
+    # The leaf's card comes back with the reason under its upload field.
+    assert html.lstrip().startswith('<article class="leaf-card leaf-card-error" id="node-1-1-1"')
+    assert (
+        '<p class="field-error" id="node-1-1-1-file-error" role="alert">Tệp “anh-chup.pdf” bị từ chối: '
+        "Tệp không phải PDF (nội dung là image/png) dù có thể mang đuôi .pdf.</p>"
+    ) in html
 
 
 def test_evidence_is_served_only_to_those_who_see_the_submission(
@@ -182,15 +193,14 @@ def test_each_leaf_shows_its_own_history(danang_submission: Submission, danang_r
     client = Client()
     client.force_login(danang_reporter)
 
-    page = client.get(f"/submissions/{danang_submission.pk}/")
+    page = client.get(f"/submissions/{danang_submission.pk}/sections/1/")
 
-    sections = page.context["sections"]
-    item = next(item for section in sections for item in section["items"] if item["answer"].node.key == "1.1.2")
+    item = next(item for item in page.context["items"] if item["answer"].node.key == "1.1.2")
     assert [(event.old["value"], event.new["value"]) for event in item["answer"].events.all()] == [
         ("40", "55"),
         (None, "40"),
     ]
-    assert "Lịch sử (2)" in page.content.decode()
+    assert "Lịch sử gần đây" in page.content.decode()
 
 
 def test_viewing_a_file_in_the_page_is_not_blocked_as_a_sandboxed_frame(
@@ -202,7 +212,7 @@ def test_viewing_a_file_in_the_page_is_not_blocked_as_a_sandboxed_frame(
                                title="QĐ")  # fmt: skip
 
     inline = logged_in(danang_reporter).get(f"/submissions/evidence/{evidence.pk}/?inline=1")
-    page = logged_in(danang_reporter).get(f"/submissions/{danang_submission.pk}/").content.decode()
+    page = logged_in(danang_reporter).get(f"/submissions/{danang_submission.pk}/sections/1/").content.decode()
 
     assert inline["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'self'"
     assert inline["Content-Disposition"].startswith("inline;")

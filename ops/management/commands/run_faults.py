@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError, close_old_connections, connection, transaction
+from django.db import close_old_connections, connection
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
@@ -35,7 +35,7 @@ from indicators.models import Node
 from ops import stack
 from ops.synthetic import build_campaign
 from scoring.models import Recompute, Result
-from scoring.services import load_campaign, score_stages
+from scoring.services import RUN_LOCK_NAMESPACE, load_campaign, score_stages
 from scoring.tasks import recompute_campaign_task
 from submissions.models import Answer, Campaign, Event
 
@@ -236,13 +236,13 @@ def _run_task(campaign_id: int) -> None:
 
 
 def _locked_by_a_run(campaign_id: int) -> bool:
-    """Whether a run holds the campaign's recompute row (its state is only written when it ends)."""
-    try:
-        with transaction.atomic():
-            Recompute.objects.select_for_update(nowait=True).get(campaign_id=campaign_id)
-    except DatabaseError:
-        return True
-    return False
+    """Whether a run holds the campaign's run lock (scoring.services.run_lock)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [RUN_LOCK_NAMESPACE, campaign_id])
+        (taken,) = cursor.fetchone()
+        if taken:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RUN_LOCK_NAMESPACE, campaign_id])
+    return not taken
 
 
 def _runs(campaign_id: int) -> int:
