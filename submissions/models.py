@@ -211,6 +211,10 @@ class Submission(models.Model):
     def is_own_unit(self, user: User) -> bool:
         return user.organisation_id == self.organisation_id
 
+    def is_unit_approver(self, user: User) -> bool:
+        """The unit's IT lead or leader: the people who approve its data before the authority has it."""
+        return any(user.may_act_as(role, self.organisation_id) for role in (Role.IT_LEAD, Role.LEADER))
+
     def can_edit(self, user: User) -> bool:
         return self.is_editable() and user.has_role(Role.REPORTER) and self.is_own_unit(user)
 

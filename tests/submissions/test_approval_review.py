@@ -313,6 +313,30 @@ def test_anonymous_visitors_are_sent_to_log_in(danang_submission: Submission) ->
     assert response["Location"].startswith("/accounts/login/")
 
 
+def test_the_unit_page_links_to_the_summary_for_its_it_lead_and_leader_only(
+    danang_submission: Submission,
+    danang_reporter: User,
+    danang_it_lead: User,
+    danang_leader: User,
+    danang_office: User,
+    appraiser: User,
+) -> None:
+    link = f'<a href="{url_of(danang_submission)}">Xem tóm tắt để phê duyệt</a>'
+
+    shown = {
+        user.username: link in logged_in(user).get(f"/submissions/{danang_submission.pk}/").content.decode()
+        for user in (danang_reporter, danang_it_lead, danang_leader, danang_office, appraiser)
+    }
+
+    assert shown == {
+        "danang.baocao": False,
+        "danang.cntt": True,
+        "danang.lanhdao": True,
+        "danang.vanphong": False,
+        "thamdinh": False,
+    }
+
+
 def test_the_summary_takes_as_many_queries_for_many_changes_as_for_one(
     danang_submission: Submission,
     danang_reporter: User,
