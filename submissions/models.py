@@ -212,9 +212,9 @@ class Submission(models.Model):
     def is_own_unit(self, user: User) -> bool:
         return user.organisation_id == self.organisation_id
 
-    def is_approver(self, user: User) -> bool:
-        """One of the unit's approvers: its IT lead or its leader."""
-        return self.is_own_unit(user) and (user.has_role(Role.IT_LEAD) or user.has_role(Role.LEADER))
+    def is_unit_approver(self, user: User) -> bool:
+        """The unit's IT lead or leader: the people who approve its data before the authority has it."""
+        return any(user.may_act_as(role, self.organisation_id) for role in (Role.IT_LEAD, Role.LEADER))
 
     def can_edit(self, user: User) -> bool:
         return self.is_editable() and user.has_role(Role.REPORTER) and self.is_own_unit(user)

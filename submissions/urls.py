@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import appraisal, authority_values, entry, exclusions, expert_panel, sections
+from .views import appraisal, approval, authority_values, entry, exclusions, expert_panel, sections
 
 app_name = "submissions"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/coverage/", exclusions.campaign_coverage, name="coverage"),
     path("<int:submission_id>/review/", appraisal.submission_review, name="review"),
     path("<int:submission_id>/review/accept/", appraisal.review_accept_undecided, name="review-accept"),
+    path("<int:submission_id>/approval/", approval.approval_review, name="approval"),
     path("<int:submission_id>/experts/", expert_panel.expert_panel, name="experts"),
     path("<int:submission_id>/", sections.submission_overview_page, name="detail"),
     path("<int:submission_id>/sections/<path:section_key>/", sections.section_page, name="section"),

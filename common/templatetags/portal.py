@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.contrib.auth.base_user import AbstractBaseUser
 
 from common.formatting import format_number
 
@@ -21,3 +22,11 @@ def number(value: Decimal | int | float | None, places: int | None = None) -> st
 def get_item(mapping: dict[str, object], key: str) -> object:
     """`{{ labels|get_item:action }}`: a dictionary value by a variable key."""
     return mapping.get(key, key)
+
+
+@register.filter
+def person(user: AbstractBaseUser | None) -> str:
+    """`{{ event.actor|person }}`: a person's full name, else the account name, else "—"."""
+    if user is None:
+        return "—"
+    return getattr(user, "get_full_name", lambda: "")() or user.get_username()

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from common.errors import Forbidden, WorkflowError
@@ -14,6 +15,9 @@ from common.errors import Forbidden, WorkflowError
 from ..errors import AnswerInvalid, StateChanged
 from ..models import TRANSITIONS, Action, Event, Submission, Transition, transition_for
 from .notifications import notify_next_actors
+
+# A return's refusal without a reason; the approvers' summary shows it under its reason field.
+RETURN_NEEDS_REASON = gettext_lazy("Phải nêu lý do khi trả lại.")
 
 
 def apply_transition(
@@ -65,7 +69,7 @@ def apply_transition(
         )
     comment = comment.strip()
     if row.needs_reason and not comment:
-        message = _("Phải nêu lý do khi trả lại.") if action == Action.RETURN else _("Phải nêu lý do mở lại.")
+        message = str(RETURN_NEEDS_REASON) if action == Action.RETURN else _("Phải nêu lý do mở lại.")
         raise AnswerInvalid({"comment": message})
     for guard in row.guards:
         guard(submission, user)

@@ -129,6 +129,8 @@ def submission_transition(request: AuthenticatedRequest, submission_id: int) -> 
             form_errors_as_messages(request, form)
     if request.POST.get("back") == "review":
         return redirect("submissions:review", submission_id=submission.pk)
+    if request.POST.get("back") == "approval":
+        return redirect("submissions:approval", submission_id=submission.pk)
     return redirect(submission)
 
 

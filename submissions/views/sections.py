@@ -52,7 +52,7 @@ def submission_overview_page(request: AuthenticatedRequest, submission_id: int) 
         "can_explain": submission.can_explain(request.user),
         "shows_appraisal": submission.shows_appraisal_to(request.user),
         "is_authority": request.user.is_authority,
-        "is_approver": submission.is_approver(request.user),
+        "is_approver": submission.is_unit_approver(request.user),
     }
     return render(request, "submissions/submission_detail.html", context)
 
