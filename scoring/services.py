@@ -135,8 +135,20 @@ def schedule_recompute(*, campaign_id: int) -> None:
         )
         if flipped:
             _queue_run(campaign_id)
+            return
+        # A request left pending for long was lost (a process that died before its run, a broker
+        # message dropped): this change asks again rather than waiting for a sweep that may not run.
+        lost = Recompute.objects.filter(
+            pk=recompute.pk, pending=True, requested_at__lt=timezone.now() - timedelta(seconds=LOST_AFTER_SECONDS)
+        ).update(requested_at=timezone.now())
+        if lost:
+            _queue_run(campaign_id)
 
     transaction.on_commit(queue)
+
+
+# A pending request older than this is taken as lost (a run takes seconds, not minutes).
+LOST_AFTER_SECONDS = 120
 
 
 def _queue_run(campaign_id: int) -> None:
@@ -231,10 +243,12 @@ def recompute_campaign(*, campaign_id: int) -> Recompute:
         started = timezone.now()
         runs.update(pending=False, state=Recompute.State.RUNNING, progress=0, started_at=started)
         try:
+            # Read and score outside any transaction: a long read would hold SQLite's writers back,
+            # and a change committed meanwhile has set `pending` again, so it gets its own run.
+            campaign = Campaign.objects.get(pk=campaign_id)
+            framework, stages = load_campaign(campaign)
+            results = score_stages(framework, stages)
             with transaction.atomic():
-                campaign = Campaign.objects.get(pk=campaign_id)
-                framework, stages = load_campaign(campaign)
-                results = score_stages(framework, stages)
                 count = _replace_results(campaign, results, framework)
                 runs.update(
                     state=Recompute.State.DONE, progress=100, error="", units=len(stages[Stage.SELF]),
