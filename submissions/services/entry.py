@@ -104,14 +104,28 @@ def save_answer(*, answer_id: int, user: User, given: AnswerInput, expected_vers
         raise Forbidden(_("Hồ sơ không ở trạng thái cho phép sửa, hoặc bạn không có quyền nhập số liệu."))
     if answer.node.source != Node.Source.SELF_REPORT:
         raise Forbidden(_("Chỉ số này do cơ quan đánh giá cung cấp; đơn vị không nhập."))
-    if answer.version != expected_version:
-        raise StaleAnswerError(_("Dữ liệu đã được người khác cập nhật – vui lòng tải lại"))
     fields = validate_answer(answer.node, given)
+    if answer.version != expected_version:
+        if _already_stored(answer, fields):
+            # The same value saved twice (a field's save on leaving it racing the section's save):
+            # nothing to overwrite, so nothing to refuse.
+            return answer
+        raise StaleAnswerError(_("Dữ liệu đã được người khác cập nhật – vui lòng tải lại"))
     if not write_reported(submission=submission, answer=answer, user=user, fields=fields, kind=Event.Kind.ANSWER):
         return answer
     Submission.objects.filter(pk=submission.pk).update(last_activity=answer.updated_at)
     campaign_values_changed.send(sender=Answer, campaign_id=submission.campaign_id)
     return answer
+
+
+def _already_stored(answer: Answer, fields: dict[str, Any]) -> bool:
+    """Whether writing `fields` would leave the answer's reported fields as they are."""
+    stored = answer.reported()
+    proposed = Answer(**{name: getattr(answer, name) for name in ("value", "numerator", "denominator", "choice",
+                                                                  "explanation")})  # fmt: skip
+    for name, value in fields.items():
+        setattr(proposed, name, value)
+    return proposed.reported() == stored
 
 
 def write_reported(
@@ -323,13 +337,14 @@ def save_section(*, submission_id: int, user: User, entries: list[SectionEntry])
         answer = locked.get(entry.answer_id)
         if answer is None or answer.node.source != Node.Source.SELF_REPORT:
             raise Forbidden(_("Chỉ số này do cơ quan đánh giá cung cấp; đơn vị không nhập."))
-        if answer.version != entry.expected_version:
-            result.stale[answer.pk] = answer
-            continue
         try:
             fields = validate_answer(answer.node, entry.given)
         except AnswerInvalid as error:
             result.invalid[answer.pk] = error.errors
+            continue
+        if answer.version != entry.expected_version:
+            if not _already_stored(answer, fields):
+                result.stale[answer.pk] = answer
             continue
         if write_reported(submission=submission, answer=answer, user=user, fields=fields, kind=Event.Kind.ANSWER):
             result.saved.append(answer)

@@ -186,7 +186,7 @@ def evidence_upload(request: AuthenticatedRequest, submission_id: int, leaf_key:
                 )
     if not request.htmx and status == 200:
         return redirect(leaf_url(answer))
-    return _leaf_response(request, answer, None, status, evidence_problem=problem, evidence_form=form)
+    return _leaf_response(request, answer, None, status, evidence_problem=problem)
 
 
 @login_required
@@ -285,7 +285,6 @@ def _leaf_response(
     status: int,
     *,
     evidence_problem: str = "",
-    evidence_form: EvidenceForm | None = None,
 ) -> HttpResponse:
     submission = Submission.objects.select_related("campaign", "organisation").get(pk=answer.submission_id)
     if not request.htmx:
@@ -307,20 +306,25 @@ def _leaf_response(
         context = {**_common(request, submission, overview), "section": section, "items": items,
                    "section_form": SECTION_FORM}  # fmt: skip
         return render(request, "submissions/section.html", context, status=status)
+    if form is not None and form.saved and not request.POST.get("whole"):
+        # Saved on leaving a field: only the leaf's version, score and status change, out of band, so
+        # the field the person has moved on to keeps its focus and what they are typing.
+        answer = Answer.objects.select_related("node").get(pk=answer.pk)
+        return render(request, "submissions/_leaf_saved.html", {"answer": answer, "form": form,
+                                                                "section_form": SECTION_FORM})  # fmt: skip
     item = _items(request.user, submission, [answer.pk], {answer.pk: form} if form is not None else {})[0]
     item["evidence_problem"] = evidence_problem
-    return render(
+    response = render(
         request,
         "submissions/_leaf.html",
-        {
-            "item": item,
-            "submission": submission,
-            "can_edit": submission.can_edit(request.user),
-            "evidence_form": evidence_form if evidence_problem else EvidenceForm(),
-            "section_form": SECTION_FORM,
-        },
+        {"item": item, "submission": submission, "can_edit": submission.can_edit(request.user),
+         "section_form": SECTION_FORM},
         status=status,
-    )
+    )  # fmt: skip
+    # A refusal replaces the whole card, so the reason shows next to its field.
+    response["HX-Retarget"] = f"#{answer.node.anchor}"
+    response["HX-Reswap"] = "outerHTML"
+    return response
 
 
 def _section_url(submission: Submission, section: Section) -> str:

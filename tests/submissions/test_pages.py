@@ -49,7 +49,7 @@ def test_anonymous_visitors_are_sent_to_log_in(danang_submission: Submission) ->
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_an_htmx_save_answers_with_the_leaf_card_and_its_new_score(
+def test_an_htmx_save_answers_with_the_leafs_new_version_score_and_status_out_of_band(
     danang_submission: Submission, danang_reporter: User
 ) -> None:
     response = logged_in(danang_reporter).post(
@@ -60,9 +60,14 @@ def test_an_htmx_save_answers_with_the_leaf_card_and_its_new_score(
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.lstrip().startswith('<article class="leaf-card"')
-    assert '<strong class="self-score">19,07</strong>' in html
-    assert "Đã lưu." in html
+    # Only what changed is swapped, so the field the person moved on to keeps focus and text.
+    assert '<article class="leaf-card"' not in html
+    assert (
+        '<input type="hidden" name="node-1-1-2-version" value="1" id="node-1-1-2-version" form="section-form" '
+        'hx-swap-oob="true">'
+    ) in html
+    assert '<strong class="self-score" id="node-1-1-2-score" hx-swap-oob="true">19,07</strong>' in html
+    assert 'id="node-1-1-2-status" role="status" hx-swap-oob="true">Đã lưu lúc ' in html
     assert danang_submission.answers.get(node__key="1.1.2").version == 1
 
 
@@ -75,8 +80,12 @@ def test_a_bad_number_is_shown_next_to_its_field_and_nothing_is_saved(
         HTTP_HX_REQUEST="true",
     )
 
+    html = response.content.decode()
     assert response.status_code == 400
-    assert '<p class="field-error" role="alert">Tỷ lệ phải từ 0 đến 100 (%).</p>' in response.content.decode()
+    # The whole card replaces itself: the reason under the field, the typed value kept.
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#node-1-1-2", "outerHTML")
+    assert '<p class="field-error" role="alert">Tỷ lệ phải từ 0 đến 100 (%).</p>' in html
+    assert 'value="120"' in html
     assert danang_submission.answers.get(node__key="1.1.2").version == 0
 
 

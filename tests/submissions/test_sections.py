@@ -208,3 +208,18 @@ def test_a_large_main_index_is_entered_component_by_component() -> None:
     assert [section.main.key for section in sections] == ["1", "1", "2"]
     assert (sections[0].previous, sections[0].next) == (None, sections[1])
     assert sections[2].previous == sections[1]
+
+
+def test_the_same_value_sent_twice_from_one_version_is_no_conflict(
+    danang_submission: Submission, danang_reporter: User
+) -> None:
+    # A field's save on leaving it and the section's "Lưu tất cả" can carry the same value and version.
+    client = logged_in(danang_reporter)
+    client.post(f"/submissions/{danang_submission.pk}/answers/1.1.2/",
+                {"node-1-1-2-version": "0", "node-1-1-2-value": "40"}, HTTP_HX_REQUEST="true")  # fmt: skip
+
+    response = client.post(f"/submissions/{danang_submission.pk}/sections/1/",
+                           {"node-1-1-2-version": "0", "node-1-1-2-value": "40"})  # fmt: skip
+
+    assert response.status_code == 302
+    assert answer_of(danang_submission, "1.1.2").version == 1
