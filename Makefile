@@ -18,7 +18,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
-install: $(VENV)/.installed  ## Create .venv and install the portal with its dev tools
+# axe-core, for the accessibility checks of the browser tests (package-lock.json pins it).
+node_modules/axe-core/axe.min.js: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: $(VENV)/.installed node_modules/axe-core/axe.min.js  ## Create .venv and install the portal with its dev tools (Python, and axe-core from npm)
 
 setup: install  ## Install, migrate, load the reference data and create the demo data (idempotent)
 	@mkdir -p var

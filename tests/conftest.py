@@ -124,12 +124,14 @@ class PageProblems(list[str]):
 
 
 @pytest.fixture
-def open_page(browser: Any) -> Iterator[Callable[[], tuple[Any, PageProblems]]]:
+def open_page(browser: Any) -> Iterator[Callable[..., tuple[Any, PageProblems]]]:
     """`page, problems = open_page()`: a fresh browser context (its own cookies) per person."""
     contexts = []
 
-    def make() -> tuple[Any, PageProblems]:
-        context = browser.new_context(locale="vi-VN", accept_downloads=True)
+    def make(viewport: dict[str, int] | None = None) -> tuple[Any, PageProblems]:
+        """`viewport={"width": 390, "height": 844}` for a phone; the default is a desktop's 1280 × 720."""
+        options: dict[str, Any] = {"viewport": viewport, "is_mobile": True, "has_touch": True} if viewport else {}
+        context = browser.new_context(locale="vi-VN", accept_downloads=True, **options)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
@@ -146,3 +148,28 @@ def open_page(browser: Any) -> Iterator[Callable[[], tuple[Any, PageProblems]]]:
     yield make
     for context in contexts:
         context.close()
+
+
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_accessibility_violations(page: Any) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now, one line each.
+
+    axe-core comes from npm (`make install`); it is evaluated through the browser's debugging
+    protocol, which the pages' Content-Security-Policy does not block.
+    """
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make install` (npm ci installs axe-core).")
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+        ".map(v => v.id + ': ' + v.help + ' — ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+    )
+    return list(violations)
+
+
+def scrolls_sideways(page: Any) -> bool:
+    """Whether the page is wider than its viewport (a phone user would have to scroll sideways)."""
+    return bool(page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"))
