@@ -36,6 +36,8 @@ ROUTES: dict[str, tuple[str, str]] = {
     "submissions/appraisal/": (PAGE, "/submissions/appraisal/"),
     "submissions/campaigns/<int:campaign_id>/authority-values/": (PAGE, "/submissions/campaigns/1/authority-values/"),
     "submissions/campaigns/<int:campaign_id>/coverage/": (PAGE, "/submissions/campaigns/1/coverage/"),
+    "submissions/campaigns/<int:campaign_id>/dashboard/": (PAGE, "/submissions/campaigns/1/dashboard/"),
+    "submissions/campaigns/<int:campaign_id>/remind/": (PAGE, "/submissions/campaigns/1/remind/"),
     "submissions/<int:submission_id>/review/": (PAGE, "/submissions/1/review/"),
     "submissions/<int:submission_id>/review/accept/": (PAGE, "/submissions/1/review/accept/"),
     "submissions/<int:submission_id>/experts/": (PAGE, "/submissions/1/experts/"),
