@@ -21,6 +21,7 @@ API = "api"  # an API endpoint needing a token or a session: anonymous requests 
 # route → (kind, a concrete URL to try)
 ROUTES: dict[str, tuple[str, str]] = {
     "": (PUBLIC, "/"),
+    "start/": (PAGE, "/start/"),
     "results/": (PUBLIC, "/results/"),
     "results/<int:year>/<str:level>/": (PUBLIC, "/results/2021/province/"),
     "results/<int:year>/<str:level>/methodology/": (PUBLIC, "/results/2021/province/methodology/"),
