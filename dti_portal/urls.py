@@ -12,6 +12,7 @@ from . import views
 
 urlpatterns = [
     path("", rankings_views.home, name="home"),
+    path("start/", views.start, name="start"),
     path("results/", include("rankings.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("frameworks/", include("indicators.urls")),

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,12 @@ from common.rules import points_lost
 from common.vocabulary import Stage
 from indicators.models import Framework, Node
 from indicators.rules import Rule, local_score
+
+
+class CampaignQuerySet(models.QuerySet["Campaign"]):
+    def running(self) -> CampaignQuerySet:
+        """The open campaigns, newest first (by year, then by when they were opened)."""
+        return self.filter(state=Campaign.State.OPEN).order_by("-year", "-opened_at", "-pk")
 
 
 class Campaign(models.Model):
@@ -55,6 +61,8 @@ class Campaign(models.Model):
     opened_at = models.DateTimeField(_("mở lúc"), null=True, blank=True)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CampaignQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "level"]
@@ -156,6 +164,19 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
             queryset = queryset.filter(Q(appraiser=user) | Q(appraiser=None))
         return queryset
 
+    def with_progress(self) -> SubmissionQuerySet:
+        """Annotate `answered` and `required`: the self-reported leaves with a value, and all of them."""
+        reported = Q(answers__node__source=Node.Source.SELF_REPORT)
+        return self.annotate(
+            answered=Count("answers", filter=reported & answered_filter("answers__")),
+            required=Count("answers", filter=reported),
+        )
+
+    def with_reminder_on(self, day: datetime.date) -> SubmissionQuerySet:
+        """Annotate `reminded`: whether the unit was reminded of its deadline on `day` (local date)."""
+        reminders = Event.objects.filter(submission=OuterRef("pk"), kind=Event.Kind.REMINDED, at__date=day)
+        return self.annotate(reminded=Exists(reminders))
+
 
 class Submission(models.Model):
     """One organisation's data for one campaign."""
@@ -176,6 +197,9 @@ class Submission(models.Model):
         related_name="appraisals",
     )
     last_activity = models.DateTimeField(_("hoạt động gần nhất"), null=True, blank=True)
+
+    # Present only on rows read through `SubmissionQuerySet.with_reminder_on`.
+    reminded: bool
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -252,14 +276,17 @@ class Submission(models.Model):
         field = PHASE_DEADLINES.get(SubmissionState(self.state))
         return getattr(self.campaign, field) if field else None
 
+    def due_date(self) -> datetime.date | None:
+        """The date the unit's current step is due: its phase's deadline, or a later reopening of entry."""
+        deadline = self.phase_deadline()
+        if deadline is not None and self.reopened_until is not None and self.state == SubmissionState.DRAFT:
+            deadline = max(deadline, self.reopened_until)
+        return deadline
+
     def is_late(self, today: datetime.date | None = None) -> bool:
         """Whether the phase the submission is in has passed its deadline."""
-        deadline = self.phase_deadline()
-        if deadline is None:
-            return False
-        if self.reopened_until is not None and self.state == SubmissionState.DRAFT:
-            deadline = max(deadline, self.reopened_until)
-        return (today or timezone.localdate()) > deadline
+        deadline = self.due_date()
+        return deadline is not None and (today or timezone.localdate()) > deadline
 
     def missing_explanations(self) -> list[Answer]:
         """Answers whose leaf needs evidence but has none attached and no explanation (seed 002's rule)."""
@@ -603,6 +630,7 @@ class Event(models.Model):
         SETTLED = "settled", _("Thẩm định lại")
         ASSIGNED = "assigned", _("Phân công thẩm định")
         EXPERT_PANEL = "expert_panel", _("Cập nhật ý kiến chuyên gia")
+        REMINDED = "reminded", _("Nhắc nhở quá hạn")
 
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="events")
     answer = models.ForeignKey(Answer, null=True, blank=True, on_delete=models.PROTECT, related_name="events")

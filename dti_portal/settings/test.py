@@ -7,7 +7,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-key-not-for-production-use-0123456789abcdefghijklmnop")
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, INSTALLED_APPS, REST_FRAMEWORK
+from .base import BASE_DIR, DATABASES, INSTALLED_APPS, REST_FRAMEWORK
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -33,3 +33,8 @@ WHITENOISE_USE_FINDERS = True
 # The suite tests the load, fault and benchmark tooling too.
 if "ops" not in INSTALLED_APPS:
     INSTALLED_APPS = [*INSTALLED_APPS, "ops"]
+# On SQLite the test database is a file, not Django's shared in-memory one: the browser tests' live
+# server then gives each request thread its own connection, as a real server does, instead of one
+# connection shared by every thread (whose concurrent requests lock each other's tables).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-dti-portal.sqlite3")}

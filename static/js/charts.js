@@ -1,4 +1,5 @@
-// Charts of published results. Each <canvas data-chart="ID" data-kind="bar|hbar|line|histogram|grouped">
+// Charts of published results and of the campaign dashboard. Each
+// <canvas data-chart="ID" data-kind="bar|hbar|line|histogram|grouped|average|stacked">
 // reads its data from <script type="application/json" id="ID"> (no inline code: the CSP forbids it).
 // Optional data-x-label and data-y-label name the axes.
 (function () {
@@ -9,14 +10,27 @@
   var blue = "#0b4f8a";
   var gold = "#c98a00";
   var palette = [blue, gold, "#1e6b34"];
+  // One colour per series of a stacked chart: the dashboard's states, in the order of its table's columns.
+  var series = [blue, gold, "#1e6b34", "#7a3e9d", "#56b4e9", "#b3261e", "#5f6b7a", "#e69f00", "#009e73", "#1b1f24"];
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   Chart.defaults.color = "#1b1f24";
   Chart.defaults.animation = false;
 
+  // A long label ("Bắc Trung Bộ và duyên hải miền Trung") as lines of about `width` characters, so that a
+  // horizontal chart keeps its bars on a phone's screen.
+  function wrap(label, width) {
+    var lines = [];
+    String(label).split(" ").forEach(function (word) {
+      var last = lines.length - 1;
+      if (last >= 0 && (lines[last] + " " + word).length <= width) { lines[last] += " " + word; } else { lines.push(word); }
+    });
+    return lines;
+  }
+
   function axisTitle(text) { return text ? { display: true, text: text } : { display: false }; }
 
   function config(kind, data, axes) {
-    var tooltip = { callbacks: { label: function (item) { return (item.dataset.label ? item.dataset.label + ": " : "") + number.format(item.parsed[kind === "hbar" ? "x" : "y"]); } } };
+    var tooltip = { callbacks: { label: function (item) { return (item.dataset.label ? item.dataset.label + ": " : "") + number.format(item.parsed[kind === "hbar" || kind === "stacked" ? "x" : "y"]); } } };
     var valueAxis = { beginAtZero: true, ticks: { callback: function (value) { return number.format(value); } } };
     if (kind === "histogram") {
       return { type: "bar", data: { labels: data.labels, datasets: [{ data: data.values, backgroundColor: blue }] },
@@ -30,6 +44,12 @@
     if (kind === "grouped") {
       return { type: "bar", data: { labels: data.labels, datasets: data.series.map(function (s, i) { return { label: s.label, data: s.values, backgroundColor: palette[i % palette.length] }; }) },
         options: { plugins: { tooltip: tooltip }, scales: { y: valueAxis } } };
+    }
+    if (kind === "stacked") {
+      // Horizontal bars, one per row of the table next to it, stacked by series: long labels stay readable.
+      return { type: "bar", data: { labels: data.labels.map(function (label) { return wrap(label, 16); }), datasets: data.series.map(function (s, i) { return { label: s.label, data: s.values, backgroundColor: series[i % series.length], maxBarThickness: 48 }; }) },
+        options: { indexAxis: "y", maintainAspectRatio: false, plugins: { tooltip: tooltip },
+          scales: { x: { stacked: true, beginAtZero: true, ticks: { precision: 0 } }, y: { stacked: true } } } };
     }
     if (kind === "average") {
       return { type: "bar", data: { labels: data.map(function (d) { return d.label; }), datasets: [

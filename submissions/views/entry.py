@@ -63,11 +63,14 @@ def submission_list(request: AuthenticatedRequest) -> HttpResponse:
     if state:
         submissions = submissions.filter(state=state)
     awaiting = set(Submission.objects.awaiting(request.user).values_list("pk", flat=True))
+    awaiting_only = request.GET.get("awaiting") == "1"
+    if awaiting_only:
+        submissions = submissions.filter(pk__in=awaiting)
     context = {
         "submissions": submissions,
         "awaiting": awaiting,
         "is_authority": request.user.is_authority,
-        "filters": {"group": group, "region": region, "state": state},
+        "filters": {"group": group, "region": region, "state": state, "awaiting": awaiting_only},
         "regions": Region.objects.all(),
         "states": SubmissionState.choices,
         "today": timezone.localdate(),

@@ -294,7 +294,9 @@ def _leaf_response(
         if section is None:
             raise Http404
         if status != 200:
-            messages.error(request, _("Chưa lưu %(code)s: xem lỗi tại chỉ số.") % {"code": answer.node.key})
+            messages.error(
+                request, evidence_problem or _("Chưa lưu %(code)s: xem lỗi tại chỉ số.") % {"code": answer.node.key}
+            )
         elif form is not None and form.saved:
             messages.success(request, _("Đã lưu %(code)s.") % {"code": answer.node.key})
             return redirect(leaf_url(answer))

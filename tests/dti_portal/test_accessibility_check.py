@@ -28,7 +28,8 @@ def test_a_page_wider_than_a_phone_is_found_to_scroll_sideways(
 ) -> None:
     page, _problems = open_page({"width": 390, "height": 844})
     page.set_content(
-        '<html lang="vi"><meta name="viewport" content="width=device-width"><body><table><tr><td style="min-width: 900px">Bảng</td></tr></table></body></html>'
+        '<html lang="vi"><meta name="viewport" content="width=device-width">'
+        '<body><table><tr><td style="min-width: 900px">Bảng</td></tr></table></body></html>'
     )
 
     assert scrolls_sideways(page)

@@ -21,6 +21,7 @@ API = "api"  # an API endpoint needing a token or a session: anonymous requests 
 # route → (kind, a concrete URL to try)
 ROUTES: dict[str, tuple[str, str]] = {
     "": (PUBLIC, "/"),
+    "start/": (PAGE, "/start/"),
     "results/": (PUBLIC, "/results/"),
     "results/<int:year>/<str:level>/": (PUBLIC, "/results/2021/province/"),
     "results/<int:year>/<str:level>/methodology/": (PUBLIC, "/results/2021/province/methodology/"),
@@ -36,6 +37,8 @@ ROUTES: dict[str, tuple[str, str]] = {
     "submissions/appraisal/": (PAGE, "/submissions/appraisal/"),
     "submissions/campaigns/<int:campaign_id>/authority-values/": (PAGE, "/submissions/campaigns/1/authority-values/"),
     "submissions/campaigns/<int:campaign_id>/coverage/": (PAGE, "/submissions/campaigns/1/coverage/"),
+    "submissions/campaigns/<int:campaign_id>/dashboard/": (PAGE, "/submissions/campaigns/1/dashboard/"),
+    "submissions/campaigns/<int:campaign_id>/remind/": (PAGE, "/submissions/campaigns/1/remind/"),
     "submissions/<int:submission_id>/review/": (PAGE, "/submissions/1/review/"),
     "submissions/<int:submission_id>/review/accept/": (PAGE, "/submissions/1/review/accept/"),
     "submissions/<int:submission_id>/experts/": (PAGE, "/submissions/1/experts/"),
@@ -49,6 +52,11 @@ ROUTES: dict[str, tuple[str, str]] = {
     "submissions/<int:submission_id>/answers/<path:leaf_key>/authority/": (PAGE, "/submissions/1/answers/1.1.1/authority/"),
     "submissions/<int:submission_id>/answers/<path:leaf_key>/reply/": (PAGE, "/submissions/1/answers/1.1.1/reply/"),
     "submissions/<int:submission_id>/answers/<path:leaf_key>/": (PAGE, "/submissions/1/answers/1.1.1/"),
+    "submissions/<int:submission_id>/answers/<path:leaf_key>/card/": (PAGE, "/submissions/1/answers/1.1.1/card/"),
+    "submissions/<int:submission_id>/sections/<path:section_key>/": (PAGE, "/submissions/1/sections/1/"),
+    "submissions/<int:submission_id>/submit/": (PAGE, "/submissions/1/submit/"),
+    "submissions/<int:submission_id>/approval/": (PAGE, "/submissions/1/approval/"),
+    "submissions/<int:submission_id>/totals/": (PAGE, "/submissions/1/totals/"),
     "submissions/evidence/<int:evidence_id>/": (PAGE, "/submissions/evidence/1/"),
     "submissions/evidence/<int:evidence_id>/remove/": (PAGE, "/submissions/evidence/1/remove/"),
     "submissions/<int:submission_id>/points-lost/": (PAGE, "/submissions/1/points-lost/"),
