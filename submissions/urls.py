@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:submission_id>/comment/", entry.submission_comment, name="comment"),
     path("<int:submission_id>/excel/", entry.submission_workbook, name="workbook"),
     path("<int:submission_id>/excel/import/", entry.submission_import, name="import"),
+    path("<int:submission_id>/excel/import/apply/", entry.submission_import_apply, name="import-apply"),
     path("<int:submission_id>/answers/<path:leaf_key>/evidence/", entry.evidence_upload, name="evidence-upload"),
     path("<int:submission_id>/answers/<path:leaf_key>/appraisal/", appraisal.answer_appraise, name="appraise"),
     path(
