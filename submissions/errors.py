@@ -6,7 +6,15 @@ from typing import Any
 
 from common.errors import InvalidInput, Rejected, StaleError, WorkflowError
 
-__all__ = ["AnswerInvalid", "ImportRejected", "StaleAnswerError", "StateChanged", "WorkflowError"]
+__all__ = [
+    "AnswerInvalid",
+    "HeldImportGone",
+    "ImportAlreadyApplied",
+    "ImportRejected",
+    "StaleAnswerError",
+    "StateChanged",
+    "WorkflowError",
+]
 
 
 class AnswerInvalid(InvalidInput):
@@ -15,6 +23,19 @@ class AnswerInvalid(InvalidInput):
 
 class ImportRejected(Rejected):
     """An uploaded sheet cannot be applied; `problems` names the row and column of each."""
+
+
+class HeldImportGone(StaleError):
+    """The previewed upload is no longer kept for this person (past its time, unknown, someone else's):
+    the file must be uploaded again."""
+
+    code = "import_gone"
+
+
+class ImportAlreadyApplied(HeldImportGone):
+    """The previewed upload was already applied by this person (a second click, a resent form)."""
+
+    code = "import_applied"
 
 
 class StaleAnswerError(StaleError):

@@ -131,6 +131,23 @@ def _inputs_for(rule: str) -> tuple[str, ...]:
     return ("value",)
 
 
+@dataclass(frozen=True, order=True)
+class RowProblem:
+    """A problem of one row of an uploaded template, in words; sorted by row, then column."""
+
+    row: int
+    column: str
+    text: str = field(compare=False)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def sorted_problems(problems: list[RowProblem]) -> list[str]:
+    """The problems as a person reads them down the sheet: by row, then column."""
+    return [problem.text for problem in sorted(problems)]
+
+
 @dataclass
 class RowInput:
     """One row of an uploaded template: which answer, the version it was filled from, what it says."""
@@ -144,7 +161,7 @@ class RowInput:
 @dataclass
 class WorkbookReading:
     rows: list[RowInput] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    errors: list[RowProblem] = field(default_factory=list)
 
 
 def read_submission_workbook(file: IO[bytes] | bytes, submission: Submission) -> WorkbookReading:
@@ -175,18 +192,21 @@ def read_submission_workbook(file: IO[bytes] | bytes, submission: Submission) ->
         answer = answers.get(key)
         if answer is None:
             message = _("Dòng %(row)s, cột A: không có chỉ số “%(key)s” mà đơn vị nhập.")
-            reading.errors.append(message % {"row": number, "key": key})
+            reading.errors.append(RowProblem(number, "A", message % {"row": number, "key": key}))
             continue
         if key in seen:
-            reading.errors.append(_("Dòng %(row)s: chỉ số %(code)s đã có ở dòng %(first)s.")
-                                  % {"row": number, "code": answer.node.code, "first": seen[key]})  # fmt: skip
+            message = _("Dòng %(row)s: chỉ số %(code)s đã có ở dòng %(first)s.")
+            reading.errors.append(
+                RowProblem(number, "A", message % {"row": number, "code": answer.node.code, "first": seen[key]})
+            )
             continue
         seen[key] = number
         try:
             version = int(as_text(cells.get("version")))
         except ValueError:
-            reading.errors.append(_("Dòng %(row)s, cột %(col)s: phiên bản phải giữ nguyên như khi tải về.")
-                                  % {"row": number, "col": column_letter("version")})  # fmt: skip
+            message = _("Dòng %(row)s, cột %(col)s: phiên bản phải giữ nguyên như khi tải về.")
+            place = column_letter("version")
+            reading.errors.append(RowProblem(number, place, message % {"row": number, "col": place}))
             continue
         values: dict[str, Any] = {"explanation": as_text(cells.get("explanation"))}
         problems = []
@@ -194,20 +214,19 @@ def read_submission_workbook(file: IO[bytes] | bytes, submission: Submission) ->
             try:
                 values[column] = _cell_value(answer, column, cells.get(column))
             except forms.ValidationError as error:
-                problems.append(
-                    _("Dòng %(row)s, cột %(col)s (%(code)s): %(reason)s")
-                    % {
-                        "row": number,
-                        "col": column_letter(column),
-                        "code": answer.node.code,
-                        "reason": error.messages[0],
-                    }
-                )
+                problems.append(cell_problem(number, column, answer.node.code, error.messages[0]))
         if problems:
             reading.errors.extend(problems)
             continue
         reading.rows.append(RowInput(row=number, answer=answer, version=version, values=values))
     return reading
+
+
+def cell_problem(row: int, column: str, code: str, reason: str) -> RowProblem:
+    """A refused cell of a leaf's row: "Dòng 4, cột F (1.1.2): …"."""
+    place = column_letter(column)
+    message = _("Dòng %(row)s, cột %(col)s (%(code)s): %(reason)s")
+    return RowProblem(row, place, message % {"row": row, "col": place, "code": code, "reason": reason})
 
 
 def _cell_value(answer: Answer, column: str, value: Any) -> Decimal | str | None:

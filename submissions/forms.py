@@ -141,9 +141,20 @@ class CommentForm(forms.Form):
     )
 
 
+# A filled template of the largest framework is well under 1 MB; a previewed file is kept in the
+# database until it is applied, so nothing much larger is taken.
+WORKBOOK_MAX_MB = 10
+
+
 class WorkbookUploadForm(forms.Form):
     file = forms.FileField(label=_("Tệp Excel đã điền (.xlsx)"))
     dry_run = forms.BooleanField(label=_("Chỉ xem trước, chưa lưu"), required=False, initial=True)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > WORKBOOK_MAX_MB * 1024 * 1024:
+            raise forms.ValidationError(_("Tệp quá lớn: tối đa %(limit)s MB.") % {"limit": WORKBOOK_MAX_MB})
+        return upload
 
 
 class AppraisalForm(forms.Form):

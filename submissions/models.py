@@ -666,6 +666,49 @@ class Event(models.Model):
 INTERNAL_EVENTS = (Event.Kind.APPRAISAL, Event.Kind.SETTLED, Event.Kind.ASSIGNED)
 
 
+class PendingImportQuerySet(models.QuerySet["PendingImport"]):
+    def expired(self, now: datetime.datetime | None = None) -> PendingImportQuerySet:
+        """Held uploads past their time: nobody may apply them any more."""
+        return self.filter(created_at__lte=(now or timezone.now()) - PendingImport.LIFETIME)
+
+
+class PendingImport(models.Model):
+    """An uploaded Excel template kept between its preview and its application, so that the reporter
+    applies the file they previewed without choosing it again.
+
+    Only the person who uploaded it may apply it, on its own submission, within LIFETIME; applying
+    reads and checks the stored file again and deletes it. The bytes stay in the database so that
+    keeping, applying and deleting happen in the same transaction as the answers they change.
+    """
+
+    LIFETIME = datetime.timedelta(minutes=30)
+
+    token = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+
+    objects = PendingImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("tệp Excel chờ áp dụng")
+        verbose_name_plural = _("tệp Excel chờ áp dụng")
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.token})"
+
+    @property
+    def expires_at(self) -> datetime.datetime:
+        return self.created_at + self.LIFETIME
+
+    def is_expired(self, now: datetime.datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.expires_at
+
+
 class Notification(models.Model):
     """An in-app message to one user about one submission (also sent by e-mail)."""
 

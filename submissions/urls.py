@@ -27,6 +27,7 @@ urlpatterns = [
     path("<int:submission_id>/excel/import/", entry.submission_import, name="import"),
     path("<int:submission_id>/answers/<path:leaf_key>/evidence/", sections.evidence_upload, name="evidence-upload"),
     path("<int:submission_id>/answers/<path:leaf_key>/card/", sections.leaf_card, name="leaf"),
+    path("<int:submission_id>/excel/import/apply/", entry.submission_import_apply, name="import-apply"),
     path("<int:submission_id>/answers/<path:leaf_key>/appraisal/", appraisal.answer_appraise, name="appraise"),
     path(
         "<int:submission_id>/answers/<path:leaf_key>/authority/",

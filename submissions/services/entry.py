@@ -3,7 +3,9 @@ transaction, one history row."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import uuid
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -19,10 +21,18 @@ from common.vocabulary import Stage
 from indicators.models import Node
 from indicators.rules import Rule
 
-from ..errors import AnswerInvalid, ImportRejected, StaleAnswerError
+from ..errors import AnswerInvalid, HeldImportGone, ImportAlreadyApplied, ImportRejected, StaleAnswerError
 from ..evidence import EvidenceRejected, check_pdf
-from ..excel import RowInput, WorkbookReading, column_letter
-from ..models import Answer, Event, Evidence, Submission
+from ..excel import (
+    RowInput,
+    RowProblem,
+    WorkbookReading,
+    cell_problem,
+    column_letter,
+    read_submission_workbook,
+    sorted_problems,
+)
+from ..models import VALUE_FIELDS, Answer, Event, Evidence, PendingImport, Submission
 from ..signals import campaign_values_changed
 
 
@@ -37,6 +47,9 @@ class AnswerInput:
     explanation: str | None = None
     clear_value: bool = False
 
+
+# The fields a unit reports on a leaf (what `Answer.reported` returns).
+REPORTED_FIELDS = (*VALUE_FIELDS, "explanation")
 
 # The largest number an answer stores (the value columns are numeric(20, 6)).
 LARGEST_NUMBER = Decimal("99999999999999")
@@ -136,11 +149,14 @@ def write_reported(
     fields: dict[str, Any],
     kind: str,
     note: dict[str, Any] | None = None,
+    events: list[Event] | None = None,
 ) -> bool:
     """Write new reported fields on a locked answer: its live score, a new version and one history row.
 
     Returns False, writing nothing, when the fields change nothing. Every path that changes what a leaf
-    reports (the unit's save, an import, an authority value, the expert panel) goes through here.
+    reports (the unit's save, an import, an authority value, the expert panel) goes through here. With
+    `events`, the history row is added to that list instead, for the caller to insert with the others
+    in the same transaction (an import of hundreds of rows writes its history in one statement).
     """
     before = answer.reported()
     for name, value in fields.items():
@@ -153,9 +169,13 @@ def write_reported(
     answer.updated_by = user
     answer.updated_at = timezone.now()
     answer.save()
-    Event.objects.create(
+    event = Event(
         submission=submission, answer=answer, kind=kind, actor=user, old=before, new={**after, **(note or {})}
     )
+    if events is None:
+        event.save()
+    else:
+        events.append(event)
     return True
 
 
@@ -229,75 +249,201 @@ def add_comment(*, submission_id: int, user: User, text: str) -> Event:
     return Event.objects.create(submission=submission, kind=Event.Kind.COMMENT, actor=user, comment=text.strip())
 
 
+@dataclass(frozen=True)
+class Difference:
+    """One thing an import changes on a leaf, as a person reads it ("Giá trị": "2,5" → "5")."""
+
+    label: str
+    before: str
+    after: str
+
+
 @dataclass
 class ImportChange:
+    """One leaf an import changes: its row, the reported fields before and after, and what differs."""
+
     row: int
     code: str
     name: str
     before: dict[str, Any]
     after: dict[str, Any]
+    differences: list[Difference] = field(default_factory=list)
+
+
+def _same(before: Any, after: Any) -> bool:
+    """Numbers compare by value (70 is 70,000000); an empty text is no text."""
+    if isinstance(before, Decimal) or isinstance(after, Decimal):
+        return bool(before == after)
+    return (before or "") == (after or "")
+
+
+def _differences(before: Answer, after: Answer) -> list[Difference]:
+    """What a person would see change on the leaf: its value (Có/Không, 1,5, a level, 12 / 40) and its
+    explanation; nothing when every field holds the same value."""
+    differences = []
+    if not all(_same(getattr(before, name), getattr(after, name)) for name in VALUE_FIELDS):
+        rule = before.node.rule
+        label = _("Tử số / mẫu số") if rule == Rule.RATIO else _("Mức") if rule == Rule.LEVELS else _("Giá trị")
+        differences.append(Difference(label, before.reported_text, after.reported_text))
+    if not _same(before.explanation, after.explanation):
+        differences.append(Difference(_("Giải thích"), before.explanation or "—", after.explanation or "—"))
+    return differences
+
+
+def _planned_fields(row: RowInput, answer: Answer) -> dict[str, Any]:
+    """The fields a row stores on its leaf, checked by the leaf's rule; raises AnswerInvalid."""
+    values = row.values
+    inputs = [values.get(name) for name in ("value", "numerator", "denominator", "choice") if name in values]
+    given = AnswerInput(
+        value=values.get("value"),
+        numerator=values.get("numerator"),
+        denominator=values.get("denominator"),
+        choice=values.get("choice"),
+        explanation=values.get("explanation", ""),
+        clear_value=all(item in (None, "") for item in inputs),
+    )
+    return validate_answer(answer.node, given)
 
 
 @transaction.atomic
-def import_answers(*, submission_id: int, user: User, reading: WorkbookReading, apply: bool) -> list[ImportChange]:
+def import_answers(
+    *,
+    submission_id: int,
+    user: User,
+    reading: WorkbookReading,
+    apply: bool,
+    source: dict[str, Any] | None = None,
+) -> list[ImportChange]:
     """Check an uploaded template against the submission and, when `apply`, save every change.
 
     All or nothing: any problem (a bad cell, a leaf changed by someone since the template was
-    downloaded) raises ImportRejected and nothing is saved. Each applied change is recorded like
-    a save from the page, plus one history row for the import itself.
+    downloaded) raises ImportRejected, every problem sorted by row and column, and nothing is saved.
+    Only real changes are listed (70 and 70,000000 are the same value). Each applied change is
+    recorded like a save from the page, plus one history row for the import itself (with `source`,
+    what is known of the file); the campaign hears of the new values once, for the whole import.
     """
     submission = Submission.objects.select_for_update().select_related("campaign").get(pk=submission_id)
     if not submission.can_edit(user):
         raise Forbidden(_("Hồ sơ không ở trạng thái cho phép sửa, hoặc bạn không có quyền nhập số liệu."))
     problems = list(reading.errors)
-    changes: list[tuple[ImportChange, RowInput, AnswerInput]] = []
+    planned: list[tuple[ImportChange, Answer, dict[str, Any]]] = []
     locked = Answer.objects.select_for_update().select_related("node").in_bulk([row.answer.pk for row in reading.rows])
     for row in reading.rows:
         answer = locked[row.answer.pk]
+        code = answer.node.code
         if answer.version != row.version:
-            problems.append(
-                _("Dòng %(row)s (%(code)s): số liệu đã được cập nhật sau khi tải mẫu về; hãy tải mẫu mới.")
-                % {"row": row.row, "code": answer.node.code}
-            )
+            message = _("Dòng %(row)s (%(code)s): số liệu đã được cập nhật sau khi tải mẫu về; hãy tải mẫu mới.")
+            problems.append(RowProblem(row.row, column_letter("version"), message % {"row": row.row, "code": code}))
             continue
-        values = row.values
-        inputs = [values.get(name) for name in ("value", "numerator", "denominator", "choice") if name in values]
-        given = AnswerInput(
-            value=values.get("value"),
-            numerator=values.get("numerator"),
-            denominator=values.get("denominator"),
-            choice=values.get("choice"),
-            explanation=values.get("explanation", ""),
-            clear_value=all(item in (None, "") for item in inputs),
-        )
         try:
-            fields = validate_answer(answer.node, given)
+            fields = _planned_fields(row, answer)
         except AnswerInvalid as error:
-            problems.extend(
-                _("Dòng %(row)s, cột %(col)s (%(code)s): %(reason)s")
-                % {"row": row.row, "col": column_letter(name), "code": answer.node.code, "reason": message}
-                for name, message in error.errors.items()
-            )
+            problems.extend(cell_problem(row.row, name, code, message) for name, message in error.errors.items())
             continue
-        before = answer.reported()
-        after = {**before, **{name: value for name, value in fields.items() if name in before}}
-        after = Answer(
-            **{name: after[name] for name in ("value", "numerator", "denominator", "choice", "explanation")}
-        ).reported()
-        if after != before:
-            changes.append((ImportChange(row.row, answer.node.code, answer.node.name, before, after), row, given))
+        after = Answer(node=answer.node, **{name: getattr(answer, name) for name in REPORTED_FIELDS})
+        for name, value in fields.items():
+            setattr(after, name, value)
+        differences = _differences(answer, after)
+        if differences:
+            change = ImportChange(row.row, code, answer.node.name, answer.reported(), after.reported(), differences)
+            planned.append((change, answer, fields))
     if problems:
-        raise ImportRejected(problems)
-    if apply and changes:
-        for _change, row, given in changes:
-            save_answer(answer_id=row.answer.pk, user=user, given=given, expected_version=row.version)
-        Event.objects.create(
-            submission=submission,
-            kind=Event.Kind.IMPORT,
-            actor=user,
-            new={"rows": len(changes), "codes": [change.code for change, _row, _given in changes]},
+        raise ImportRejected(sorted_problems(problems))
+    changes = [change for change, _answer, _fields in planned]
+    if apply and planned:
+        events: list[Event] = []
+        for _change, answer, fields in planned:
+            write_reported(
+                submission=submission, answer=answer, user=user, fields=fields, kind=Event.Kind.ANSWER, events=events
+            )
+        events.append(
+            Event(
+                submission=submission,
+                kind=Event.Kind.IMPORT,
+                actor=user,
+                new={**(source or {}), "rows": len(changes), "codes": [change.code for change in changes]},
+            )
         )
-    return [change for change, _row, _given in changes]
+        Event.objects.bulk_create(events)
+        Submission.objects.filter(pk=submission.pk).update(last_activity=timezone.now())
+        campaign_values_changed.send(sender=Answer, campaign_id=submission.campaign_id)
+    return changes
+
+
+@dataclass
+class ImportPreview:
+    """The changes an upload would make, and the upload kept for its uploader to apply (None when it
+    changes nothing)."""
+
+    changes: list[ImportChange]
+    held: PendingImport | None
+
+
+def preview_import(*, submission_id: int, user: User, content: bytes, original_name: str) -> ImportPreview:
+    """Read an uploaded template and list what it would change, saving no answer; keep the file for
+    PendingImport.LIFETIME so that its uploader can apply it without choosing it again.
+
+    Raises what `import_answers` raises (ImportRejected with every problem, Forbidden), and
+    SpreadsheetError when the file is not this template. Every upload first deletes the held
+    uploads past their time, a refused one too.
+    """
+    PendingImport.objects.expired().delete()
+    submission = Submission.objects.select_related("campaign").get(pk=submission_id)
+    reading = read_submission_workbook(content, submission)
+    with transaction.atomic():
+        changes = import_answers(submission_id=submission.pk, user=user, reading=reading, apply=False)
+        if not changes:
+            return ImportPreview(changes=changes, held=None)
+        held = PendingImport.objects.create(
+            submission=submission,
+            uploaded_by=user,
+            original_name=original_name[:255],
+            content=content,
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
+    return ImportPreview(changes=changes, held=held)
+
+
+@transaction.atomic
+def apply_held_import(*, token: str, submission_id: int, user: User) -> list[ImportChange]:
+    """Apply an upload kept by `preview_import`: only by the person who uploaded it, on its own
+    submission, while the submission may be edited and before the upload expires.
+
+    The stored file is read and checked again as on upload (all or nothing, leaves changed since the
+    download included) and deleted once applied. Raises HeldImportGone (upload again) for a token
+    that is past its time, unknown or another person's, ImportAlreadyApplied for one this person
+    already applied, and what `import_answers` raises.
+    """
+    submission = Submission.objects.select_for_update().select_related("campaign").get(pk=submission_id)
+    if not submission.can_edit(user):
+        raise Forbidden(_("Hồ sơ không ở trạng thái cho phép sửa, hoặc bạn không có quyền nhập số liệu."))
+    minutes = {"minutes": int(PendingImport.LIFETIME.total_seconds() // 60)}
+    try:
+        key = str(uuid.UUID(token))
+    except ValueError:
+        key = ""
+    held = None
+    if key:
+        mine = PendingImport.objects.select_for_update().filter(submission=submission, uploaded_by=user)
+        held = mine.filter(token=key).first()
+    if held is None:
+        # A second click, or the form sent again, finds the upload already applied and gone.
+        imports = Event.objects.filter(submission=submission, kind=Event.Kind.IMPORT, actor=user)
+        if key and imports.filter(new__token=key).exists():
+            raise ImportAlreadyApplied(_("Tệp này đã được áp dụng vào hồ sơ; không cần áp dụng lại."))
+        raise HeldImportGone(
+            _("Không còn tệp đã xem trước để áp dụng (tệp chỉ được giữ %(minutes)s phút). Hãy tải tệp lên lại.")
+            % minutes
+        )
+    if held.is_expired():
+        raise HeldImportGone(
+            _("Tệp đã xem trước quá %(minutes)s phút nên không còn được giữ. Hãy tải tệp lên lại.") % minutes
+        )
+    reading = read_submission_workbook(bytes(held.content), submission)
+    source = {"file": held.original_name, "sha256": held.sha256, "token": str(held.token)}
+    changes = import_answers(submission_id=submission.pk, user=user, reading=reading, apply=True, source=source)
+    held.delete()
+    return changes
 
 
 @dataclass

@@ -12,6 +12,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedRequest
@@ -25,6 +26,7 @@ from submissions.access import (
     get_rw_submission_for_user,
     get_submission_for_user,
 )
+from submissions.errors import HeldImportGone, ImportAlreadyApplied
 from submissions.excel import read_submission_workbook, write_submission_workbook
 from submissions.forms import CommentForm, TransitionForm, WorkbookUploadForm
 from submissions.models import (
@@ -34,7 +36,7 @@ from submissions.models import (
     answered_filter,
 )
 from submissions.services.approval import transition_submission
-from submissions.services.entry import add_comment, import_answers, remove_evidence
+from submissions.services.entry import add_comment, apply_held_import, import_answers, preview_import, remove_evidence
 
 from .sections import leaf_url
 
@@ -166,26 +168,62 @@ def submission_workbook(request: AuthenticatedRequest, submission_id: int) -> Ht
 
 @login_required
 def submission_import(request: AuthenticatedRequest, submission_id: int) -> HttpResponse:
-    """Upload a filled template: a dry run lists every change and error; applying is all or nothing."""
+    """Upload a filled template: a preview lists every change and error and keeps the file for an
+    "Áp dụng" button; without the preview the file is applied at once. Either way all or nothing."""
     submission = get_submission_for_user(request.user, submission_id)
     form = WorkbookUploadForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {"submission": submission, "form": form, "can_edit": submission.can_edit(request.user)}
+    context = _import_context(request, submission, form)
     status = 200
     if request.method == "POST" and form.is_valid():
-        apply = not form.cleaned_data["dry_run"]
+        upload = form.cleaned_data["file"]
+        content = upload.read()
         try:
-            reading = read_submission_workbook(form.cleaned_data["file"].read(), submission)
-            changes = import_answers(submission_id=submission.pk, user=request.user, reading=reading, apply=apply)
+            if form.cleaned_data["dry_run"]:
+                preview = preview_import(
+                    submission_id=submission.pk, user=request.user, content=content, original_name=upload.name
+                )
+                context.update(changes=preview.changes, held=preview.held)
+            else:
+                reading = read_submission_workbook(content, submission)
+                changes = import_answers(submission_id=submission.pk, user=request.user, reading=reading, apply=True)
+                messages.success(request, _("Đã nhập %(count)s thay đổi từ Excel.") % {"count": len(changes)})
+                return redirect(submission)
         except Rejected as error:
             context["problems"], status = error.problems, error.status
         except Forbidden as error:
             context["problems"], status = [error.message], error.status
-        else:
-            context.update(changes=changes, applied=apply)
-            if apply:
-                messages.success(request, _("Đã nhập %(count)s thay đổi từ Excel.") % {"count": len(changes)})
-                return redirect(submission)
     return render(request, "submissions/submission_import.html", context, status=status)
+
+
+@login_required
+@require_POST
+def submission_import_apply(request: AuthenticatedRequest, submission_id: int) -> HttpResponse:
+    """Apply the previewed upload named by its token; back to the submission with how many changes."""
+    submission = get_submission_for_user(request.user, submission_id)
+    context = _import_context(request, submission, WorkbookUploadForm())
+    try:
+        changes = apply_held_import(token=request.POST.get("token", ""), submission_id=submission.pk, user=request.user)
+    except ImportAlreadyApplied as error:
+        messages.info(request, error.message)
+        return redirect(submission)
+    except HeldImportGone as error:
+        context["gone"], status = error.message, error.status
+    except Rejected as error:
+        context["problems"], status = error.problems, error.status
+    except Forbidden as error:
+        context["problems"], status = [error.message], error.status
+    else:
+        count = len(changes)
+        message = ngettext(
+            "Đã áp dụng %(count)s thay đổi từ Excel.", "Đã áp dụng %(count)s thay đổi từ Excel.", count
+        ) % {"count": count}
+        messages.success(request, message)
+        return redirect(submission)
+    return render(request, "submissions/submission_import.html", context, status=status)
+
+
+def _import_context(request: AuthenticatedRequest, submission: Submission, form: WorkbookUploadForm) -> dict[str, Any]:
+    return {"submission": submission, "form": form, "can_edit": submission.can_edit(request.user)}
 
 
 @login_required

@@ -47,6 +47,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "submissions/<int:submission_id>/comment/": (PAGE, "/submissions/1/comment/"),
     "submissions/<int:submission_id>/excel/": (PAGE, "/submissions/1/excel/"),
     "submissions/<int:submission_id>/excel/import/": (PAGE, "/submissions/1/excel/import/"),
+    "submissions/<int:submission_id>/excel/import/apply/": (PAGE, "/submissions/1/excel/import/apply/"),
     "submissions/<int:submission_id>/answers/<path:leaf_key>/evidence/": (PAGE, "/submissions/1/answers/1.1.1/evidence/"),
     "submissions/<int:submission_id>/answers/<path:leaf_key>/appraisal/": (PAGE, "/submissions/1/answers/1.1.1/appraisal/"),
     "submissions/<int:submission_id>/answers/<path:leaf_key>/authority/": (PAGE, "/submissions/1/answers/1.1.1/authority/"),
