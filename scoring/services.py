@@ -120,7 +120,19 @@ def schedule_recompute(*, campaign_id: int) -> None:
     """Queue one recompute of the campaign after the current transaction commits (coalesced)."""
     from .tasks import recompute_campaign_task
 
+    # The callbacks one transaction registers for the campaign share one record of whether a run was
+    # queued: without a broker the run happens inside the callback (and leaves `pending` off again), so
+    # a burst of saves would otherwise compute the campaign once per save.
+    waiting = (getattr(callback, "recompute_of", None) for _ids, callback, *_ in connection.run_on_commit)
+    batch: dict[str, bool] = next(
+        (found[1] for found in waiting if found is not None and found[0] == campaign_id and not found[1]["queued"]),
+        {"queued": False},
+    )
+
     def queue() -> None:
+        if batch["queued"]:
+            return
+        batch["queued"] = True
         recompute, _created = Recompute.objects.get_or_create(campaign_id=campaign_id)
         # Only the request that flips `pending` queues a run: a burst of saves gives one run.
         flipped = Recompute.objects.filter(pk=recompute.pk, pending=False).update(
@@ -137,6 +149,7 @@ def schedule_recompute(*, campaign_id: int) -> None:
                 state=Recompute.State.FAILED, error="Không gửi được yêu cầu tính lại; sẽ thử lại."
             )
 
+    queue.recompute_of = (campaign_id, batch)  # type: ignore[attr-defined]
     transaction.on_commit(queue)
 
 
