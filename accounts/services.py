@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -99,6 +100,45 @@ def save_account(
     user.is_staff = Role.ADMIN in user.roles
     user.save()
     return user, created
+
+
+@dataclass(frozen=True)
+class UnusableAccount:
+    """An account that takes steps in the portal's name but never signs in (the demo's simulated people)."""
+
+    username: str
+    organisation: Organisation
+    roles: tuple[str, ...]
+    full_name: str
+
+
+@transaction.atomic
+def save_unusable_accounts(accounts: list[UnusableAccount]) -> dict[str, User]:
+    """Create the accounts that do not exist yet, switched off and without a usable password, in one
+    statement; return every one of them by username. Existing accounts are returned as they are.
+
+    Roles must fit the organisation, as for `save_account`; nothing is saved otherwise.
+    """
+    found = User.objects.in_bulk([account.username for account in accounts], field_name="username")
+    missing = [
+        User(
+            username=account.username,
+            organisation=account.organisation,
+            roles=list(account.roles),
+            first_name=account.full_name,
+            # No password opens these accounts: they act only through services, never by signing in.
+            password=make_password(None),
+            is_active=False,
+        )
+        for account in accounts
+        if account.username not in found
+    ]
+    problems = [f"{user.username}: {problem}" for user in missing for problem in user.role_problems()]
+    if problems:
+        raise AccountError(problems)
+    for user in User.objects.bulk_create(missing):
+        found[user.username] = user
+    return found
 
 
 ACCOUNT_COLUMNS = ("username", "organisation", "roles", "full_name", "email", "password")

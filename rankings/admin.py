@@ -53,7 +53,7 @@ class ImportForm(forms.Form):
 class PublicationAdmin(admin.ModelAdmin):
     list_display = ["campaign", "version", "source", "published_at", "coverage_display", "published_by",
                     "revision_note"]  # fmt: skip
-    list_filter = ["source", "campaign__level", "campaign__year"]
+    list_filter = ["source", "campaign__is_trial", "campaign__level", "campaign__year"]
     readonly_fields = ["campaign", "version", "source", "published_at", "coverage_display", "published_by",
                        "revision_note", "reconciliation"]  # fmt: skip
 

@@ -23,7 +23,7 @@ from openpyxl.styles import Font
 from accounts.models import Organisation
 from common.spreadsheets import csv_row, workbook_bytes, write_row
 
-from .models import DTI, Publication, PublishedResult
+from .models import DTI, Publication, PublishedResult, trial_note
 from .queries import TableRow, group_position, indices_of, ranking_table, summarise, unit_history, unit_profile
 from .ranking import round_value
 
@@ -74,6 +74,8 @@ def ranking_workbook(publication: Publication, first_index: str = DTI) -> bytes:
                        f"({_('phiên bản')} {publication.version})")  # fmt: skip
             if publication.is_partial:
                 caption += f" — {publication.partial_note()}"
+            if publication.is_trial:
+                caption += f" — {trial_note()}"
             write_row(sheet, [caption])
             sheet["A1"].font = Font(bold=True)
             write_row(sheet, [_("Mã"), _("Đơn vị"), *(label for _index, label in indices)])
@@ -115,14 +117,16 @@ def ranking_csv(table: list[TableRow], publication: Publication) -> str:
     """One table as CSV with stable codes and a decimal point, for machines; safe to open in Excel
     (text cells are neutralised by `csv_row`, numbers stay numbers)."""
     places = publication.campaign.framework.precision
+    # A trial's table says so on every row, so that no copy of it passes for an official result.
+    trial = [trial_note()] if publication.is_trial else []
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(CSV_FIELDS)
+    writer.writerow([*CSV_FIELDS, *(["note"] if trial else [])])
     for row in table:
         writer.writerow(csv_row([
             row.organisation.code, row.name, row.group,
             _plain(row.value, places), row.rank, _plain(row.score, 4), _plain(row.max_points, 4), row.rank_change,
-            _plain(row.value_change, places), "yes" if row.previous and row.previous.derived else "",
+            _plain(row.value_change, places), "yes" if row.previous and row.previous.derived else "", *trial,
         ]))  # fmt: skip
     return buffer.getvalue()
 
@@ -141,10 +145,12 @@ def scorecard_pdf(publication: Publication, organisation: Organisation) -> bytes
     """A unit's one-to-two-page scorecard: DTI, pillars and main indices against the group's average,
     with a bar chart and the history."""
     rows = unit_profile(publication, organisation)
+    # A sheet that travels: its history holds the official years, and its own year when it is a trial's.
+    years = Publication.objects.official() | Publication.objects.filter(pk=publication.pk)
     return _pdf("rankings/scorecard_pdf.html", {
         "publication": publication, "organisation": organisation, "rows": rows,
         "dti": next((row for row in rows if row.index == DTI), None),
-        "history": unit_history(organisation), "generated_at": timezone.now(),
+        "history": unit_history(organisation, years), "generated_at": timezone.now(),
     })  # fmt: skip
 
 

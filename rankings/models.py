@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Max
 from django.utils import timezone
@@ -27,13 +29,29 @@ def result_key(index: str) -> str:
     return HEADLINE if index == DTI else index
 
 
+# The order in which a year and level's publications answer for it: an official result before any
+# trial of the same year, then the newest.
+NEWEST_FIRST = ("campaign__is_trial", "-published_at", "-version")
+
+
 class PublicationQuerySet(models.QuerySet["Publication"]):
+    def official(self) -> PublicationQuerySet:
+        """The publications of real campaigns: the only ones the public, the API and integrators get."""
+        return self.filter(campaign__is_trial=False)
+
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> PublicationQuerySet:
+        """What a person may read on the portal's pages: the official publications, and for a signed-in
+        user also the trial ones (each page marks them as trials)."""
+        if user.is_authenticated and user.is_active:
+            return self.all()
+        return self.official()
+
     def latest_for(self, *, year: int, level: str) -> Publication | None:
-        """The newest version published for an assessment year and level."""
+        """The newest version published for an assessment year and level (an official one before a trial)."""
         return (
             self.filter(campaign__year=year, campaign__level=level)
             .select_related("campaign__framework")
-            .order_by("-published_at", "-version")
+            .order_by(*NEWEST_FIRST)
             .first()
         )
 
@@ -71,6 +89,11 @@ class Publication(models.Model):
         return (cls.objects.filter(campaign=campaign).aggregate(last=Max("version"))["last"] or 0) + 1
 
     @property
+    def is_trial(self) -> bool:
+        """A trial campaign's publication: shown only to signed-in users, never an official result."""
+        return self.campaign.is_trial
+
+    @property
     def is_partial(self) -> bool:
         """Published with `partial`: its tables lack some of the year's units, so its ranks are not the year's."""
         return self.covered_units < self.expected_units
@@ -88,6 +111,11 @@ class Publication(models.Model):
             "units": self.covered_units,
             "of": self.expected_units,
         }
+
+
+def trial_note() -> str:
+    """The words that mark a trial's publication wherever it appears."""
+    return gettext("Chạy thử — không phải kết quả chính thức")
 
 
 class PublishedResult(models.Model):

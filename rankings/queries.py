@@ -17,7 +17,7 @@ from common.vocabulary import HEADLINE
 from indicators.models import Node
 from scoring.engine import aggregate_main_values
 
-from .models import DTI, Publication, PublishedResult, result_key
+from .models import DTI, NEWEST_FIRST, Publication, PublicationQuerySet, PublishedResult, result_key
 from .ranking import round_value
 
 HALF = Decimal("0.5")
@@ -68,12 +68,13 @@ class TableRow:
         return self.value - self.previous.value
 
 
-def latest_publications(level: str | None = None) -> list[Publication]:
-    """The newest version of each published year (and level), newest year first, provinces before ministries."""
+def latest_publications(among: PublicationQuerySet, level: str | None = None) -> list[Publication]:
+    """The newest version of each published year (and level) `among` the publications a reader may see
+    (`Publication.objects.official()` or `.visible_to(user)`): newest year first, provinces before
+    ministries; for a year holding both, the official publication, not the trial."""
     found: dict[tuple[int, str], Publication] = {}
-    publications = Publication.objects.select_related("campaign__framework").order_by(
-        "-campaign__year", "campaign__level", "-version"
-    )
+    publications = among.select_related("campaign__framework").order_by("-campaign__year", "campaign__level",
+                                                                        *NEWEST_FIRST)  # fmt: skip
     if level:
         publications = publications.filter(campaign__level=level)
     for publication in publications:
@@ -81,13 +82,22 @@ def latest_publications(level: str | None = None) -> list[Publication]:
     return sorted(found.values(), key=lambda p: (-p.campaign.year, LEVEL_ORDER.index(p.campaign.level)))
 
 
-def publication_for(year: int, level: str, version: int | None = None) -> Publication | None:
-    """A published year at a level: its newest version, or the version asked for."""
+def headline(publications: list[Publication]) -> Publication | None:
+    """The publication a page opens on: the newest official one, or the newest trial when none is official."""
+    return next((p for p in publications if not p.is_trial), publications[0] if publications else None)
+
+
+def publication_for(
+    among: PublicationQuerySet, year: int, level: str, version: int | None = None
+) -> Publication | None:
+    """A published year at a level `among` the publications a reader may see: its newest version, or the
+    version asked for."""
     if version is None:
-        return Publication.objects.latest_for(year=year, level=level)
+        return among.latest_for(year=year, level=level)
     return (
-        Publication.objects.filter(campaign__year=year, campaign__level=level, version=version)
+        among.filter(campaign__year=year, campaign__level=level, version=version)
         .select_related("campaign__framework")
+        .order_by(*NEWEST_FIRST)
         .first()
     )
 
@@ -114,7 +124,8 @@ def previous_figures(publication: Publication, index: str) -> dict[int, Previous
     (the rule used for DTI 2024), and carries no rank.
     """
     campaign = publication.campaign
-    before = Publication.objects.latest_for(year=campaign.year - 1, level=campaign.level)
+    # Against the official result only: a trial is never anyone's previous year.
+    before = Publication.objects.official().latest_for(year=campaign.year - 1, level=campaign.level)
     if before is None:
         return {}
     rows = PublishedResult.objects.filter(publication=before).select_related("organisation")
@@ -303,14 +314,15 @@ class HistoryPoint:
     rank: int | None
     derived: bool
     partial_note: str = ""  # the year's publication lacks units: its rank is not the year's
+    trial: bool = False  # the year's publication is a trial's, shown to signed-in users only
 
 
-def unit_history(organisation: Organisation) -> list[HistoryPoint]:
-    """The unit's DTI over every published year of its level, its predecessors' mean where it did not
-    exist yet (marked derived)."""
+def unit_history(organisation: Organisation, among: PublicationQuerySet) -> list[HistoryPoint]:
+    """The unit's DTI over every year of its level published `among` the publications a reader may see,
+    its predecessors' mean where it did not exist yet (marked derived); a trial's year is marked."""
     predecessors = list(organisation.predecessors.values_list("pk", flat=True))
     history = []
-    for publication in sorted(latest_publications(organisation.level), key=lambda p: p.campaign.year):
+    for publication in sorted(latest_publications(among, organisation.level), key=lambda p: p.campaign.year):
         rows = {
             row.organisation_id: row
             for row in PublishedResult.objects.filter(
@@ -320,11 +332,12 @@ def unit_history(organisation: Organisation) -> list[HistoryPoint]:
         if organisation.pk in rows:
             row = rows[organisation.pk]
             history.append(HistoryPoint(publication.campaign.year, row.value, row.rank, False,
-                                        publication.partial_note()))  # fmt: skip
+                                        publication.partial_note(), publication.is_trial))  # fmt: skip
         elif predecessors and any(pk in rows for pk in predecessors):
             values = [value for pk in predecessors if pk in rows and (value := rows[pk].value) is not None]
             mean = sum(values, Decimal(0)) / len(values) if values else None
-            history.append(HistoryPoint(publication.campaign.year, mean, None, True, publication.partial_note()))
+            history.append(HistoryPoint(publication.campaign.year, mean, None, True, publication.partial_note(),
+                                        publication.is_trial))  # fmt: skip
     return history
 
 

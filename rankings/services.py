@@ -164,7 +164,8 @@ def _publication_moment(
     """When the imported table was published: noon (local time) of the day given, so that the day reads
     the same in UTC as in Việt Nam; now for a correction given no day. Appends to `problems` what makes
     the day or the new version wrong."""
-    previous = Publication.objects.latest_for(year=year, level=level)
+    # A trial of the same year is no earlier version of the official table.
+    previous = Publication.objects.official().latest_for(year=year, level=level)
     if previous is not None and not revision_note.strip():
         problems.append(f"DTI {year} đã được công bố (phiên bản {previous.version}): nhập lại là một bản đính "
                         "chính, cần ghi chú sửa đổi công khai.")  # fmt: skip

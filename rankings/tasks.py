@@ -32,7 +32,8 @@ def build_national_report(*, export_id: int) -> None:
         ReportExport.objects.filter(pk=export.pk).update(state=ReportExport.State.FAILED, error=str(error)[:2000])
         raise
     campaign = export.publication.campaign
-    export.file.save(f"bao-cao-dti-{campaign.year}-{campaign.level}-v{export.publication.version}.pdf",
+    trial = "-chay-thu" if campaign.is_trial else ""
+    export.file.save(f"bao-cao-dti-{campaign.year}-{campaign.level}{trial}-v{export.publication.version}.pdf",
                      ContentFile(content), save=False)  # fmt: skip
     ReportExport.objects.filter(pk=export.pk).update(
         file=export.file.name, state=ReportExport.State.DONE, progress=100, finished_at=timezone.now()

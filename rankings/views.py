@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,10 +21,11 @@ from common.errors import Rejected
 from common.http import HtmxRequest
 
 from .exports import ranking_csv, ranking_workbook, scorecard_pdf
-from .models import DTI, Publication, ReportExport
+from .models import DTI, Publication, PublicationQuerySet, ReportExport
 from .parameters import is_plain, version_of, year_of
 from .queries import (
     by_group,
+    headline,
     indices_of,
     latest_publications,
     publication_for,
@@ -38,18 +40,31 @@ from .services import request_national_report
 LEVELS = {"province": gettext_lazy("cấp tỉnh"), "ministry": gettext_lazy("cấp bộ, ngành")}
 
 
+def _visible(request: HttpRequest) -> PublicationQuerySet:
+    """The publications this reader may see: the official ones, and the trials too when signed in."""
+    return Publication.objects.visible_to(request.user)
+
+
 def _publication(year: int, level: str, request: HttpRequest) -> Publication:
-    """The publication a results URL names: its newest version, or the `version` asked for; 404 otherwise."""
+    """The publication a results URL names, among those the reader may see: its newest version, or the
+    `version` asked for; 404 otherwise (a trial's pages do not exist for an anonymous visitor)."""
     if level not in LEVELS or year_of(year) is None:
         raise Http404("No such level or year")
     text = request.GET.get("version", "")
     version = version_of(text)
     if text and version is None:
         raise Http404("No such version")
-    publication = publication_for(year, level, version)
+    publication = publication_for(_visible(request), year, level, version)
     if publication is None:
         raise Http404("Not published")
     return publication
+
+
+def _private(response: HttpResponse, *publications: Publication | None) -> HttpResponse:
+    """A page showing a trial is for its signed-in reader only: no shared cache keeps it."""
+    if any(publication is not None and publication.is_trial for publication in publications):
+        patch_cache_control(response, private=True)
+    return response
 
 
 def _chart_rows(rows: list[Any]) -> list[dict[str, Any]]:
@@ -59,12 +74,14 @@ def _chart_rows(rows: list[Any]) -> list[dict[str, Any]]:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The latest published year, provinces first: per peer group its average and change, top 10 and
-    most improved, the distribution of its values; links."""
-    publications = latest_publications()
-    latest_year = publications[0].campaign.year if publications else None
+    most improved, the distribution of its values; links. The headline is the newest official year (a
+    trial's only while nothing official is published); a signed-in user's trials are listed below it."""
+    publications = latest_publications(_visible(request))
+    first = headline(publications)
+    latest_year = first.campaign.year if first else None
     levels = []
     for publication in publications:
-        if publication.campaign.year != latest_year:
+        if first is None or (publication.campaign.year, publication.is_trial) != (latest_year, first.is_trial):
             continue
         precision = publication.campaign.framework.precision
         groups = [
@@ -74,8 +91,9 @@ def home(request: HttpRequest) -> HttpResponse:
         ]  # fmt: skip
         levels.append({"publication": publication, "groups": groups})
     years = sorted({p.campaign.year for p in publications}, reverse=True)
-    return render(request, "rankings/home.html", {"levels": levels, "latest_year": latest_year, "years": years,
-                                                  "publications": publications})  # fmt: skip
+    response = render(request, "rankings/home.html", {"levels": levels, "latest_year": latest_year, "years": years,
+                                                      "publications": publications})  # fmt: skip
+    return _private(response, *publications)
 
 
 def _distribution(values: list[Decimal]) -> dict[str, Any]:
@@ -109,13 +127,15 @@ def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
     if group is not None and group not in dict(groups):
         raise Http404("No such group")
     output = request.GET.get("format")
+    name = f"dti-{year}-{level}-{index}{'-chay-thu' if publication.is_trial else ''}"
     if output == "xlsx":
-        return _download(ranking_workbook(publication, index), f"dti-{year}-{level}-{index}.xlsx",
-                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+        return _private(_download(ranking_workbook(publication, index), f"{name}.xlsx",
+                                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                        publication)  # fmt: skip
     if output == "csv":
         rows = [row for row in full if group is None or row.group == group]
-        return _download(ranking_csv(rows, publication).encode("utf-8-sig"), f"dti-{year}-{level}-{index}.csv",
-                         "text/csv; charset=utf-8")  # fmt: skip
+        return _private(_download(ranking_csv(rows, publication).encode("utf-8-sig"), f"{name}.csv",
+                                  "text/csv; charset=utf-8"), publication)  # fmt: skip
     region, query = request.GET.get("region", ""), request.GET.get("q", "").strip()
     sort = request.GET.get("sort", "rank")
     labels = dict(Organisation.Group.choices)
@@ -155,7 +175,7 @@ def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
         "sort": sort,
         "versions": Publication.objects.filter(campaign=publication.campaign).order_by("version"),
     }
-    return render(request, "rankings/ranking.html", context)
+    return _private(render(request, "rankings/ranking.html", context), publication)
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -170,12 +190,12 @@ def profile(request: HttpRequest, code: str) -> HttpResponse:
     if not is_plain(code):
         raise Http404("No such unit")
     organisation = get_object_or_404(Organisation.objects.select_related("region"), code=code)
-    publications = [p for p in latest_publications(organisation.level)
+    publications = [p for p in latest_publications(_visible(request), organisation.level)
                     if p.results.filter(organisation=organisation).exists()]  # fmt: skip
     if not publications and not organisation.predecessors.exists():
         raise Http404("No published results")
     year = request.GET.get("year", "")
-    publication = publications[0] if publications else None
+    publication = headline(publications)
     if year:
         # A year the unit has no published result for is not silently another year.
         publication = next((p for p in publications if p.campaign.year == year_of(year)), None)
@@ -183,10 +203,12 @@ def profile(request: HttpRequest, code: str) -> HttpResponse:
             raise Http404("No published result that year")
     rows = unit_profile(publication, organisation) if publication else []
     if request.GET.get("format") == "pdf" and publication:
-        return _download(scorecard_pdf(publication, organisation), f"dti-{publication.campaign.year}-{code}.pdf",
-                         "application/pdf")  # fmt: skip
+        trial = "-chay-thu" if publication.is_trial else ""
+        return _private(_download(scorecard_pdf(publication, organisation),
+                                  f"dti-{publication.campaign.year}-{code}{trial}.pdf", "application/pdf"),
+                        publication)  # fmt: skip
     strongest, weakest = strengths_and_weaknesses(rows)
-    history = unit_history(organisation)
+    history = unit_history(organisation, _visible(request))
     context = {
         "organisation": organisation,
         "publication": publication,
@@ -197,7 +219,12 @@ def profile(request: HttpRequest, code: str) -> HttpResponse:
         "weakest": weakest,
         "history": history,
         "history_chart": [
-            {"label": str(point.year), "value": float(point.value)} for point in history if point.value is not None
+            {
+                "label": f"{point.year} ({_('chạy thử')})" if point.trial else str(point.year),
+                "value": float(point.value),
+            }
+            for point in history
+            if point.value is not None
         ],
         "profile_chart": [
             {"label": row.label[:40], "value": float(row.value), "average": float(row.group_average)}
@@ -205,7 +232,7 @@ def profile(request: HttpRequest, code: str) -> HttpResponse:
             if row.kind == "main" and row.value is not None and row.group_average is not None
         ],
     }
-    return render(request, "rankings/profile.html", context)
+    return _private(render(request, "rankings/profile.html", context), *publications)
 
 
 @require_GET
@@ -233,9 +260,9 @@ def compare(request: HttpRequest) -> HttpResponse:
             % {"units": ", ".join(unit.short_name for unit in units)}
         )  # fmt: skip
     level = levels.pop() if levels else Organisation.Level.PROVINCE
-    publications = latest_publications(level)
+    publications = latest_publications(_visible(request), level)
     year = request.GET.get("year", "")
-    publication = publications[0] if publications else None
+    publication = headline(publications)
     if year:
         publication = next((p for p in publications if p.campaign.year == year_of(year)), None)
         if publication is None:
@@ -260,7 +287,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         "slots": range(3),
         "chart": _compare_chart(indices, columns),
     }
-    return render(request, "rankings/compare.html", context)
+    return _private(render(request, "rankings/compare.html", context), *publications)
 
 
 def _compare_chart(indices: list[tuple[str, str]], columns: list[dict[str, Any]]) -> dict[str, Any]:
@@ -293,16 +320,17 @@ def methodology(request: HttpRequest, year: int, level: str) -> HttpResponse:
         "versions": Publication.objects.filter(campaign=publication.campaign).order_by("version"),
         "missing": framework.missing.all(),
     }
-    return render(request, "rankings/methodology.html", context)
+    return _private(render(request, "rankings/methodology.html", context), publication)
 
 
 @require_GET
 def results_index(request: HttpRequest) -> HttpResponse:
-    """The newest published ranking, or the home page when nothing is published yet."""
-    publications = latest_publications()
-    if not publications:
+    """The newest published ranking (the newest official one before any trial), or the home page when
+    nothing is published yet."""
+    publication = headline(latest_publications(_visible(request)))
+    if publication is None:
         return redirect("home")
-    latest = publications[0].campaign
+    latest = publication.campaign
     return redirect(reverse("rankings:ranking", args=[latest.year, latest.level]))
 
 
@@ -316,6 +344,12 @@ def national_report(request: HtmxRequest, year: int, level: str) -> HttpResponse
         return redirect(f"{reverse('rankings:report', args=[year, level])}?version={publication.version}")
     if request.GET.get("download") and export and export.state == ReportExport.State.DONE and export.file:
         name = (export.file.name or "").rsplit("/", 1)[-1]
-        return FileResponse(export.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
+        download = FileResponse(
+            export.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
+        )
+        if publication.is_trial:
+            patch_cache_control(download, private=True)
+        return download
     template = "rankings/_report_status.html" if request.htmx else "rankings/report.html"
-    return render(request, template, {"publication": publication, "export": export, "year": year, "level": level})
+    response = render(request, template, {"publication": publication, "export": export, "year": year, "level": level})
+    return _private(response, publication)

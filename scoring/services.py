@@ -128,7 +128,19 @@ def schedule_recompute(*, campaign_id: int) -> None:
     that change many leaves at once (a section save, an Excel import, a bulk accept) ask once.
     """
 
+    # The callbacks one transaction registers for the campaign share one record of whether a run was
+    # queued: without a broker the run happens inside the callback (and leaves `pending` off again), so
+    # a burst of saves would otherwise compute the campaign once per save.
+    waiting = (getattr(callback, "recompute_of", None) for _ids, callback, *_ in connection.run_on_commit)
+    batch: dict[str, bool] = next(
+        (found[1] for found in waiting if found is not None and found[0] == campaign_id and not found[1]["queued"]),
+        {"queued": False},
+    )
+
     def queue() -> None:
+        if batch["queued"]:
+            return
+        batch["queued"] = True
         recompute, _created = Recompute.objects.get_or_create(campaign_id=campaign_id)
         flipped = Recompute.objects.filter(pk=recompute.pk, pending=False).update(
             pending=True, requested_at=timezone.now(), state=Recompute.State.QUEUED
@@ -144,6 +156,7 @@ def schedule_recompute(*, campaign_id: int) -> None:
         if lost:
             _queue_run(campaign_id)
 
+    queue.recompute_of = (campaign_id, batch)  # type: ignore[attr-defined]
     transaction.on_commit(queue)
 
 

@@ -1,4 +1,6 @@
-"""The public results API: published snapshots only, never a campaign's working results.
+"""The public results API: published snapshots only, never a campaign's working results, and official
+ones only: a trial campaign's publication is for the portal's signed-in users, never for integrators,
+whoever asks (`official()` is every endpoint's starting set).
 
 Every answer carries an ETag and Last-Modified (a client sending If-None-Match or If-Modified-Since
 gets 304 while nothing was republished); list endpoints also answer `?format=csv`.
@@ -27,10 +29,15 @@ from rest_framework.views import APIView
 
 from accounts.models import Organisation
 from common.spreadsheets import csv_cell
-from rankings.models import DTI, Publication
+from rankings.models import DTI, Publication, PublicationQuerySet
 from rankings.parameters import is_plain, year_of
 from rankings.queries import TableRow, latest_publications, publication_for, ranking_table, unit_profile
 from rankings.ranking import round_value
+
+
+def official() -> PublicationQuerySet:
+    """The publications the API answers with, for every client, signed in or not."""
+    return Publication.objects.official()
 
 
 class CsvRenderer(BaseRenderer):
@@ -169,7 +176,7 @@ class RankingApi(PublicApi):
         if level not in ("province", "ministry"):
             raise ValidationError({"level": "Cấp phải là province hoặc ministry."})
         index = _plain(request, "index") or DTI
-        publication = Publication.objects.latest_for(year=year, level=level)  # type: ignore[arg-type]
+        publication = official().latest_for(year=year, level=level)  # type: ignore[arg-type]
         if publication is None:
             raise NotFound(f"Chưa công bố kết quả DTI {year} cấp {level}.")
         group = _plain(request, "group") or None
@@ -247,11 +254,11 @@ class OrganisationResultsApi(PublicApi):
         organisation = get_object_or_404(Organisation, code=code)
         year = _year(request, required=False)
         if year is None:
-            publications = [p for p in latest_publications(organisation.level)
+            publications = [p for p in latest_publications(official(), organisation.level)
                             if p.results.filter(organisation=organisation).exists()]  # fmt: skip
             publication = publications[0] if publications else None
         else:
-            publication = publication_for(year, organisation.level)
+            publication = publication_for(official(), year, organisation.level)
         if publication is None or not publication.results.filter(organisation=organisation).exists():
             raise NotFound(
                 f"Chưa có kết quả công bố của {organisation.short_name}" + (f" năm {year}." if year else ".")
@@ -320,12 +327,12 @@ class CampaignListApi(PublicApi):
         ),
     )
     def get(self, request: Request) -> Response:
-        ordered = Publication.objects.select_related("campaign__framework")
+        ordered = official().select_related("campaign__framework")
         publications = list(ordered.order_by("-campaign__year", "campaign__level", "-version"))
 
         def build() -> dict[str, Any]:
             results = []
-            for latest in latest_publications():
+            for latest in latest_publications(official()):
                 versions = [p for p in publications if p.campaign_id == latest.campaign_id]
                 results.append({
                     "year": latest.campaign.year, "level": latest.campaign.level, "name": latest.campaign.name,

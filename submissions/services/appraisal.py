@@ -194,9 +194,9 @@ def accept_undecided(*, submission_id: int, user: User, section_key: str | None 
     for answer in answers:
         answer.appraisal_decision = Decision.ACCEPT
         _mark_reviewed(answer, user)
-    Answer.objects.bulk_update(
-        answers, ["appraisal_decision", "appraised_by", "appraised_at", "reviewed_report", "review_version"]
-    )
+        # One UPDATE per leaf: bulk_update's CASE over a submission's leaves costs ten times more to build.
+        answer.save(update_fields=["appraisal_decision", "appraised_by", "appraised_at", "reviewed_report",
+                                   "review_version"])  # fmt: skip
     Event.objects.bulk_create(
         Event(
             submission=submission,

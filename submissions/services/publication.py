@@ -61,7 +61,10 @@ def mark_campaign_published(
 
 
 def past_campaign(*, framework: Framework, year: int, level: str, groups: list[str], by: User | None) -> Campaign:
-    """The campaign a past year's published table belongs to; created, already published, on first import."""
+    """The campaign a past year's published table belongs to; created, already published, on first import.
+
+    Never a trial campaign of the same year and framework (the demo's, say), even once it is published:
+    an official table is not filed under a trial."""
     level_label = "cấp tỉnh" if level == Organisation.Level.PROVINCE else "cấp bộ"
     publication_day = datetime.date(year + 1, 12, 31)
     campaign, _created = Campaign.objects.get_or_create(
@@ -69,6 +72,7 @@ def past_campaign(*, framework: Framework, year: int, level: str, groups: list[s
         level=level,
         framework=framework,
         state=Campaign.State.PUBLISHED,
+        is_trial=False,
         defaults={
             "name": f"DTI {year} {level_label} (kết quả đã công bố)",
             "groups": groups,

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
@@ -106,6 +107,19 @@ def test_a_save_schedules_one_recompute_after_commit(
     assert len(callbacks) == 1
     assert Recompute.objects.get(campaign=campaign).runs == 1
     assert result(campaign, "48", "1.1.2") == (Decimal(15), Decimal(30))
+
+
+def test_a_burst_of_saves_in_one_transaction_computes_the_campaign_once_without_a_broker(
+    campaign: Campaign, danang_submission: Submission, danang_reporter: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        answer(danang_submission, danang_reporter, "1.1.2", value=Decimal(50))
+        answer(danang_submission, danang_reporter, "1.1.1", value=Decimal(1))
+
+    assert len(callbacks) == 2
+    assert Recompute.objects.get(campaign=campaign).runs == 1
+    assert result(campaign, "48", "1.1.1") == (Decimal(10), Decimal(10))
 
 
 def test_saves_while_a_run_is_queued_queue_nothing_more(

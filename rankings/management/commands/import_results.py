@@ -55,7 +55,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         year, level = options["year"], options["level"]
-        existing = Publication.objects.latest_for(year=year, level=level)
+        existing = Publication.objects.official().latest_for(year=year, level=level)
         if existing is not None and not options["revision_note"]:
             self.stdout.write(f"DTI {year} {level}: already published (version {existing.version}); "
                               "give --revision-note to publish a correction.")  # fmt: skip
