@@ -68,6 +68,9 @@ def build_campaign(unit_count: int, leaf_count: int, rng: random.Random) -> Camp
                     answer.choice = rng.choice(["Hằng tuần", "Hằng tháng", ""])
                 elif criterion.rule == Rule.BOOLEAN:
                     answer.value = Decimal(rng.randint(0, 1))
+                elif criterion.rule == Rule.MANUAL:
+                    # Points given by hand, within the leaf's maximum as entry requires.
+                    answer.value = Decimal(rng.randint(0, int((criterion.max_points or 0) * 100))) / 100
                 else:
                     answer.value = Decimal(rng.randint(0, 10000)) / 100
             answers.append(answer)

@@ -150,3 +150,48 @@ def test_a_request_left_pending_by_a_process_that_died_is_asked_again_by_the_nex
 
     run = Recompute.objects.get(campaign=danang_submission.campaign)
     assert (run.pending, run.state, run.runs) == (False, "done", 1)
+
+
+def changed_workbook(submission: Submission, rows: int) -> bytes:
+    """The submission's template with a new explanation on each of its first `rows` leaves."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from submissions.excel import COLUMNS, write_submission_workbook
+
+    workbook = load_workbook(io.BytesIO(write_submission_workbook(submission)))
+    column = COLUMNS.index("explanation") + 1
+    for row in range(3, rows + 3):  # a row of headings, a row of column codes, then the leaves
+        workbook.active.cell(row=row, column=column, value=f"Theo báo cáo năm, dòng {row}.")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def import_three_hundred_rows() -> Submission:
+    """A synthetic unit of 300 leaves whose reporter applies an Excel import changing all of them."""
+    import random
+
+    from accounts.models import Role
+    from ops.synthetic import build_campaign
+    from submissions.services.entry import apply_held_import, preview_import
+
+    campaign = build_campaign(2, 300, random.Random(7))
+    submission = Submission.objects.filter(campaign=campaign).select_related("organisation").first()
+    assert submission is not None
+    reporter = User.objects.create(username="tong.hop", organisation=submission.organisation, roles=[Role.REPORTER])
+    preview = preview_import(submission_id=submission.pk, user=reporter, content=changed_workbook(submission, 300),
+                             original_name="so-lieu.xlsx")  # fmt: skip
+    assert preview.held is not None
+    assert len(apply_held_import(token=str(preview.held.token), submission_id=submission.pk, user=reporter)) == 300
+    return submission
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_excel_import_of_three_hundred_rows_without_a_broker_gives_one_recompute(in_process: None) -> None:
+    submission = import_three_hundred_rows()
+    assert worker.wait_idle(timeout=120)
+
+    run = Recompute.objects.get(campaign=submission.campaign)
+    assert (run.pending, run.state, run.runs) == (False, "done", 1)

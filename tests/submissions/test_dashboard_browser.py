@@ -13,6 +13,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
 from submissions.models import Campaign, Notification
+from tests.conftest import scrolls_sideways, serious_accessibility_violations
 from tests.submissions.test_browser_journey import log_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -30,7 +31,7 @@ def late_campaign(campaign: Campaign) -> Campaign:
 
 def test_the_administrator_lands_on_the_dashboard_and_reminds_the_late_units(
     live_server: LiveServer,
-    open_page: Callable[[], tuple[Any, list[str]]],
+    open_page: Callable[..., tuple[Any, list[str]]],
     late_campaign: Campaign,
     administrator: User,
     danang_reporter: User,
@@ -45,6 +46,7 @@ def test_the_administrator_lands_on_the_dashboard_and_reminds_the_late_units(
     page.wait_for_function("document.querySelector(\"canvas[data-chart='by-region-chart']\").width > 0")
     assert page.locator("#by-region-table tbody tr").count() == 1
     assert page.locator("#units-table tbody tr.row-error").count() == 3
+    assert serious_accessibility_violations(page) == []
 
     page.get_by_role("button", name="Gửi nhắc nhở", exact=True).click()
     page.wait_for_load_state()
@@ -58,14 +60,14 @@ def test_the_administrator_lands_on_the_dashboard_and_reminds_the_late_units(
 
 def test_the_dashboard_fits_a_phone_without_scrolling_sideways(
     live_server: LiveServer,
-    open_page: Callable[[], tuple[Any, list[str]]],
+    open_page: Callable[..., tuple[Any, list[str]]],
     late_campaign: Campaign,
     administrator: User,
 ) -> None:
-    page, problems = open_page()
-    page.set_viewport_size({"width": 390, "height": 844})
+    page, problems = open_page({"width": 390, "height": 844})
     log_in(page, live_server, administrator)
     page.locator("canvas[data-chart='by-region-chart']").wait_for()
 
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert not scrolls_sideways(page)
+    assert serious_accessibility_violations(page) == []
     assert problems == []

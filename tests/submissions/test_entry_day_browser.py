@@ -45,7 +45,8 @@ def test_the_reporters_and_approvers_day_section_by_section(
 
     reporter, reporter_problems = open_page(viewport)
     log_in(reporter, live_server, danang_reporter)
-    reporter.goto(detail)
+    # Everyone lands on their work: the reporter on the unit's open submission.
+    assert reporter.url == detail
     expect(reporter.locator("#overview")).to_contain_text("Đã nhập 0/4 chỉ số do đơn vị báo cáo")
     check_page(reporter, findings, "overview")
     if viewport:
@@ -109,7 +110,8 @@ def test_the_reporters_and_approvers_day_section_by_section(
     # The IT lead returns it with a reason; the reporter reads it at the top of the submission.
     it_lead, it_lead_problems = open_page(viewport)
     log_in(it_lead, live_server, danang_it_lead)
-    it_lead.goto(f"{detail}approval/")
+    # The IT lead lands on the one submission waiting for them: its approvers' summary.
+    assert it_lead.url == f"{detail}approval/"
     check_page(it_lead, findings, "review")
     it_lead.fill("#approval-reason", "Bổ sung văn bản cho chỉ số 1.1.2")
     it_lead.get_by_role("button", name="Trả lại", exact=True).click()
@@ -127,7 +129,7 @@ def test_the_reporters_and_approvers_day_section_by_section(
 
     leader, leader_problems = open_page(viewport)
     log_in(leader, live_server, danang_leader)
-    leader.goto(f"{detail}approval/")
+    assert leader.url == f"{detail}approval/"
     expect(leader.locator("#totals")).to_contain_text("Tổng điểm của đơn vị")
     leader.get_by_role("button", name="Phê duyệt", exact=True).click()
     leader.wait_for_load_state()
