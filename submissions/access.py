@@ -53,7 +53,12 @@ def get_rw_answer_for_user(user: User, submission_id: int, leaf_key: str) -> Ans
 
 
 def _answer_of(submission: Submission, leaf_key: str) -> Answer:
-    answer = submission.answers.select_related("node", "submission__campaign").filter(node__key=leaf_key).first()
+    # No ordering: `.first()` would order by id, and PostgreSQL then walks the whole table's primary
+    # key instead of the (submission, node) index.
+    found = list(
+        submission.answers.select_related("node", "submission__campaign").filter(node__key=leaf_key).order_by()[:1]
+    )
+    answer = found[0] if found else None
     if answer is None:
         raise Http404("No such leaf")
     return answer
