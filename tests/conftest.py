@@ -7,7 +7,11 @@ and an administrator of the national authority.
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -173,3 +177,30 @@ def serious_accessibility_violations(page: Any) -> list[str]:
 def scrolls_sideways(page: Any) -> bool:
     """Whether the page is wider than its viewport (a phone user would have to scroll sideways)."""
     return bool(page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"))
+
+
+def require_broker() -> None:
+    """Skip, visibly, without a broker, unless DTI_REQUIRE_CELERY_WORKER=1 (CI) makes that a failure."""
+    if not settings.CELERY_BROKER_URL:
+        if os.environ.get("DTI_REQUIRE_CELERY_WORKER"):
+            pytest.fail("DTI_REQUIRE_CELERY_WORKER is set but CELERY_BROKER_URL is not.")
+        pytest.skip("No CELERY_BROKER_URL: the real-worker test needs a broker (CI sets Redis).")
+
+
+@contextmanager
+def celery_worker_process(*options: str, env: dict[str, str] | None = None) -> Iterator[None]:
+    """A real solo Celery worker of the portal for the block, stopped after it."""
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "dti_portal", "worker", "--pool=solo", "--concurrency=1",
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING", *options],
+        cwd=Path(__file__).resolve().parents[1],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "dti_portal.settings.test", **(env or {})},
+    )  # fmt: skip
+    try:
+        yield
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from celery.result import allow_join_result
-from django.conf import settings
 
 from dti_portal.tasks import ping
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import celery_worker_process, require_broker
 
 pytestmark = pytest.mark.integration
 
@@ -24,41 +17,11 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def worker_queue(celery_config: Callable[..., None]) -> Iterator[str]:
     """Start a solo worker on a queue of its own, so no other worker on the machine takes the task."""
-    if not settings.CELERY_BROKER_URL:
-        if os.environ.get("DTI_REQUIRE_CELERY_WORKER"):
-            pytest.fail("DTI_REQUIRE_CELERY_WORKER is set but CELERY_BROKER_URL is not.")
-        pytest.skip("No CELERY_BROKER_URL: the real-worker test needs a broker (CI sets Redis).")
+    require_broker()
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "dti_portal",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-Q",
-            queue,
-            "--loglevel=WARNING",
-            f"--hostname={queue}@%h",
-        ],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "dti_portal.settings.test"},
-    )
     celery_config(task_always_eager=False)
-    try:
+    with celery_worker_process("-Q", queue, f"--hostname={queue}@%h"):
         yield queue
-    finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
 
 
 def test_a_real_worker_runs_a_queued_task(worker_queue: str) -> None:

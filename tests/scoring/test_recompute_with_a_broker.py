@@ -3,17 +3,11 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from accounts.models import User
@@ -21,9 +15,8 @@ from dti_portal import celery_app
 from scoring.models import Recompute
 from submissions.models import Submission
 from submissions.services.entry import AnswerInput, save_answer
+from tests.conftest import celery_worker_process, require_broker
 from tests.scoring.test_background_recompute import import_three_hundred_rows
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -31,32 +24,15 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def celery_worker(celery_config: Callable[..., None]) -> Iterator[None]:
     """A real worker on the default queue, reading the test database; tasks are sent, not run in-process."""
-    if not settings.CELERY_BROKER_URL:
-        if os.environ.get("DTI_REQUIRE_CELERY_WORKER"):
-            pytest.fail("DTI_REQUIRE_CELERY_WORKER is set but CELERY_BROKER_URL is not.")
-        pytest.skip("No CELERY_BROKER_URL: the real-worker test needs a broker (CI sets Redis).")
+    require_broker()
     if connection.vendor != "postgresql":
         pytest.skip("The worker process reads the test database over the network: PostgreSQL only.")
     database = connection.settings_dict
-    url = (
-        f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
-    )
+    host, port = database["HOST"] or "127.0.0.1", database["PORT"] or 5432
     celery_app.control.purge()
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "dti_portal", "worker", "--pool=solo", "--concurrency=1",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING"],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "dti_portal.settings.test", "DATABASE_URL": url},
-    )  # fmt: skip
     celery_config(task_always_eager=False)
-    try:
+    with celery_worker_process(env={"DATABASE_URL": f"postgres://{database['USER']}@{host}:{port}/{database['NAME']}"}):
         yield
-    finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
 
 
 def settled(submission: Submission, timeout: float = 90) -> Recompute:

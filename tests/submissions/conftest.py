@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Organisation, Role, User
+from indicators.models import Framework
 from indicators.services import import_framework
 from submissions.models import Answer, Campaign, Submission
 from submissions.services.approval import transition_submission
@@ -18,12 +19,11 @@ from tests.factories import UserFactory
 from tests.indicators.builders import small_framework
 
 
-@pytest.fixture
-def campaign(organisations: dict[str, Organisation], administrator: User) -> Campaign:
-    framework = import_framework(data=small_framework("thu-nghiem"))
+def open_test_campaign(framework: Framework, administrator: User, name: str) -> Campaign:
+    """An open 2024 provincial campaign on `framework`, in its entry phase today, with its submissions."""
     today = timezone.localdate()
     campaign = Campaign.objects.create(
-        name="DTI 2024 cấp tỉnh (thử nghiệm)",
+        name=name,
         year=2024,
         level="province",
         framework=framework,
@@ -38,6 +38,12 @@ def campaign(organisations: dict[str, Organisation], administrator: User) -> Cam
     )
     open_campaign(campaign=campaign, by=administrator)
     return campaign
+
+
+@pytest.fixture
+def campaign(organisations: dict[str, Organisation], administrator: User) -> Campaign:
+    return open_test_campaign(import_framework(data=small_framework("thu-nghiem")), administrator,
+                              "DTI 2024 cấp tỉnh (thử nghiệm)")  # fmt: skip
 
 
 @pytest.fixture

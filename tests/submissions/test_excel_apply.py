@@ -22,13 +22,12 @@ from indicators.framework.parse import AggregateData, DeclaredData, FrameworkDat
 from indicators.services import import_framework
 from submissions.errors import ImportRejected
 from submissions.excel import read_submission_workbook
-from submissions.models import Answer, Campaign, Event, PendingImport, Submission
+from submissions.models import Answer, Event, PendingImport, Submission
 from submissions.services.approval import transition_submission
-from submissions.services.campaigns import open_campaign
 from submissions.services.entry import AnswerInput, Difference, import_answers, save_answer
 from submissions.signals import campaign_values_changed
 from tests.factories import UserFactory
-from tests.submissions.conftest import answer_of, fill_in
+from tests.submissions.conftest import answer_of, fill_in, open_test_campaign
 from tests.submissions.test_excel import FILLED, client_for, download, fill, upload
 
 if TYPE_CHECKING:
@@ -374,22 +373,8 @@ def wide_framework() -> FrameworkData:
 
 @pytest.fixture
 def wide_submission(organisations: dict[str, Organisation], administrator: User) -> Submission:
-    today = timezone.localdate()
-    campaign = Campaign.objects.create(
-        name="DTI 2024 cấp tỉnh (300 tiêu chí)",
-        year=2024,
-        level="province",
-        framework=import_framework(data=wide_framework()),
-        groups=["province"],
-        entry_opens=today - datetime.timedelta(days=10),
-        entry_closes=today + datetime.timedelta(days=10),
-        appraisal_closes=today + datetime.timedelta(days=20),
-        explanation_closes=today + datetime.timedelta(days=30),
-        final_appraisal_closes=today + datetime.timedelta(days=40),
-        publication_date=today + datetime.timedelta(days=50),
-        created_by=administrator,
-    )
-    open_campaign(campaign=campaign, by=administrator)
+    campaign = open_test_campaign(import_framework(data=wide_framework()), administrator,
+                                  "DTI 2024 cấp tỉnh (300 tiêu chí)")  # fmt: skip
     return Submission.objects.get(campaign=campaign, organisation__code="48")
 
 
