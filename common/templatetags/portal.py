@@ -30,3 +30,24 @@ def person(user: AbstractBaseUser | None) -> str:
     if user is None:
         return "—"
     return getattr(user, "get_full_name", lambda: "")() or user.get_username()
+
+
+@register.filter
+def reported(values: dict[str, object] | None) -> str:
+    """`{{ event.new|reported }}`: a history row's reported value as a person reads it ("12 / 40",
+    "Hằng tháng", "63,56" or "—"); history rows store numbers as plain decimal strings."""
+    if not values:
+        return "—"
+
+    def shown(name: str) -> str:
+        text = values.get(name)
+        if text in (None, ""):
+            return ""
+        try:
+            return format_number(Decimal(str(text)))
+        except ArithmeticError:
+            return str(text)
+
+    if shown("numerator"):
+        return f"{shown('numerator')} / {shown('denominator')}"
+    return str(values.get("choice") or "") or shown("value") or "—"
