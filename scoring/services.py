@@ -129,8 +129,8 @@ def schedule_recompute(*, campaign_id: int) -> None:
     """
 
     # The callbacks one transaction registers for the campaign share one record of whether a run was
-    # queued: without a broker the run happens inside the callback (and leaves `pending` off again), so
-    # a burst of saves would otherwise compute the campaign once per save.
+    # queued: where the run happens inside the callback (Celery's eager mode, the tests' synchronous
+    # recompute) it leaves `pending` off again, and a burst would otherwise compute once per save.
     waiting = (getattr(callback, "recompute_of", None) for _ids, callback, *_ in connection.run_on_commit)
     batch: dict[str, bool] = next(
         (found[1] for found in waiting if found is not None and found[0] == campaign_id and not found[1]["queued"]),
