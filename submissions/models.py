@@ -168,8 +168,9 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
         """Annotate `answered` and `required`: the self-reported leaves with a value, and all of them."""
         reported = Q(answers__node__source=Node.Source.SELF_REPORT)
         return self.annotate(
-            answered=Count("answers", filter=reported & answered_filter("answers__")),
-            required=Count("answers", filter=reported),
+            # Distinct: a query that also counts the answers' files joins them, one row per file.
+            answered=Count("answers", filter=reported & answered_filter("answers__"), distinct=True),
+            required=Count("answers", filter=reported, distinct=True),
         )
 
     def with_reminder_on(self, day: datetime.date) -> SubmissionQuerySet:

@@ -19,7 +19,6 @@ from accounts.http import AuthenticatedRequest
 from accounts.models import Region
 from common.errors import Forbidden, Rejected
 from common.pages import form_errors_as_messages, refusals_as_messages
-from indicators.models import Node
 from submissions.access import (
     get_evidence_for_user,
     get_rw_evidence_for_user,
@@ -33,7 +32,6 @@ from submissions.models import (
     Notification,
     Submission,
     SubmissionState,
-    answered_filter,
 )
 from submissions.services.approval import transition_submission
 from submissions.services.entry import add_comment, apply_held_import, import_answers, preview_import, remove_evidence
@@ -47,13 +45,9 @@ def submission_list(request: AuthenticatedRequest) -> HttpResponse:
     submissions = (
         Submission.objects.visible_to(request.user)
         .select_related("campaign", "organisation__region")
+        .with_progress()
         .annotate(
-            answered=Count(
-                "answers",
-                filter=Q(answers__node__source=Node.Source.SELF_REPORT) & answered_filter("answers__"),
-            ),
-            required=Count("answers", filter=Q(answers__node__source=Node.Source.SELF_REPORT)),
-            evidence_count=Count("answers__evidence", filter=Q(answers__evidence__removed_at=None)),
+            evidence_count=Count("answers__evidence", filter=Q(answers__evidence__removed_at=None), distinct=True)
         )
         .order_by("-campaign__year", "campaign__level", "organisation__code")
     )

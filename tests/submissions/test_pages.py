@@ -240,3 +240,21 @@ def test_a_2025_campaign_names_hue_as_the_city_it_has_been_since_2025(
     assert hue.unit_name == "Huế"
     assert "<h1>Huế — " in page
     assert "Thừa Thiên" not in page
+
+
+def test_the_list_counts_a_leaf_with_two_files_as_one_answered_leaf(
+    danang_submission: Submission, danang_reporter: User
+) -> None:
+    from decimal import Decimal
+
+    from submissions.services.entry import AnswerInput, save_answer
+
+    answer = danang_submission.answers.get(node__key="1.1.1")
+    save_answer(answer_id=answer.pk, user=danang_reporter, given=AnswerInput(value=Decimal(1)), expected_version=0)
+    for title in ("Quyết định", "Kế hoạch"):
+        upload_evidence(answer_id=answer.pk, user=danang_reporter, content=pdf(marker=title), original_name="qd.pdf",
+                        title=title)  # fmt: skip
+
+    listed = logged_in(danang_reporter).get("/submissions/").context["submissions"].get(pk=danang_submission.pk)
+
+    assert (listed.answered, listed.required, listed.evidence_count) == (1, 4, 2)
