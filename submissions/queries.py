@@ -1,5 +1,5 @@
-"""Reading a submission for the people who approve it inside the unit: the last step, progress per main
-index with its evidence, and what changed since the submission was last returned.
+"""Reading a submission for the people who approve it inside the unit: the steps that moved it, and what
+changed since it was last returned (its progress per section is `submissions.sections`).
 
 Each reader runs a fixed number of queries, however many leaves, files or history rows the submission
 has: the framework's nodes once, the answers once, the history once per question asked of it.
@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from accounts.models import User
 from indicators.models import Node
 
-from .models import Action, Answer, Event, Submission, answered_filter
+from .models import Action, Answer, Event, Submission
 
 
 @dataclass(frozen=True)
@@ -78,47 +78,6 @@ def steps_of(submission: Submission) -> Steps:
             start -= 1
         returns = steps[start : end + 1]
     return Steps(last=steps[-1] if steps else None, returns=returns)
-
-
-@dataclass
-class MainIndexProgress:
-    """One main index of the submission: how much of it the unit has answered and documented."""
-
-    node: Node
-    pillar: Node | None
-    answered: int = 0
-    to_answer: int = 0
-    files: int = 0
-    # Leaves that need evidence and have neither a file nor an explanation (Submission.missing_explanations).
-    lacking: list[Answer] = field(default_factory=list)
-
-
-def progress_by_main_index(submission: Submission) -> list[MainIndexProgress]:
-    """The main indices in framework order, with the leaves the unit reports: answered / to answer, the
-    files attached, and the leaves still lacking evidence or an explanation. Four queries."""
-    nodes = {node.pk: node for node in submission.campaign.framework.nodes.all()}
-    rows = submission.answers.values("node_id").annotate(
-        files=Count("evidence", filter=Q(evidence__removed_at=None), distinct=True),
-        answered=Count("pk", filter=answered_filter(), distinct=True),
-    )
-    sections: dict[int, MainIndexProgress] = {}
-
-    def section_of(node_id: int) -> MainIndexProgress:
-        main = nodes[node_id].main_index(nodes)
-        if main.pk not in sections:
-            pillar = nodes.get(main.parent_id) if main.parent_id else None
-            sections[main.pk] = MainIndexProgress(node=main, pillar=pillar)
-        return sections[main.pk]
-
-    for row in rows:
-        section = section_of(row["node_id"])
-        section.files += row["files"]
-        if nodes[row["node_id"]].source == Node.Source.SELF_REPORT:
-            section.to_answer += 1
-            section.answered += row["answered"]
-    for answer in submission.missing_explanations():
-        section_of(answer.node_id).lacking.append(answer)
-    return sorted(sections.values(), key=lambda section: section.node.order)
 
 
 @dataclass(frozen=True)

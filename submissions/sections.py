@@ -76,6 +76,10 @@ class Section:
         return sum(leaf.lacks_evidence for leaf in self.leaves)
 
     @property
+    def files(self) -> int:
+        return sum(leaf.evidence for leaf in self.leaves)
+
+    @property
     def blocking(self) -> list[LeafState]:
         return [leaf for leaf in self.leaves if leaf.blocks_submission]
 
@@ -131,7 +135,7 @@ class Overview:
 
     @property
     def evidence_files(self) -> int:
-        return sum(leaf.evidence for leaf in self.leaves)
+        return sum(section.files for section in self.sections)
 
     def by_main(self) -> list[tuple[Node, Node | None, list[Section]]]:
         """The sections grouped under their main index, in framework order."""

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET
 from accounts.http import AuthenticatedRequest
 from submissions.access import get_submission_for_user
 from submissions.models import Action, Submission
-from submissions.queries import changes_since, progress_by_main_index, steps_of
+from submissions.queries import changes_since, steps_of
+from submissions.sections import submission_overview
 from submissions.services.workflow import RETURN_NEEDS_REASON
 
 # The steps this page offers; the others (submitting, the authority's steps) have their own pages.
@@ -37,20 +38,14 @@ def approval_review(request: AuthenticatedRequest, submission_id: int) -> HttpRe
 
 def _review_context(request: AuthenticatedRequest, submission: Submission) -> dict[str, Any]:
     steps = steps_of(submission)
-    sections = progress_by_main_index(submission)
+    overview = submission_overview(submission)
     allowed = submission.allowed_actions(request.user)
     return {
         "submission": submission,
         "last_step": steps.last,
         "returns": steps.returns,
         "changes": changes_since(submission, steps.returned_at) if steps.returned_at else None,
-        "sections": sections,
-        "total": {
-            "answered": sum(section.answered for section in sections),
-            "to_answer": sum(section.to_answer for section in sections),
-            "files": sum(section.files for section in sections),
-            "lacking": sum(len(section.lacking) for section in sections),
-        },
+        "overview": overview,
         "actions": [
             {"action": action, "label": action.label, "secondary": action == Action.RETURN}
             for action in APPROVAL_ACTIONS

@@ -18,11 +18,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import AuthenticatedRequest
 from accounts.models import User
 from common.errors import Forbidden
-from submissions.access import get_rw_answer_for_user, get_rw_submission_for_user, get_submission_for_user
+from submissions.access import (
+    get_answer_for_user,
+    get_rw_answer_for_user,
+    get_rw_submission_for_user,
+    get_submission_for_user,
+)
 from submissions.errors import AnswerInvalid, StaleAnswerError
 from submissions.evidence import EvidenceRejected
 from submissions.forms import AnswerForm, CommentForm, EvidenceForm
-from submissions.models import Action, Answer, Event, Evidence, Submission, SubmissionState
+from submissions.models import Action, Answer, Event, Evidence, Submission
+from submissions.queries import steps_of
 from submissions.sections import Overview, Section, submission_overview
 from submissions.services.entry import SectionEntry, save_answer, save_section, upload_evidence
 
@@ -151,11 +157,7 @@ def answer_save(request: AuthenticatedRequest, submission_id: int, leaf_key: str
 @require_GET
 def leaf_card(request: AuthenticatedRequest, submission_id: int, leaf_key: str) -> HttpResponse:
     """A leaf's card as stored now: "Dùng giá trị đã lưu" after a conflict takes the other person's value."""
-    submission = get_submission_for_user(request.user, submission_id)
-    answer = submission.answers.select_related("node").filter(node__key=leaf_key).first()
-    if answer is None:
-        raise Http404(_("Không có chỉ số này trong hồ sơ."))
-    return _leaf_response(request, answer, None, 200)
+    return _leaf_response(request, get_answer_for_user(request.user, submission_id, leaf_key), None, 200)
 
 
 @login_required
@@ -216,23 +218,14 @@ def _common(request: AuthenticatedRequest, submission: Submission, overview: Ove
 
 def state_banner(submission: Submission) -> dict[str, Any]:
     """What the top of the submission says: its state, the last step (who, when, why) and the deadline."""
-    last = (
-        submission.events.filter(kind__in=[Event.Kind.TRANSITION, Event.Kind.REOPENED])
-        .select_related("actor")
-        .order_by("-at", "-id")
-        .first()
-    )
-    returned = last is not None and (
-        last.new.get("action") in (Action.RETURN, Action.REOPEN_ENTRY) or last.kind == Event.Kind.REOPENED
-    )
+    last = steps_of(submission).last
     return {
         "state": submission.state,
         "last": last,
-        "returned": returned,
-        "deadline": submission.reopened_until if submission.reopened_until and submission.state == SubmissionState.DRAFT
-        else submission.phase_deadline(),
+        "returned": last is not None and last.action in (Action.RETURN, Action.REOPEN_ENTRY),
+        "deadline": submission.due_date(),
         "late": submission.is_late(),
-    }  # fmt: skip
+    }
 
 
 def _items(

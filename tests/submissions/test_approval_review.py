@@ -156,8 +156,8 @@ def test_progress_per_main_index_counts_answers_files_and_leaves_lacking_evidenc
 
     html = response.content.decode()
     rows = [
-        (section.node.code, section.answered, section.to_answer, section.files, [a.node.key for a in section.lacking])
-        for section in response.context["sections"]
+        (section.node.code, section.answered, section.required, section.files, [a.node.key for a in section.blocking])
+        for section in response.context["overview"].sections
     ]
     assert rows == [("1", 2, 3, 2, ["1.2.1"]), ("2", 1, 1, 0, ["2.1.1"])]
     assert text_of(html, "progress-node-1") == "1. Nhận thức số 2/3 2 1.2.1"
