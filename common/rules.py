@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -67,7 +68,7 @@ def parse_decimal(value: Any) -> Decimal | None:
 
 def local_score(
     rule: str,
-    parameters: dict[str, Any],
+    parameters: Mapping[str, Any],
     max_points: Decimal,
     *,
     value: Decimal | None = None,

@@ -284,8 +284,9 @@ def publish_campaign(*, campaign_id: int, by: User, revision_note: str = "") -> 
     revision_note = revision_note.strip()
     if version > 1 and not revision_note:
         raise WorkflowError("Công bố lại là một bản đính chính: phải có ghi chú sửa đổi công khai.")
-    framework_spec, stages = load_campaign(campaign)
-    final = score_stages(framework_spec, stages)[Stage.FINAL]
+    loaded = load_campaign(campaign)
+    framework_spec = loaded.framework
+    final = score_stages(loaded)[Stage.FINAL].results()
     # A campaign's publication covers every unit of its campaign.
     publication = Publication.objects.create(
         campaign=campaign, version=version, source=Publication.Source.COMPUTED, published_by=by,

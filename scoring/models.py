@@ -1,7 +1,7 @@
 """Computed results of a campaign, and the state of its recomputation.
 
-Results are replaced as a whole, in one transaction, each time the campaign is recomputed:
-readers see the previous complete set or the new one, never a mix.
+Each recompute writes the rows that changed, in one transaction: readers see the previous
+complete set or the new one, never a mix.
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ class Result(models.Model):
     depend on it), so one row holds the three stages' scores.
     """
 
-    # Results are derived rows, written only by the recompute from ids it has just read, hundreds of
-    # thousands at a time: the database checks neither key per row (the ORM still cascades and
-    # protects), and the unique constraint's index, which starts with the campaign, is the only index.
+    # Results are derived rows, written only by the recompute from ids it has just read, up to hundreds
+    # of thousands at a time: the database checks neither key per row (the ORM still cascades and
+    # protects). Every reader asks for a campaign's rows, or one unit's: the unique constraint's
+    # index (campaign, organisation, key) serves them all, and is the only index besides the key's.
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="results", db_index=False, db_constraint=False
     )
@@ -45,7 +46,6 @@ class Result(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "organisation", "key"], name="one_result_per_node"),
         ]
-        indexes = [models.Index(fields=["campaign", "key"])]
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.key}: {self.final_score}/{self.max_points}"
@@ -86,6 +86,12 @@ class Recompute(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     units = models.PositiveIntegerField(default=0)
     results = models.PositiveIntegerField(default=0)
+    # Changed by every run that writes results: a process that remembers what it wrote at this
+    # version knows the stored rows without reading them.
+    results_version = models.PositiveBigIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(
+        default=0, help_text=_("Số dòng kết quả lần tính gần nhất đã ghi (thêm, sửa hoặc xóa).")
+    )
     runs = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
 

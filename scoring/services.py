@@ -1,32 +1,55 @@
-"""Recomputing a campaign: load its data with a fixed number of queries, run the engine, swap results.
+"""Recomputing a campaign: load its data with a fixed number of queries, run the engine, write what changed.
 
 `schedule_recompute` is what every change calls: after commit, it queues one run unless one is
 already queued (a burst of saves gives one run), to Celery or, without a broker, to the process's
 background worker; no request waits for a run. `recompute_campaign` is the run itself: runs of one
-campaign never overlap (`run_lock`), and the results are replaced in one transaction. A failure
-leaves the previous results in place.
+campaign never overlap (`run_lock`); the rows whose figures changed are written in one transaction
+(one statement per kind of change), so readers see the old set or the new one. A failure leaves
+the previous results in place.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+import psycopg
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, FloatField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
+from numpy.typing import NDArray
 
 from common import background
 from common.vocabulary import Stage
 from indicators.models import Aggregate, Node
 from submissions.models import Answer, Campaign, Decision, Exclusion, FinalDecision, Submission, answered_filter
 
-from .engine import FrameworkSpec, LeafValue, NodeSpec, Results, UnitInput, score_campaign
+from .engine import (
+    FLOAT_EXACT_BELOW,
+    POINTS_SCALE,
+    SCORE_SCALE,
+    Flags,
+    Floats,
+    FrameworkSpec,
+    Integers,
+    LeafValue,
+    NodeSpec,
+    Plan,
+    Scores,
+    StageValues,
+    plan,
+    score_stage,
+)
 from .models import Recompute, Result
 
 logger = logging.getLogger(__name__)
@@ -34,16 +57,35 @@ logger = logging.getLogger(__name__)
 
 # In the order each builds on the previous: appraisal adjusts the self-assessment, the final stage the appraisal.
 STAGES = (Stage.SELF, Stage.APPRAISED, Stage.FINAL)
-Stages = dict[str, list[UnitInput]]
+# Answers are read in chunks, so that memory does not grow with the number of units.
+CHUNK_ROWS = 50000
 
 
-def load_campaign(campaign: Campaign) -> tuple[FrameworkSpec, Stages]:
+@dataclass(frozen=True)
+class Loaded:
+    """A campaign's framework, laid out for scoring, and every unit's answers at each stage.
+
+    Row n of every stage's arrays is submission `submissions[n]` of organisation `organisations[n]`.
+    Where no leaf was adjusted (or revised), a stage's values are the previous stage's object
+    itself, so it is scored once.
+    """
+
+    campaign: Campaign
+    framework: FrameworkSpec
+    plan: Plan
+    node_ids: dict[str, int]
+    submissions: tuple[int, ...]
+    organisations: tuple[int, ...]
+    stages: dict[str, StageValues]
+
+
+def load_campaign(campaign: Campaign) -> Loaded:
     """The campaign's framework (with its exclusions) and every unit's leaf values at each stage —
-    self-assessed, appraised, final — as the engine's plain data.
+    self-assessed, appraised, final — as the engine's arrays.
 
-    Five queries, whatever the number of units and leaves: nodes, aggregates with their main
-    indices, exclusions, submissions with their organisations, answers. Where no leaf was adjusted
-    (or revised), a stage's list is the previous stage's list itself, so it is scored once.
+    Seven queries, whatever the number of units and leaves: nodes, aggregates with their main
+    indices, exclusions, submissions with their organisations, the answers' numbers, their
+    choices, and the few numbers too large for a float to hold.
     """
     nodes = list(Node.objects.filter(framework_id=campaign.framework_id).order_by("order").values(
         "id", "key", "parent_id", "max_points", "rule", "parameters", "not_applicable_groups"))  # fmt: skip
@@ -76,49 +118,168 @@ def load_campaign(campaign: Campaign) -> tuple[FrameworkSpec, Stages]:
         aggregates={code: tuple(mains) for code, mains in aggregates.items()},
         excluded=excluded,
     )
-    submissions = {
-        row["id"]: row
-        for row in Submission.objects.filter(campaign=campaign).values(
-            "id", "organisation__code", "organisation__group"
-        )
-    }
-    values: dict[str, dict[int, dict[str, LeafValue]]] = {
-        stage: {submission_id: {} for submission_id in submissions} for stage in STAGES
-    }
+    layout = plan(framework)
+    submissions = list(
+        Submission.objects.filter(campaign=campaign)
+        .order_by("pk")
+        .values_list("id", "organisation_id", "organisation__code", "organisation__group")
+    )
+    units, groups = [row[2] for row in submissions], [row[3] for row in submissions]
+    stages: dict[str, StageValues] = {stage: StageValues.empty(layout, units, groups) for stage in STAGES}
+    row_of = _lookup([row[0] for row in submissions])
+    leaf_ids = [node_id for node_id, key in keys.items() if key in layout.leaf_index]
+    column_of = _lookup(leaf_ids, [layout.leaf_index[keys[node_id]] for node_id in leaf_ids])
+    # In no order: the answers' default ordering would join four tables and sort them all.
+    answers = Answer.objects.filter(
+        answered_filter() | Q(appraisal_decision=Decision.ADJUST) | Q(final_decision=FinalDecision.REVISE),
+        submission__campaign=campaign,
+    ).order_by()
+    for numbers in _numbers(answers):
+        rows, columns = _positions(row_of, numbers[:, 0]), _positions(column_of, numbers[:, 1])
+        kept = (rows >= 0) & (columns >= 0)
+        at, numbers = (rows[kept], columns[kept]), numbers[kept]
+        for values in stages.values():
+            values.value[at], values.numerator[at], values.denominator[at] = numbers[:, 2], numbers[:, 3], numbers[:, 4]
+    # The answers an appraiser adjusted or revised, or with a choice (a tenth or so).
+    decided = list(answers.filter(DECIDED_OR_CHOSEN).values_list("submission_id", "node_id", *ANSWER_FIELDS))
     adjusted = {Stage.APPRAISED: False, Stage.FINAL: False}
-    answered = answered_filter() | Q(appraisal_decision=Decision.ADJUST) | Q(final_decision=FinalDecision.REVISE)
-    # Unanswered leaves score 0 whether they are loaded or not, so only answers with a value are read.
-    for row in (
-        Answer.objects.filter(answered, submission__campaign=campaign)
-        .values_list(
-            "submission_id", "node_id", "value", "numerator", "denominator", "choice",
-            "appraisal_decision", "appraised_value", "appraised_numerator", "appraised_denominator", "appraised_choice",
-            "final_decision", "final_value", "final_numerator", "final_denominator", "final_choice",
+    if decided:
+        fields = list(zip(*decided, strict=True))
+        rows = _positions(row_of, np.array(fields[0], dtype=np.int64))
+        columns = _positions(column_of, np.array(fields[1], dtype=np.int64))
+        kept = (rows >= 0) & (columns >= 0)
+        at = (rows[kept], columns[kept])
+        field = {name: np.array(fields[2 + n], dtype=object)[kept] for n, name in enumerate(ANSWER_FIELDS)}
+        adjust = field["appraisal_decision"] == Decision.ADJUST
+        revise = field["final_decision"] == FinalDecision.REVISE
+        adjusted[Stage.APPRAISED], adjusted[Stage.FINAL] = bool(adjust.any()), bool(revise.any())
+        given = [field[name] for name in (*REPORTED_NUMBERS, "choice")]
+        for stage, decision, prefix in ((Stage.SELF, None, ""), (Stage.APPRAISED, adjust, "appraised_"),
+                                        (Stage.FINAL, revise, "final_")):  # fmt: skip
+            if decision is not None:
+                own = [field[f"{prefix}{name}"] for name in (*REPORTED_NUMBERS, "choice")]
+                given = [np.where(decision, mine, theirs) for mine, theirs in zip(own, given, strict=True)]
+            values = stages[stage]
+            for target, source in zip(_numbers_of(values), given[:3], strict=True):
+                target[at] = np.array([np.nan if n is None else float(n) for n in source.tolist()])
+            values.choice[at] = given[3]
+    for row_values in answers.filter(_imprecise()).values_list("submission_id", "node_id", *ANSWER_FIELDS):
+        row, column = int(row_of[row_values[0]]), int(_positions(column_of, np.array([row_values[1]]))[0])
+        if row >= 0 and column >= 0:
+            for stage, leaf_value in zip(STAGES, _stage_values(row_values[2:]), strict=True):
+                stages[stage].exact[(row, column)] = leaf_value
+    # A stage nobody adjusted is the previous stage's object, so it is scored once.
+    if not adjusted[Stage.APPRAISED]:
+        stages[Stage.APPRAISED] = stages[Stage.SELF]
+    if not adjusted[Stage.FINAL]:
+        stages[Stage.FINAL] = stages[Stage.APPRAISED]
+    return Loaded(
+        campaign=campaign, framework=framework, plan=layout, node_ids={key: pk for pk, key in keys.items()},
+        submissions=tuple(row[0] for row in submissions), organisations=tuple(row[1] for row in submissions),
+        stages=stages,
+    )  # fmt: skip
+
+
+ANSWER_FIELDS = (
+    "value", "numerator", "denominator", "choice",
+    "appraisal_decision", "appraised_value", "appraised_numerator", "appraised_denominator", "appraised_choice",
+    "final_decision", "final_value", "final_numerator", "final_denominator", "final_choice",
+)  # fmt: skip
+NUMBER_COLUMNS = ("value", "numerator", "denominator", "appraised_value", "appraised_numerator",
+                  "appraised_denominator", "final_value", "final_numerator", "final_denominator")  # fmt: skip
+REPORTED_NUMBERS = ("value", "numerator", "denominator")
+
+
+DECIDED_OR_CHOSEN = (
+    Q(appraisal_decision=Decision.ADJUST)
+    | Q(final_decision=FinalDecision.REVISE)
+    | ~Q(choice="")
+    | ~Q(appraised_choice="")
+    | ~Q(final_choice="")
+)
+
+
+def _numbers_of(values: StageValues) -> tuple[Floats, Floats, Floats]:
+    return values.value, values.numerator, values.denominator
+
+
+def _numbers(answers: QuerySet[Answer]) -> Iterator[Floats]:
+    """The reported numbers of every answer as float arrays, in chunks: a row per answer of [submission id,
+    node id, value, numerator, denominator] (NaN for none). One query.
+
+    The ORM would build a Decimal for every number of every row: on PostgreSQL the rows come as one
+    binary string that numpy reads as it is, elsewhere through the database cursor.
+    """
+    query = answers.annotate(**{f"f_{name}": Cast(name, FloatField()) for name in REPORTED_NUMBERS}).values_list(
+        "submission_id", "node_id", *(f"f_{name}" for name in REPORTED_NUMBERS)
+    )
+    sql, params = query.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        data = _binary_value(
+            "SELECT string_agg(float8send(t.submission::float8) || float8send(t.node::float8) || "  # noqa: S608
+            "float8send(COALESCE(t.v, 'NaN')) || float8send(COALESCE(t.n, 'NaN')) || float8send(COALESCE(t.d, 'NaN')),"
+            f" ''::bytea) FROM ({sql}) AS t(submission, node, v, n, d)",
+            params,
         )
-        .iterator(chunk_size=20000)
-    ):  # fmt: skip
-        submission_id, key = row[0], keys[row[1]]
-        reported = LeafValue(*row[2:6])
-        appraised = LeafValue(*row[7:11]) if row[6] == Decision.ADJUST else reported
-        final = LeafValue(*row[12:16]) if row[11] == FinalDecision.REVISE else appraised
-        adjusted[Stage.APPRAISED] |= appraised is not reported
-        adjusted[Stage.FINAL] |= final is not appraised
-        values[Stage.SELF][submission_id][key] = reported
-        values[Stage.APPRAISED][submission_id][key] = appraised
-        values[Stage.FINAL][submission_id][key] = final
-    stages: Stages = {}
-    previous: str | None = None
+        yield np.frombuffer(data, dtype=">f8").reshape(-1, 2 + len(REPORTED_NUMBERS)).astype(np.float64)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(CHUNK_ROWS):
+            yield np.array(chunk, dtype=np.float64)
+
+
+def _binary_value(sql: str, params: Any) -> bytes:
+    """The one bytea a query answers, fetched in binary (Django's cursors fetch text: a bytea as hex)."""
+    connection.ensure_connection()
+    assert connection.connection is not None
+    # Django's cursors bind on the client, which cannot fetch binary: a plain psycopg cursor can. It is
+    # logged as Django logs its own, so that query counts stay true.
+    started = time.monotonic()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, binary=True)
+        row = cursor.fetchone()
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
+    return bytes(row[0]) if row and row[0] is not None else b""
+
+
+def _imprecise() -> Q:
+    """Answers with a number a float may not hold to its last digit (see `StageValues`)."""
+    found = Q()
+    for name in NUMBER_COLUMNS:
+        found |= Q(**{f"{name}__gte": FLOAT_EXACT_BELOW}) | Q(**{f"{name}__lte": -FLOAT_EXACT_BELOW})
+    return found
+
+
+def _stage_values(row: tuple[Any, ...]) -> tuple[LeafValue, LeafValue, LeafValue]:
+    """An answer (ANSWER_FIELDS) at each stage: appraisal adjusts the report, the final stage the appraisal."""
+    reported = LeafValue(*row[0:4])
+    appraised = LeafValue(*row[5:9]) if row[4] == Decision.ADJUST else reported
+    final = LeafValue(*row[10:14]) if row[9] == FinalDecision.REVISE else appraised
+    return reported, appraised, final
+
+
+def _lookup(ids: list[int], positions: list[int] | None = None) -> Integers:
+    """An array giving each id's position (-1 for an id not listed)."""
+    table = np.full(max(ids, default=0) + 1, -1, dtype=np.int64)
+    table[ids] = positions if positions is not None else np.arange(len(ids))
+    return table
+
+
+def _positions(table: Integers, ids: NDArray[Any]) -> Integers:
+    found = ids.astype(np.int64)
+    inside = (found >= 0) & (found < len(table))
+    return np.where(inside, table[np.where(inside, found, 0)], -1)
+
+
+def score_stages(loaded: Loaded) -> dict[str, Scores]:
+    """Score each stage; a stage whose inputs are the previous stage's shares its scores."""
+    scored: dict[str, Scores] = {}
     for stage in STAGES:
-        if previous is not None and not adjusted[stage]:
-            stages[stage] = stages[previous]
-        else:
-            stages[stage] = [
-                UnitInput(code=row["organisation__code"], group=row["organisation__group"],
-                          values=values[stage][submission_id])
-                for submission_id, row in submissions.items()
-            ]  # fmt: skip
-        previous = stage
-    return framework, stages
+        shared = next((other for other in scored if loaded.stages[other] is loaded.stages[stage]), None)
+        scored[stage] = scored[shared] if shared else score_stage(loaded.plan, loaded.stages[stage])
+    return scored
 
 
 def schedule_recompute(*, campaign_id: int) -> None:
@@ -244,11 +405,11 @@ RUN_LOCK_NAMESPACE = 0x4454
 
 
 def recompute_campaign(*, campaign_id: int) -> Recompute:
-    """Recompute every result of a campaign and replace the stored set in one transaction.
+    """Recompute every result of a campaign and write what changed, in one transaction.
 
-    Idempotent: the same data gives the same results. `pending` is cleared before the data is
-    read, so a change saved during the run asks for one more run. Raises what the computation
-    raised, after recording the failure; the previous results stay in place.
+    Idempotent: the same data gives the same results, and writes nothing. `pending` is cleared
+    before the data is read, so a change saved during the run asks for one more run. Raises what
+    the computation raised, after recording the failure; the previous results stay in place.
     """
     Recompute.objects.get_or_create(campaign_id=campaign_id)
     runs = Recompute.objects.filter(campaign_id=campaign_id)
@@ -258,14 +419,16 @@ def recompute_campaign(*, campaign_id: int) -> Recompute:
         try:
             # Read and score outside any transaction: a long read would hold SQLite's writers back,
             # and a change committed meanwhile has set `pending` again, so it gets its own run.
+            # The stored results are read under the run lock: only a run writes them.
             campaign = Campaign.objects.get(pk=campaign_id)
-            framework, stages = load_campaign(campaign)
-            results = score_stages(framework, stages)
+            loaded = load_campaign(campaign)
+            scored = score_stages(loaded)
             with transaction.atomic():
-                count = _replace_results(campaign, results, framework)
+                written = write_results(loaded, scored)
                 runs.update(
-                    state=Recompute.State.DONE, progress=100, error="", units=len(stages[Stage.SELF]),
-                    results=count, runs=F("runs") + 1, finished_at=timezone.now(),
+                    state=Recompute.State.DONE, progress=100, error="", units=len(loaded.submissions),
+                    results=len(loaded.submissions) * len(loaded.plan.keys), rows_written=written,
+                    runs=F("runs") + 1, finished_at=timezone.now(),
                 )  # fmt: skip
         except Exception as error:
             logger.exception("Recompute of campaign %s failed", campaign_id)
@@ -275,49 +438,227 @@ def recompute_campaign(*, campaign_id: int) -> Recompute:
     return Recompute.objects.get(campaign_id=campaign_id)
 
 
-def score_stages(framework: FrameworkSpec, stages: Stages) -> dict[str, Results]:
-    """Score each stage; a stage whose inputs are the previous stage's shares its results."""
-    results: dict[str, Results] = {}
-    for stage in STAGES:
-        shared = next((other for other in results if stages[other] is stages[stage]), None)
-        results[stage] = results[shared] if shared else score_campaign(framework, stages[stage])
-    return results
+def write_results(loaded: Loaded, scored: dict[str, Scores]) -> int:
+    """Store the scores: the rows whose figures changed, the missing ones, and the removal of rows of
+    units or nodes no longer in the campaign, in one transaction. The number of rows written.
+
+    What is stored is compared with what this process wrote last, where the campaign's results
+    version and row count show nobody wrote since; otherwise the stored rows are read.
+    """
+    campaign_id = loaded.campaign.pk
+    computed = _computed_rows(scored)
+    with transaction.atomic():
+        version = Recompute.objects.filter(campaign_id=campaign_id).values_list("results_version", flat=True).get()
+        count = Result.objects.filter(campaign_id=campaign_id).count()
+        last = _last_written.get(campaign_id)
+        # SQLite addresses rows by id, which only a read gives.
+        if (
+            connection.vendor == "postgresql"
+            and last is not None
+            and last.matches(loaded, version=version, count=count)
+        ):
+            stored = Stored(rows=last.rows, present=np.ones(last.rows.shape[:2], dtype=bool), strays=False)
+        else:
+            stored = _stored_rows(loaded)
+        written = _write_changes(loaded, computed, stored)
+        if written:
+            # A fresh random version, not a count: if an enclosing transaction rolls this write back,
+            # no later write can take the version this process remembers.
+            version = secrets.randbits(62)
+            Recompute.objects.filter(campaign_id=campaign_id).update(results_version=version)
+    _remember(campaign_id, Written(version, loaded.organisations, loaded.plan.keys, computed))
+    return written
 
 
-def _replace_results(campaign: Campaign, results: dict[str, Results], framework: FrameworkSpec) -> int:
-    organisations = dict(
-        Submission.objects.filter(campaign=campaign).values_list("organisation__code", "organisation_id")
-    )
-    aggregate_codes = set(framework.aggregates)
-    appraised, final = results[Stage.APPRAISED], results[Stage.FINAL]
-    # Max points do not depend on the stage (exclusions and peer groups are the same at every stage).
-    rows = [
-        (campaign.pk, organisations[unit], key, key in aggregate_codes, result.max_points, result.score,
-         appraised[unit][key].score, final[unit][key].score)
-        for unit, nodes in results[Stage.SELF].items()
-        for key, result in nodes.items()
-    ]  # fmt: skip
-    Result.objects.filter(campaign=campaign).delete()
-    if connection.vendor == "postgresql":
-        # COPY writes tens of thousands of rows in a fraction of what INSERTs take.
-        columns = (
-            "campaign_id, organisation_id, key, is_aggregate, max_points, self_score, appraised_score, final_score"
+@dataclass(frozen=True)
+class Written:
+    """The results a process last wrote for a campaign, at a results version."""
+
+    version: int
+    organisations: tuple[int, ...]
+    keys: tuple[str, ...]
+    rows: Integers
+
+    def matches(self, loaded: Loaded, *, version: int, count: int) -> bool:
+        return (
+            self.version == version
+            and self.organisations == loaded.organisations
+            and self.keys == loaded.plan.keys
+            and count == self.rows.shape[0] * self.rows.shape[1]
         )
+
+
+# The last results written, per campaign, for a few campaigns (a recompute worker serves a few at a time).
+_last_written: dict[int, Written] = {}
+REMEMBERED_CAMPAIGNS = 4
+
+
+def _remember(campaign_id: int, written: Written) -> None:
+    _last_written.pop(campaign_id, None)
+    _last_written[campaign_id] = written
+    while len(_last_written) > REMEMBERED_CAMPAIGNS:
+        _last_written.pop(next(iter(_last_written)))
+
+
+def computed_rows(campaign: Campaign) -> tuple[Loaded, Integers]:
+    """What a recompute would store now: [unit, column, (max points, self, appraised, final score)] as
+    integers in 1e-4 and 1e-8 points (for the fault tests' from-scratch comparison)."""
+    loaded = load_campaign(campaign)
+    return loaded, _computed_rows(score_stages(loaded))
+
+
+def _computed_rows(scored: dict[str, Scores]) -> Integers:
+    points, self_scores = scored[Stage.SELF].stored()
+    appraised = self_scores if scored[Stage.APPRAISED] is scored[Stage.SELF] else scored[Stage.APPRAISED].stored()[1]
+    final = appraised if scored[Stage.FINAL] is scored[Stage.APPRAISED] else scored[Stage.FINAL].stored()[1]
+    # Max points do not depend on the stage (exclusions and peer groups are the same at every stage).
+    return np.stack([points, self_scores, appraised, final], axis=-1)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """The results a campaign has stored, laid out as the computed ones: `rows[unit, column]` where
+    `present`; `strays` says whether some rows belong to no unit or column of the campaign now."""
+
+    rows: Integers
+    present: Flags
+    strays: bool
+    # The rows' ids, where the database has no cheaper way to address a row than by id (SQLite).
+    ids: Integers | None = None
+
+
+def _stored_rows(loaded: Loaded) -> Stored:
+    shape = (len(loaded.submissions), len(loaded.plan.keys))
+    rows = np.zeros((*shape, 4), dtype=np.int64)
+    present = np.zeros(shape, dtype=bool)
+    ids = None
+    if connection.vendor == "postgresql":
+        # Integers in one binary string, read by numpy without a Python loop.
+        data = _binary_value(STORED_QUERY, [list(loaded.plan.keys), loaded.campaign.pk])
+        found = np.frombuffer(data, dtype=">i8").reshape(-1, len(STORED_FIELDS)).astype(np.int64)
+        columns = [found[:, n] for n in range(len(STORED_FIELDS))]
+    else:
+        values: list[tuple[int, str, Decimal, Decimal, Decimal, Decimal, int]] = list(
+            Result.objects.filter(campaign=loaded.campaign).values_list(
+                "organisation_id", "key", "max_points", "self_score", "appraised_score", "final_score", "id"
+            )
+        )
+        column_of = {key: n + 1 for n, key in enumerate(loaded.plan.keys)}
+        columns = [
+            np.array([row[0] for row in values], dtype=np.int64),
+            np.array([column_of.get(row[1], 0) for row in values], dtype=np.int64),
+            np.array([int(row[2].scaleb(4)) for row in values], dtype=np.int64),
+            *(np.array([int(row[n].scaleb(8)) for row in values], dtype=np.int64) for n in (3, 4, 5)),  # type: ignore[union-attr]
+        ]
+    units = _positions(_lookup(list(loaded.organisations)), columns[0])
+    keys = columns[1] - 1
+    known = (units >= 0) & (keys >= 0)
+    rows[units[known], keys[known]] = np.stack(columns[2:], axis=-1)[known]
+    present[units[known], keys[known]] = True
+    if connection.vendor != "postgresql":
+        ids = np.zeros(shape, dtype=np.int64)
+        ids[units[known], keys[known]] = np.array([row[6] for row in values], dtype=np.int64)[known]
+    return Stored(rows=rows, present=present, strays=not known.all(), ids=ids)
+
+
+# The table name and the scales are the module's constants; only the parameters vary.
+STORED_QUERY = (
+    "SELECT string_agg(int8send(r.organisation_id::int8) || int8send(COALESCE(k.n, 0)::int8) || "  # noqa: S608
+    f"int8send((r.max_points * {POINTS_SCALE})::int8) || int8send((r.self_score * {SCORE_SCALE})::int8) || "
+    f"int8send((r.appraised_score * {SCORE_SCALE})::int8) || int8send((r.final_score * {SCORE_SCALE})::int8),"
+    f" ''::bytea) FROM {Result._meta.db_table} r"
+    " LEFT JOIN unnest(%s::text[]) WITH ORDINALITY AS k(key, n) ON k.key = r.key WHERE r.campaign_id = %s"
+)
+UPDATE_QUERY = (
+    f"UPDATE {Result._meta.db_table} AS r SET max_points = c.max_points::numeric / {POINTS_SCALE},"  # noqa: S608
+    f" self_score = c.self_score::numeric / {SCORE_SCALE},"
+    f" appraised_score = c.appraised_score::numeric / {SCORE_SCALE},"
+    f" final_score = c.final_score::numeric / {SCORE_SCALE}"
+    " FROM unnest(%s::int8[], %s::text[], %s::int8[], %s::int8[], %s::int8[], %s::int8[])"
+    " AS c(organisation_id, key, max_points, self_score, appraised_score, final_score)"
+    " WHERE r.campaign_id = %s AND r.organisation_id = c.organisation_id AND r.key = c.key"
+)
+STORED_FIELDS = ("organisation", "column", "max_points", "self_score", "appraised_score", "final_score")
+
+
+def _write_changes(loaded: Loaded, computed: Integers, stored: Stored) -> int:
+    """Write the rows that differ from the stored ones, insert the missing, delete the strays; the
+    number of rows written."""
+    campaign_id = loaded.campaign.pk
+    changed = stored.present & (stored.rows != computed).any(axis=-1)
+    missing = ~stored.present
+    written = 0
+    if stored.strays:
+        written += (
+            Result.objects.filter(campaign_id=campaign_id)
+            .exclude(organisation_id__in=loaded.organisations, key__in=loaded.plan.keys)
+            .delete()[0]
+        )
+    aggregates = loaded.plan.is_aggregate()
+    if stored.ids is not None:
+        # SQLite (the embedded default), where the stored rows were read with their ids.
+        changed_rows = [
+            Result(id=int(stored.ids[row, column]), max_points=points, self_score=own, appraised_score=appraised,
+                   final_score=final)
+            for row, column, (_organisation, _key, _aggregate, points, own, appraised, final)
+            in zip(*np.nonzero(changed), _rows(loaded, computed, changed, aggregates), strict=True)
+        ]  # fmt: skip
+        Result.objects.bulk_update(
+            changed_rows, ["max_points", "self_score", "appraised_score", "final_score"], batch_size=500
+        )
+        Result.objects.bulk_create(
+            (Result(campaign_id=campaign_id, organisation_id=organisation, key=key, is_aggregate=aggregate,
+                    max_points=points, self_score=own, appraised_score=appraised, final_score=final)
+             for organisation, key, aggregate, points, own, appraised, final
+             in _rows(loaded, computed, missing, aggregates)),
+            batch_size=2000,
+        )  # fmt: skip
+        return written + len(changed_rows) + int(missing.sum())
+    if changed.any():
+        rows, columns = np.nonzero(changed)
+        figures = computed[rows, columns]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                UPDATE_QUERY,
+                [
+                    [loaded.organisations[n] for n in rows.tolist()],
+                    [loaded.plan.keys[n] for n in columns.tolist()],
+                    *(figures[:, n].tolist() for n in range(4)),
+                    campaign_id,
+                ],
+            )
+        written += len(rows)
+    if missing.any():
+        # COPY writes tens of thousands of rows in a fraction of what INSERTs take.
+        names = "campaign_id, organisation_id, key, is_aggregate, max_points, self_score, appraised_score, final_score"
         with (
             connection.cursor() as cursor,
-            cursor.connection.cursor().copy(f"COPY {Result._meta.db_table} ({columns}) FROM STDIN") as copy,
+            cursor.connection.cursor().copy(f"COPY {Result._meta.db_table} ({names}) FROM STDIN") as copy,
         ):
-            for start in range(0, len(rows), 20000):
-                copy.write("".join(_copy_line(row) for row in rows[start : start + 20000]))
-    else:
-        fields = ("campaign_id", "organisation_id", "key", "is_aggregate", "max_points", "self_score",
-                  "appraised_score", "final_score")  # fmt: skip
-        Result.objects.bulk_create((Result(**dict(zip(fields, row, strict=True))) for row in rows), batch_size=2000)
-    return len(rows)
+            lines = []
+            for organisation, key, aggregate, points, own, appraised, final in _rows(
+                loaded, computed, missing, aggregates
+            ):
+                lines.append(f"{campaign_id}\t{organisation}\t{key}\t{'t' if aggregate else 'f'}\t{points}\t"
+                             f"{own}\t{appraised}\t{final}\n")  # fmt: skip
+                if len(lines) == 20000:
+                    copy.write("".join(lines))
+                    lines = []
+            copy.write("".join(lines))
+        written += int(missing.sum())
+    return written
 
 
-def _copy_line(row: tuple[Any, ...]) -> str:
-    """One row in COPY's text form; keys are framework codes (no tabs, newlines or backslashes)."""
-    campaign_id, organisation_id, key, is_aggregate, max_points, self_score, appraised_score, final_score = row
-    return (f"{campaign_id}\t{organisation_id}\t{key}\t{'t' if is_aggregate else 'f'}\t{max_points}\t"
-            f"{self_score}\t{appraised_score}\t{final_score}\n")  # fmt: skip
+def _rows(
+    loaded: Loaded, computed: Integers, cells: Flags, aggregates: Flags
+) -> Iterator[tuple[int, str, bool, Decimal, Decimal, Decimal, Decimal]]:
+    """The result rows of the chosen cells, figures as exact Decimals (keys are framework codes: no
+    tabs, newlines or backslashes, so they go into COPY's text form as they are)."""
+    rows, columns = np.nonzero(cells)
+    for row, column, figures in zip(rows.tolist(), columns.tolist(), computed[rows, columns].tolist(), strict=True):
+        points, own, appraised, final = figures
+        yield (
+            loaded.organisations[row], loaded.plan.keys[column], bool(aggregates[column]),
+            Decimal(points).scaleb(-4), Decimal(own).scaleb(-8), Decimal(appraised).scaleb(-8),
+            Decimal(final).scaleb(-8),
+        )  # fmt: skip

@@ -53,14 +53,14 @@ def test_every_unit_gets_every_node_and_aggregate_at_every_stage(
 def test_loading_takes_the_same_number_of_queries_whatever_the_number_of_units(
     campaign: Campaign, hue_submission: Submission, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         services.load_campaign(campaign)
     hue_submission.answers.all().delete()
     hue_submission.delete()
 
-    with django_assert_num_queries(5):
-        _framework, stages = services.load_campaign(campaign)
-    assert len(stages["self"]) == 2
+    with django_assert_num_queries(7):
+        loaded = services.load_campaign(campaign)
+    assert len(loaded.stages["self"].units) == 2
 
 
 def test_recomputing_twice_gives_identical_results(
@@ -88,7 +88,7 @@ def test_a_failed_run_leaves_the_previous_results_and_says_why(
     def broken(*args: object, **kwargs: object) -> None:
         raise ArithmeticError("division impossible")
 
-    monkeypatch.setattr(services, "score_campaign", broken)
+    monkeypatch.setattr(services, "score_stage", broken)
     with pytest.raises(ArithmeticError):
         recompute_campaign(campaign_id=campaign.pk)
 
@@ -143,12 +143,14 @@ def test_a_whole_recompute_takes_the_same_number_of_queries_whatever_the_number_
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    recompute_campaign(campaign_id=campaign.pk)  # the first run also creates the campaign's Recompute row
+    # The first run of each also creates the campaign's Recompute row, or reads the rows stored before.
+    recompute_campaign(campaign_id=campaign.pk)
     with CaptureQueriesContext(connection) as three_units:
         recompute_campaign(campaign_id=campaign.pk)
     Result.objects.filter(organisation=hue_submission.organisation).delete()
     hue_submission.answers.all().delete()
     hue_submission.delete()
+    recompute_campaign(campaign_id=campaign.pk)
     with CaptureQueriesContext(connection) as two_units:
         recompute_campaign(campaign_id=campaign.pk)
 
@@ -194,3 +196,63 @@ def test_a_recompute_whose_request_was_lost_is_queued_again_by_the_sweep(
     assert requeued == [campaign.pk]  # the fresh request is left to its own message
     assert (run.pending, run.state, run.runs, run.error) == (False, "done", 1, "")
     assert result(campaign, "48", "1.1.2") == (Decimal(15), Decimal(30))
+
+
+def stored(campaign: Campaign) -> dict[tuple[str, str], tuple[Decimal, ...]]:
+    rows = Result.objects.filter(campaign=campaign).values_list(
+        "organisation__code", "key", "max_points", "self_score", "appraised_score", "final_score"
+    )
+    return {(code, key): tuple(figures) for code, key, *figures in rows}
+
+
+def test_recomputing_unchanged_data_writes_no_row(campaign: Campaign) -> None:
+    recompute_campaign(campaign_id=campaign.pk)
+    before = stored(campaign)
+
+    run = recompute_campaign(campaign_id=campaign.pk)
+
+    assert (run.rows_written, run.results) == (0, 3 * 11)
+    assert stored(campaign) == before
+
+
+def test_one_changed_answer_rewrites_only_the_rows_whose_figures_changed(
+    campaign: Campaign, danang_submission: Submission, danang_reporter: User
+) -> None:
+    recompute_campaign(campaign_id=campaign.pk)
+    before = stored(campaign)
+
+    answer(danang_submission, danang_reporter, "1.1.2", value=Decimal("63.56"))
+    run = recompute_campaign(campaign_id=campaign.pk)
+
+    after = stored(campaign)
+    changed = {cell for cell in after if after[cell] != before[cell]}
+    code = danang_submission.organisation.code
+    # The leaf, its component, its main index and the DTI of that one unit.
+    assert changed == {(code, "1.1.2"), (code, "1.1"), (code, "1"), (code, "DTI")}
+    assert run.rows_written == len(changed)
+
+
+def test_rows_removed_behind_the_recompute_s_back_are_written_again(campaign: Campaign) -> None:
+    recompute_campaign(campaign_id=campaign.pk)
+    before = stored(campaign)
+    Result.objects.filter(campaign=campaign, key="DTI").delete()
+
+    run = recompute_campaign(campaign_id=campaign.pk)
+
+    assert run.rows_written == 3
+    assert stored(campaign) == before
+
+
+def test_the_rows_of_a_unit_no_longer_in_the_campaign_are_removed_with_the_next_recompute(
+    campaign: Campaign, hue_submission: Submission
+) -> None:
+    recompute_campaign(campaign_id=campaign.pk)
+    code = hue_submission.organisation.code
+    hue_submission.answers.all().delete()
+    hue_submission.delete()
+
+    run = recompute_campaign(campaign_id=campaign.pk)
+
+    assert run.rows_written == 11
+    assert not Result.objects.filter(campaign=campaign, organisation__code=code).exists()
+    assert Result.objects.filter(campaign=campaign).count() == 2 * 11

@@ -21,7 +21,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +30,11 @@ from django.db import close_old_connections, connection
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from common.vocabulary import Stage
 from indicators.models import Node
 from ops import stack
 from ops.synthetic import build_campaign
 from scoring.models import Recompute, Result
-from scoring.services import RUN_LOCK_NAMESPACE, load_campaign, score_stages
+from scoring.services import RUN_LOCK_NAMESPACE, computed_rows
 from scoring.tasks import recompute_campaign_task
 from submissions.models import Answer, Campaign, Event
 
@@ -271,15 +270,8 @@ def _fingerprint(campaign_id: int) -> tuple[int, Decimal, Decimal]:
 
 
 def _from_scratch(campaign: Campaign) -> tuple[int, Decimal, Decimal]:
-    """The same fingerprint, computed in this process from the campaign's current data."""
-    framework, stages = load_campaign(campaign)
-    results = score_stages(framework, stages)
-    rows = sum(len(nodes) for nodes in results[Stage.FINAL].values())
-    final = sum((_stored(r.score) for nodes in results[Stage.FINAL].values() for r in nodes.values()), Decimal(0))
-    own = sum((_stored(r.score) for nodes in results[Stage.SELF].values() for r in nodes.values()), Decimal(0))
-    return rows, final, own
-
-
-def _stored(value: Decimal) -> Decimal:
-    """A score as the database keeps it: 8 decimals, half away from zero (scores are never negative)."""
-    return value.quantize(Decimal("0.00000001"), rounding=ROUND_HALF_UP)
+    """The same fingerprint, computed in this process from the campaign's current data: the rows a
+    recompute would store (scores in 1e-8 points)."""
+    _loaded, rows = computed_rows(campaign)
+    cells = rows.shape[0] * rows.shape[1]
+    return cells, Decimal(int(rows[..., 3].sum())).scaleb(-8), Decimal(int(rows[..., 1].sum())).scaleb(-8)
