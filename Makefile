@@ -51,7 +51,7 @@ messages: install  ## Refresh and compile the English translation catalogue
 	$(PY) manage.py makemessages --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'node_modules/*' --no-obsolete
 	$(PY) manage.py compilemessages --locale en --ignore '.venv/*' --ignore 'node_modules/*'
 
-stack: install  ## Start the real stack on 127.0.0.1:8800 (PostgreSQL, Redis, gunicorn ×2, Celery worker and beat)
+stack: install  ## Start the real stack on 127.0.0.1:8800 (PostgreSQL, Redis, gunicorn ×10, Celery worker and beat)
 	scripts/stack.sh start
 
 stack-stop:  ## Stop the stack started by `make stack`
