@@ -124,7 +124,7 @@ class AnswerSerializer(serializers.Serializer):
     @extend_schema_field(EvidenceSerializer(many=True))
     def get_evidence(self, answer: Answer) -> list[dict[str, Any]]:
         files = [item for item in answer.evidence.all() if item.removed_at is None]
-        return self._evidence.to_representation(files)  # type: ignore[return-value]
+        return self._evidence.to_representation(files)
 
     @cached_property
     def _evidence(self) -> serializers.ListSerializer:

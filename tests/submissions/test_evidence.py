@@ -18,7 +18,7 @@ from pypdf.annotations import Link
 from pytest_django.fixtures import Settings
 
 from accounts.models import User
-from submissions.evidence import EvidenceRejected, check_pdf
+from submissions.evidence import CheckedPdf, EvidenceRejected, check_pdf
 from submissions.models import Event, Evidence, Submission
 from submissions.services import entry
 from submissions.services.entry import remove_evidence, upload_evidence
@@ -292,8 +292,17 @@ def test_a_file_is_checked_before_the_units_submission_is_locked(
 ) -> None:
     steps: list[str] = []
     check, lock = entry.check_pdf, entry.lock_submission
-    monkeypatch.setattr(entry, "check_pdf", lambda content: steps.append("check") or check(content))
-    monkeypatch.setattr(entry, "lock_submission", lambda pk: steps.append("lock") or lock(pk))
+
+    def checking(content: bytes) -> CheckedPdf:
+        steps.append("check")
+        return check(content)
+
+    def locking(submission_id: int) -> Submission:
+        steps.append("lock")
+        return lock(submission_id)
+
+    monkeypatch.setattr(entry, "check_pdf", checking)
+    monkeypatch.setattr(entry, "lock_submission", locking)
 
     upload_evidence(answer_id=answer_of(danang_submission, "1.1.1").pk, user=danang_reporter, content=pdf(),
                     original_name="qd.pdf", title="Quyết định")  # fmt: skip
