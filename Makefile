@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: help install setup run test lint check messages vendor stack stack-stop load faults clean
+.PHONY: help install setup run test lint check messages vendor stack stack-stop load load-public faults clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -51,7 +51,7 @@ messages: install  ## Refresh and compile the English translation catalogue
 	$(PY) manage.py makemessages --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'node_modules/*' --no-obsolete
 	$(PY) manage.py compilemessages --locale en --ignore '.venv/*' --ignore 'node_modules/*'
 
-stack: install  ## Start the real stack on 127.0.0.1:8800 (PostgreSQL, Redis, gunicorn ×2, Celery worker and beat)
+stack: install  ## Start the real stack on 127.0.0.1:8800 (PostgreSQL, Redis, gunicorn ×10, Celery worker and beat)
 	scripts/stack.sh start
 
 stack-stop:  ## Stop the stack started by `make stack`
@@ -64,6 +64,13 @@ load: install  ## The deadline-day load test against `make stack` (400 users, 2 
 	-.venv/bin/locust -f loadtest/locustfile.py --headless --users 400 --spawn-rate 14 --run-time 2m \
 		--host http://127.0.0.1:8800 --csv var/load/locust --only-summary
 	scripts/stack.sh manage check_load
+
+load-public: install  ## Publication day against `make stack` (1 000 anonymous readers, 2 minutes), then its checks
+	@scripts/stack.sh status | grep -q "gunicorn: running" || { echo "Start the stack first: make stack"; exit 1; }
+	@mkdir -p var/load
+	-.venv/bin/locust -f loadtest/public.py --headless --users 1000 --spawn-rate 50 --run-time 2m \
+		--host http://127.0.0.1:8800 --csv var/load/public --only-summary
+	scripts/stack.sh manage check_public
 
 faults: install  ## The fault tests against `make stack`: a killed worker, Redis stopped, PostgreSQL restarted
 	@scripts/stack.sh status | grep -q "gunicorn: running" || { echo "Start the stack first: make stack"; exit 1; }

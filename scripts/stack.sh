@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The real stack on 127.0.0.1 with production settings (DEBUG off, manifest static files): PostgreSQL,
-# Redis, gunicorn (2 workers), a Celery worker and beat. `scripts/stack.sh start|stop|status`, and
+# Redis, gunicorn (10 sync workers), a Celery worker and beat. `scripts/stack.sh start|stop|status`, and
 # `scripts/stack.sh manage <command>` to run a management command against the stack's database.
 # Its own database (dti_stack) and state under var/stack/; plain HTTP on the loopback, so the
 # cookies' Secure flag and the HTTPS redirect are off — everything else is as in production.
@@ -20,6 +20,8 @@ environment() {
   export SECRET_KEY; SECRET_KEY=$(cat "$STACK/secret")
   export DATABASE_URL="postgres://postgres@127.0.0.1:5432/dti_stack"
   export CELERY_BROKER_URL="redis://127.0.0.1:6379/5"
+  # The published answers' cache, shared by the web processes as in production.
+  export CACHE_URL="redis://127.0.0.1:6379/6"
   export ALLOWED_HOSTS="127.0.0.1,localhost"
   export SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0
   export STATIC_ROOT="$PWD/$STACK/static" MEDIA_ROOT="$PWD/$STACK/media"
@@ -55,9 +57,16 @@ start() {
     $PY manage.py import_results "fixtures/results/dti-2021-$level.csv" --year 2021 --level $level --published-on 08/08/2022 > /dev/null
   done
   $PY manage.py prepare_load --accounts "$STACK/accounts.json"
-  running gunicorn || .venv/bin/gunicorn dti_portal.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 \
-    --threads 4 --worker-class gthread --timeout 60 --daemon --pid "$STACK/run/gunicorn.pid" \
-    --access-logfile "$STACK/log/access.log" --error-logfile "$STACK/log/gunicorn.log" --capture-output
+  # Ten single-threaded (sync) workers, as the production image runs sync workers. A sync worker
+  # takes a connection only when it is free, so requests wait in the one queue all workers share
+  # (threaded workers took them, kept-alive ones too, into each process's own queue, where a save
+  # waited behind that process's page renders while another process sat idle). Five times the
+  # cores: the kernel shares the cores among processes, so a save runs beside a slow page render
+  # rather than waiting for a worker to come free. The access log ends with the server's time in ms.
+  running gunicorn || .venv/bin/gunicorn dti_portal.wsgi:application --bind "127.0.0.1:$PORT" --workers 10 \
+    --worker-class sync --timeout 60 --daemon --pid "$STACK/run/gunicorn.pid" \
+    --access-logfile "$STACK/log/access.log" --error-logfile "$STACK/log/gunicorn.log" --capture-output \
+    --access-logformat '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)s'
   running worker || .venv/bin/celery -A dti_portal worker --concurrency 2 --detach -n "stack@%h" \
     --pidfile "$STACK/run/worker.pid" --logfile "$STACK/log/worker.log" --loglevel WARNING
   running beat || .venv/bin/celery -A dti_portal beat --detach --pidfile "$STACK/run/beat.pid" \

@@ -22,7 +22,7 @@ from indicators.models import Node
 from indicators.rules import Rule
 
 from ..errors import AnswerInvalid, HeldImportGone, ImportAlreadyApplied, ImportRejected, StaleAnswerError
-from ..evidence import EvidenceRejected, check_pdf
+from ..evidence import CheckedPdf, EvidenceRejected, check_pdf
 from ..excel import (
     RowInput,
     RowProblem,
@@ -34,6 +34,7 @@ from ..excel import (
 )
 from ..models import VALUE_FIELDS, Answer, Event, Evidence, PendingImport, Submission
 from ..signals import campaign_values_changed
+from .locks import lock_answer, lock_submission, locked_answers
 
 
 @dataclass
@@ -110,9 +111,7 @@ def save_answer(*, answer_id: int, user: User, given: AnswerInput, expected_vers
     Raises StaleAnswerError (keeping the other person's value) on a stale version, PermissionDenied
     when the user may not edit this submission now, AnswerInvalid on bad input.
     """
-    answer = Answer.objects.select_related("node").get(pk=answer_id)
-    submission = Submission.objects.select_for_update().select_related("campaign").get(pk=answer.submission_id)
-    answer = Answer.objects.select_for_update().select_related("node").get(pk=answer_id)
+    submission, answer = lock_answer(answer_id)
     if not submission.can_edit(user):
         raise Forbidden(_("Hồ sơ không ở trạng thái cho phép sửa, hoặc bạn không có quyền nhập số liệu."))
     if answer.node.source != Node.Source.SELF_REPORT:
@@ -227,15 +226,28 @@ def _reported_change(
     )
 
 
-@transaction.atomic
 def upload_evidence(*, answer_id: int, user: User, content: bytes, original_name: str, title: str) -> Evidence:
-    """Attach a checked PDF to an answer; reject it, storing nothing, when it is not acceptable."""
-    answer = Answer.objects.select_related("submission").get(pk=answer_id)
-    submission = Submission.objects.select_for_update().select_related("campaign").get(pk=answer.submission_id)
+    """Attach a checked PDF to an answer; reject it, storing nothing, when it is not acceptable.
+
+    The file is inspected before the submission is locked, so that the unit's saves never wait for
+    a PDF check; whether the person may attach a file is asked first, and again under the lock.
+    """
+    answer = Answer.objects.select_related("submission__campaign").get(pk=answer_id)
+    _check_may_attach(answer.submission, answer, user)
+    checked = check_pdf(content)
+    return _attach_evidence(answer=answer, user=user, checked=checked, original_name=original_name, title=title)
+
+
+def _check_may_attach(submission: Submission, answer: Answer, user: User) -> None:
     # During the explanation round the unit may add evidence to support its reply.
     if not (submission.can_edit(user) or (submission.can_explain(user) and answer.is_contested())):
         raise Forbidden(_("Hồ sơ không ở trạng thái cho phép sửa, hoặc bạn không có quyền nhập số liệu."))
-    checked = check_pdf(content)
+
+
+@transaction.atomic
+def _attach_evidence(*, answer: Answer, user: User, checked: CheckedPdf, original_name: str, title: str) -> Evidence:
+    submission = lock_submission(answer.submission_id)
+    _check_may_attach(submission, answer, user)
     if answer.evidence.filter(sha256=checked.sha256, removed_at=None).exists():
         raise EvidenceRejected(_("Tệp này đã được đính kèm cho chỉ số này (trùng nội dung)."))
     evidence = Evidence(
@@ -268,7 +280,7 @@ def upload_evidence(*, answer_id: int, user: User, content: bytes, original_name
 def remove_evidence(*, evidence_id: int, user: User) -> Evidence:
     """Withdraw a file from an answer; it stays stored and in the history."""
     evidence = Evidence.objects.select_related("answer").get(pk=evidence_id)
-    submission = Submission.objects.select_for_update().select_related("campaign").get(pk=evidence.answer.submission_id)
+    submission = lock_submission(evidence.answer.submission_id)
     if not submission.can_edit(user):
         raise Forbidden(_("Hồ sơ không ở trạng thái cho phép sửa, hoặc bạn không có quyền nhập số liệu."))
     if evidence.removed_at is not None:
@@ -370,12 +382,12 @@ def import_answers(
     recorded like a save from the page, plus one history row for the import itself (with `source`,
     what is known of the file); the campaign hears of the new values once, for the whole import.
     """
-    submission = Submission.objects.select_for_update().select_related("campaign").get(pk=submission_id)
+    submission = lock_submission(submission_id)
     if not submission.can_edit(user):
         raise Forbidden(_("Hồ sơ không ở trạng thái cho phép sửa, hoặc bạn không có quyền nhập số liệu."))
     problems = list(reading.errors)
     planned: list[tuple[ImportChange, Answer, dict[str, Any]]] = []
-    locked = Answer.objects.select_for_update().select_related("node").in_bulk([row.answer.pk for row in reading.rows])
+    locked = locked_answers().in_bulk([row.answer.pk for row in reading.rows])
     for row in reading.rows:
         answer = locked[row.answer.pk]
         code = answer.node.code
@@ -462,7 +474,7 @@ def apply_held_import(*, token: str, submission_id: int, user: User) -> list[Imp
     that is past its time, unknown or another person's, ImportAlreadyApplied for one this person
     already applied, and what `import_answers` raises.
     """
-    submission = Submission.objects.select_for_update().select_related("campaign").get(pk=submission_id)
+    submission = lock_submission(submission_id)
     if not submission.can_edit(user):
         raise Forbidden(_("Hồ sơ không ở trạng thái cho phép sửa, hoặc bạn không có quyền nhập số liệu."))
     minutes = {"minutes": int(PendingImport.LIFETIME.total_seconds() // 60)}
@@ -517,15 +529,10 @@ def save_section(*, submission_id: int, user: User, entries: list[SectionEntry])
     """Save every leaf of a section in one transaction: the valid ones are saved, each with its history
     row; a leaf with bad input, or saved by someone else since the person opened it, is refused and
     reported without stopping the others. Asks for one recompute, however many leaves changed."""
-    submission = Submission.objects.select_for_update().select_related("campaign").get(pk=submission_id)
+    submission = lock_submission(submission_id)
     if not submission.can_edit(user):
         raise Forbidden(_("Hồ sơ không ở trạng thái cho phép sửa, hoặc bạn không có quyền nhập số liệu."))
-    locked = (
-        Answer.objects.select_for_update()
-        .select_related("node")
-        .filter(submission=submission)
-        .in_bulk([entry.answer_id for entry in entries])
-    )
+    locked = locked_answers().filter(submission=submission).in_bulk([entry.answer_id for entry in entries])
     result = SectionSave(saved=[], invalid={}, stale={})
     for entry in entries:
         answer = locked.get(entry.answer_id)

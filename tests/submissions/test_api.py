@@ -6,11 +6,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pytest_django import DjangoAssertNumQueries
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from submissions.models import Submission
+from submissions.services.entry import remove_evidence, upload_evidence
 from tests.pdfs import pdf, png_renamed_pdf
+from tests.submissions.conftest import answer_of
 
 if TYPE_CHECKING:
     from rest_framework.response import _MonkeyPatchedResponse
@@ -141,3 +144,37 @@ def test_a_wrong_password_gets_no_token(danang_reporter: User) -> None:
     response = APIClient().post("/api/v1/auth/token/", {"username": "danang.baocao", "password": "sai"})
 
     assert response.status_code == 400
+
+
+def test_the_detail_lists_each_answers_files_without_the_withdrawn_ones(
+    danang_submission: Submission, danang_reporter: User
+) -> None:
+    kept = upload_evidence(answer_id=answer_of(danang_submission, "1.1.1").pk, user=danang_reporter,
+                           content=pdf(), original_name="qd.pdf", title="Quyết định")  # fmt: skip
+    withdrawn = upload_evidence(answer_id=answer_of(danang_submission, "1.1.2").pk, user=danang_reporter,
+                                content=pdf(2), original_name="bc.pdf", title="Báo cáo")  # fmt: skip
+    remove_evidence(evidence_id=withdrawn.pk, user=danang_reporter)
+
+    answers = client_for(danang_reporter).get(f"/api/v1/submissions/{danang_submission.pk}/").json()["answers"]
+
+    assert [(item["id"], item["title"], item["pages"]) for item in answers["1.1.1"]["evidence"]] == [
+        (kept.pk, "Quyết định", 1)
+    ]
+    assert answers["1.1.2"]["evidence"] == []
+    assert list(answers) == list(danang_submission.answers.order_by("node__order").values_list("node__key", flat=True))
+
+
+def test_the_detail_reads_a_submission_in_the_same_five_queries_however_many_files_it_has(
+    danang_submission: Submission, danang_reporter: User, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    client = client_for(danang_reporter)
+    url = f"/api/v1/submissions/{danang_submission.pk}/"
+    # The token's two look-ups, the submission, its answers with their leaves, and every answer's files.
+    with django_assert_num_queries(5):
+        assert client.get(url).status_code == 200
+    for number, key in enumerate(["1.1.1", "1.1.2", "2.1.1"], start=1):
+        upload_evidence(answer_id=answer_of(danang_submission, key).pk, user=danang_reporter, content=pdf(number),
+                        original_name=f"{number}.pdf", title=str(number))  # fmt: skip
+
+    with django_assert_num_queries(5):
+        assert client.get(url).status_code == 200

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from pypdf import PdfWriter
@@ -17,8 +18,9 @@ from pypdf.annotations import Link
 from pytest_django.fixtures import Settings
 
 from accounts.models import User
-from submissions.evidence import EvidenceRejected, check_pdf
+from submissions.evidence import CheckedPdf, EvidenceRejected, check_pdf
 from submissions.models import Event, Evidence, Submission
+from submissions.services import entry
 from submissions.services.entry import remove_evidence, upload_evidence
 from tests.pdfs import (
     JAVASCRIPT_ACTION,
@@ -33,6 +35,7 @@ from tests.pdfs import (
     stream,
     truncated_pdf,
 )
+from tests.submissions.conftest import answer_of
 from tests.submissions.test_api import client_for
 
 pytestmark = pytest.mark.django_db
@@ -281,4 +284,41 @@ def test_the_api_refuses_active_content_with_400_and_the_reason(
 
     assert response.status_code == 400
     assert response.json() == {"file": [active("tệp đính kèm")]}
+    assert not Evidence.objects.exists()
+
+
+def test_a_file_is_checked_before_the_units_submission_is_locked(
+    danang_submission: Submission, danang_reporter: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    steps: list[str] = []
+    check, lock = entry.check_pdf, entry.lock_submission
+
+    def checking(content: bytes) -> CheckedPdf:
+        steps.append("check")
+        return check(content)
+
+    def locking(submission_id: int) -> Submission:
+        steps.append("lock")
+        return lock(submission_id)
+
+    monkeypatch.setattr(entry, "check_pdf", checking)
+    monkeypatch.setattr(entry, "lock_submission", locking)
+
+    upload_evidence(answer_id=answer_of(danang_submission, "1.1.1").pk, user=danang_reporter, content=pdf(),
+                    original_name="qd.pdf", title="Quyết định")  # fmt: skip
+
+    assert steps == ["check", "lock"]
+
+
+def test_a_person_who_may_not_attach_files_is_refused_before_the_file_is_checked(
+    danang_submission: Submission, danang_it_lead: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked: list[bytes] = []
+    monkeypatch.setattr(entry, "check_pdf", checked.append)
+
+    with pytest.raises(PermissionDenied, match="không có quyền nhập số liệu"):
+        upload_evidence(answer_id=answer_of(danang_submission, "1.1.1").pk, user=danang_it_lead,
+                        content=b"not a pdf", original_name="x.pdf", title="x")  # fmt: skip
+
+    assert checked == []
     assert not Evidence.objects.exists()

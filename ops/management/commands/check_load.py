@@ -1,7 +1,7 @@
 """After `make load`: the pass criteria and the data checks, printed and written as JSON.
 
 - no unexpected server error (5xx), no other failed request (a dropped connection, a refused
-  figure), and the p95 targets (saves ≤ 500 ms, published rankings ≤ 300 ms);
+  figure), and the p95 targets (saves ≤ 250 ms, the published rankings API ≤ 100 ms);
 - no lost update: every answer's version equals its number of saves in the history;
 - audit rows = successful writes: the history rows written during the run equal the successful
   writes the server answered (answers saved, files attached, steps taken, from its access log; a
@@ -28,8 +28,8 @@ from scoring.models import Recompute, Result
 from scoring.services import recompute_campaign
 from submissions.models import Answer, Campaign, Event
 
-SAVE_P95_MS = 500
-RANKINGS_P95_MS = 300
+SAVE_P95_MS = 250
+RANKINGS_P95_MS = 100
 
 
 class Command(BaseCommand):
