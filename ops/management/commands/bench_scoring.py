@@ -14,9 +14,12 @@ a recompute.
 from __future__ import annotations
 
 import json
+import os
 import random
 import resource
 import statistics
+import subprocess
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -80,6 +83,7 @@ class Command(BaseCommand):
             "write_seconds": write,
             **steady,
             "one_change": one_change,
+            "recompute_process_max_rss_mb": _recompute_process_rss(campaign),
             "process_max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         }
 
@@ -107,6 +111,28 @@ class Command(BaseCommand):
             "queries": int(statistics.median(queries)),
             "recompute_peak_memory_mb": round(peak / 2**20, 1),
         }
+
+
+def _recompute_process_rss(campaign: Campaign) -> float | None:
+    """The peak resident memory of a fresh process that does one recompute, as a worker would (this
+    process also holds what building the campaign took). PostgreSQL only: the scratch database of
+    SQLite lives in this process."""
+    if connection.vendor != "postgresql":
+        return None
+    settings = connection.settings_dict
+    url = (
+        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
+    )
+    code = (
+        "import resource; from scoring.services import recompute_campaign; "
+        f"recompute_campaign(campaign_id={campaign.pk}); "
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    done = subprocess.run(  # noqa: S603 - this interpreter, this project's manage.py
+        [sys.executable, "manage.py", "shell", "-c", code],
+        env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return round(int(done.stdout.split()[-1]) / 1024, 1)
 
 
 def _median(repeat: int, work: Callable[[], object]) -> float:
