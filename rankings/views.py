@@ -7,7 +7,7 @@ the frame around it (the header with the reader's name, the language switch, mes
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -96,9 +96,31 @@ class Page:
     title: dict[str, Any]
 
 
-def _respond(request: HttpRequest, audience: Audience, found: Answer, template: str) -> HttpResponseBase:
-    """The page around its cached content, or 304 when the reader's copy is current. Public (a proxy may
-    keep it) only when every reader would get the same bytes; private otherwise."""
+def _whole_page(request: HttpRequest, audience: Audience, *parameters: str) -> tuple[object, ...] | None:
+    """The key the public's whole page at this address is kept under, frame included: every anonymous
+    reader gets the same bytes there. None when the page is rendered around its content instead: for a
+    signed-in reader, a reader with a message waiting (the frame shows it), or an address with other
+    parameters than `parameters` (each would be another page to keep)."""
+    if audience is not Audience.PUBLIC or len(get_messages(request)) > 0 or not set(request.GET) <= set(parameters):
+        return None
+    return ("page", get_language(), request.get_full_path())
+
+
+def _kept(request: HttpRequest, whole: tuple[object, ...] | None) -> HttpResponseBase | None:
+    """The public's whole page kept under `whole`, or 304 when the reader's copy is current; None when absent."""
+    found = lookup(whole) if whole is not None else None
+    if found is None:
+        return None
+    unchanged = not_modified(request, found)
+    return validate(request, unchanged if unchanged is not None else HttpResponse(found.body), found, shared=True)
+
+
+def _respond(
+    request: HttpRequest, audience: Audience, found: Answer, template: str, whole: tuple[object, ...] | None
+) -> HttpResponseBase:
+    """The page around its cached content, or 304 when the reader's copy is current; kept whole under
+    `whole` when given. Public (a proxy may keep it) only when every reader would get the same bytes;
+    private otherwise."""
     # A message waiting for this reader (after logging out, say) is shown in the frame: theirs only.
     shared = shareable(audience, found) and len(get_messages(request)) == 0
     if shared and (unchanged := not_modified(request, found)) is not None:
@@ -110,7 +132,10 @@ def _respond(request: HttpRequest, audience: Audience, found: Answer, template: 
         # The same page for every reader, so no per-visitor CSRF token: the frame's only form for the
         # public, the language switch, takes none (dti_portal.urls).
         context["csrf_token"] = "NOTPROVIDED"  # noqa: S105 - the csrf_token tag's "no token", not a secret
-    return validate(request, render(request, template, context), found, shared=shared)
+    response = render(request, template, context)
+    if shared and whole is not None:
+        store(whole, replace(found, body=response.content.decode()))
+    return validate(request, response, found, shared=shared)
 
 
 def _chart_rows(rows: list[Any]) -> list[dict[str, Any]]:
@@ -123,8 +148,11 @@ def home(request: HttpRequest) -> HttpResponseBase:
     most improved, the distribution of its values; links. The headline is the newest official year (a
     trial's only while nothing official is published); a signed-in user's trials are listed below it."""
     audience = Audience.of(request.user)
+    whole = _whole_page(request, audience)
+    if (kept := _kept(request, whole)) is not None:
+        return kept
     found = cached(("home", audience, get_language()), lambda: _home(audience))
-    return _respond(request, audience, found, "rankings/home.html")
+    return _respond(request, audience, found, "rankings/home.html", whole)
 
 
 def _home(audience: Audience) -> tuple[Page, list[Publication]]:
@@ -212,6 +240,9 @@ def ranking(request: HttpRequest, year: int, level: str) -> HttpResponseBase:
     sort = sort if sort in SORTS else "rank"
     key = ("ranking", audience, get_language(), year, level, version, index, group, region, query, sort)
     # A search is rendered each time from the cached table: storing every text typed would fill the cache.
+    whole = _whole_page(request, audience, "version", "index", "group", "region", "q", "sort") if not query else None
+    if (kept := _kept(request, whole)) is not None:
+        return kept
     found = lookup(key) if not query else None
     if found is None:
         data: RankingData = cached(
@@ -224,7 +255,9 @@ def ranking(request: HttpRequest, year: int, level: str) -> HttpResponseBase:
                                     data.edition.publications))  # fmt: skip
         if not query and (not region or region in {item.code for item in data.regions}):
             store(key, found)
-    return _respond(request, audience, found, "rankings/ranking.html")
+        else:
+            whole = None
+    return _respond(request, audience, found, "rankings/ranking.html", whole)
 
 
 def _ranking_page(
@@ -310,8 +343,11 @@ def profile(request: HttpRequest, code: str) -> HttpResponseBase:
     if request.GET.get("format") == "pdf":
         return _scorecard(request, code, year)
     audience = Audience.of(request.user)
+    whole = _whole_page(request, audience, "year")
+    if (kept := _kept(request, whole)) is not None:
+        return kept
     found = cached(("profile", audience, get_language(), code, year), lambda: _profile(audience, code, year))
-    return _respond(request, audience, found, "rankings/profile.html")
+    return _respond(request, audience, found, "rankings/profile.html", whole)
 
 
 def _unit_year(among: PublicationQuerySet, code: str, year: str) -> tuple[Organisation, UnitYears, Publication | None]:

@@ -13,9 +13,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.cache import patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -24,12 +27,11 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Organisation
 from common.spreadsheets import csv_cell
-from rankings.caching import Audience, cached, not_modified, shareable, validate
+from rankings.caching import Audience, cached, lookup, not_modified, shareable, store, validate
 from rankings.models import DTI, Publication, PublicationQuerySet
 from rankings.parameters import is_plain, year_of
 from rankings.queries import TableRow, edition, latest_publications, ranking_tables, unit_profile, unit_years
@@ -87,18 +89,31 @@ class PublicApi(APIView):
         request: Request,
         key: tuple[object, ...],
         make: Callable[[], tuple[dict[str, Any], Iterable[Publication]]],
-        shape: Callable[[dict[str, Any]], dict[str, Any]] = lambda body: body,
-    ) -> Response:
+        pick: Callable[[dict[str, Any]], tuple[dict[str, Any], bool]] = lambda body: (body, True),
+        variant: object = None,
+    ) -> HttpResponseBase:
         """The answer built once per publication version (`make` gives its body and the publications it
-        read), shaped for this request; 304 when the client's copy is current."""
+        read) and rendered once per format and `variant` (`pick` gives this variant's body from it, and
+        whether to keep it: a parameter naming nothing would be one more copy to keep); 304 when the
+        client's copy is current."""
+        renderer = request.accepted_renderer
         # JSON and CSV are different bytes at the same address when the Accept header chooses.
-        found = cached(("api", *key, request.accepted_renderer.format), make)
+        rendered_key = ("api", *key, renderer.format, variant)
+        found = lookup(rendered_key)
+        if found is None:
+            built = cached(("api", *key), make)
+            body, keep = pick(built.body)
+            content = renderer.render(body, request.accepted_media_type, self.get_renderer_context())
+            found = replace(built, body=content, fingerprint=repr((built.fingerprint, renderer.format)))
+            if keep:
+                store(rendered_key, found)
         django_request = request._request
         unchanged = not_modified(django_request, found)
-        response = Response(shape(found.body)) if unchanged is None else Response(status=unchanged.status_code)
+        # As DRF's Response names the type of what its renderer made.
+        content_type = f"{renderer.media_type}; charset={renderer.charset}" if renderer.charset else renderer.media_type
+        response = unchanged if unchanged is not None else HttpResponse(found.body, content_type=content_type)
         patch_vary_headers(response, ["Accept"])
-        validate(django_request, response, found, shared=shareable(Audience.PUBLIC, found))
-        return response
+        return validate(django_request, response, found, shared=shareable(Audience.PUBLIC, found))
 
 
 RESULT_FIELDS: dict[str, serializers.Field] = {
@@ -169,7 +184,7 @@ class RankingApi(PublicApi):
             },
         ),
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponseBase:
         year = _year(request)
         assert year is not None
         level = request.query_params.get("level", "")
@@ -178,12 +193,13 @@ class RankingApi(PublicApi):
         index = _plain(request, "index") or DTI
         group = _plain(request, "group") or None
 
-        def one_group(body: dict[str, Any]) -> dict[str, Any]:
-            return {**body, "results": [row for row in body["results"] if row["group"] == group]}
+        def one_group(body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+            rows = [row for row in body["results"] if group is None or row["group"] == group]
+            return {**body, "results": rows}, group is None or bool(rows)
 
-        # Every group is built and kept once; the group asked for is picked per request.
+        # Every group is built once, then each group asked for is picked from it.
         return self.respond(request, ("rankings", year, level, index), lambda: _ranking(year, level, index),
-                            one_group if group else lambda body: body)  # fmt: skip
+                            one_group, group)  # fmt: skip
 
 
 def _ranking(year: int, level: str, index: str) -> tuple[dict[str, Any], list[Publication]]:
@@ -256,7 +272,7 @@ class OrganisationResultsApi(PublicApi):
             },
         ),
     )
-    def get(self, request: Request, code: str) -> Response:
+    def get(self, request: Request, code: str) -> HttpResponseBase:
         if not is_plain(code):
             raise NotFound("Không có đơn vị này.")
         year = _year(request, required=False)
@@ -330,7 +346,7 @@ class CampaignListApi(PublicApi):
             },
         ),
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponseBase:
         return self.respond(request, ("campaigns",), _campaigns)
 
 

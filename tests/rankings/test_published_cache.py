@@ -8,8 +8,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.core.management import call_command
+from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from pytest_django import DjangoAssertNumQueries
 from pytest_django.fixtures import Settings
@@ -128,6 +131,41 @@ def test_a_signed_in_readers_pages_are_private_without_validators(
     assert "Đăng xuất" in responses[0].content.decode()
 
 
+def test_a_signed_in_reader_after_the_public_gets_their_own_frame_around_the_same_table(
+    client: Client, published_2021: None, administrator: User
+) -> None:
+    public = client.get(RANKING).content.decode()
+    officer = Client()
+    officer.force_login(administrator)
+
+    page = officer.get(RANKING)
+
+    assert "Đăng xuất" not in public
+    assert "Đăng xuất" in page.content.decode()
+    assert 'name="csrfmiddlewaretoken"' in page.content.decode()
+    assert page["Cache-Control"] == "private"
+    table = public.split('<table id="ranking-table-province"')[1].split("</table>")[0]
+    assert table in page.content.decode()
+
+
+def test_a_reader_with_a_message_waiting_gets_it_on_a_private_page(client: Client, published_2021: None) -> None:
+    client.get(RANKING)
+    storage = CookieStorage(HttpRequest())
+    storage.add(messages.INFO, "Đã đăng xuất.")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    reader = Client()
+    reader.cookies["messages"] = carrier.cookies["messages"].value
+
+    page = reader.get(RANKING)
+    after = reader.get(RANKING)
+
+    assert "Đã đăng xuất." in page.content.decode()
+    assert page["Cache-Control"] == "private"
+    assert "Đã đăng xuất." not in after.content.decode()
+    assert after["Cache-Control"] == "public, max-age=300"
+
+
 def test_the_publics_page_is_the_same_for_every_reader_so_it_has_no_csrf_token_and_sets_no_cookie(
     published_2021: None,
 ) -> None:
@@ -227,3 +265,27 @@ def test_with_the_cache_unreachable_the_pages_are_built_from_the_database_and_it
     assert [record.getMessage() for record in caplog.records if record.name == "rankings.caching"] == [
         "The published-answers cache is not answering; building answers from the database"
     ]
+
+
+def test_the_apis_json_and_csv_at_one_address_have_their_own_etags_and_vary_on_accept(
+    client: Client, published_2021: None
+) -> None:
+    as_json = client.get(RANKING_API)
+    as_csv = client.get(RANKING_API, HTTP_ACCEPT="text/csv")
+
+    assert (as_json["Content-Type"], as_csv["Content-Type"]) == ("application/json", "text/csv; charset=utf-8")
+    assert as_json["ETag"] != as_csv["ETag"]
+    assert "Accept" in as_json["Vary"]
+
+
+def test_the_api_picks_the_group_asked_for_from_the_cached_table(client: Client, published_2021: None) -> None:
+    ministries = "/api/v1/rankings/?year=2021&level=ministry"
+
+    every = client.get(ministries).json()["results"]
+    with_services = client.get(f"{ministries}&group=public_services").json()["results"]
+    no_such_group = client.get(f"{ministries}&group=nothing").json()["results"]
+
+    assert len(every) == 26
+    assert {row["group"] for row in with_services} == {"public_services"}
+    assert len(with_services) == 17
+    assert no_such_group == []
