@@ -2,12 +2,14 @@
 per publication version, then read from the `published` cache (Redis in production, shared by every web
 process; a local-memory cache of each process without CACHE_URL).
 
-A key holds the cache's *generation*, a random token that any change to a publication (or to what its
-pages show of a unit, a campaign or a framework) replaces, in whatever process makes it. So nothing is
-ever deleted: the answers of an earlier generation are never asked for again, and expire. A key also
-holds the reader's audience (the public, or a signed-in user who may see trial publications), the
-language and the answer's parameters, so a trial's table built for a signed-in reader never answers an
-anonymous one and an English page never answers a Vietnamese reader.
+Each answer is kept with the cache's *generation*, a random token that any change to a publication (or to
+what its pages show of a unit, a campaign or a framework) replaces, in whatever process makes it; an
+answer of another generation than the current one is never served. So nothing is ever deleted: a new
+version's first reader builds the answer again, in place of the old one. The token and the answer are
+read together, in one round trip to Redis. An answer's key holds the reader's audience (the public, or a
+signed-in user who may see trial publications), the language and the answer's parameters, so a trial's
+table built for a signed-in reader never answers an anonymous one and an English page never answers a
+Vietnamese reader.
 
 The HTTP side: an answer the public may share (an anonymous reader's, of official publications) carries
 `Cache-Control: public`, a strong ETag and Last-Modified, and a conditional request for it is answered
@@ -76,10 +78,17 @@ class Answer:
     fingerprint: str
     last_modified: datetime.datetime | None
     trial: bool
+    # The generation it was built in, taken before it read anything: a change made while it was being
+    # built has started a later one, so the answer is never taken for that change's.
+    generation: str
 
 
-def build(key: tuple[object, ...], make: Callable[[], tuple[Any, Iterable[Publication]]]) -> Answer:
-    """The answer for `key`: `make` gives its body and every publication it read."""
+def build(
+    key: tuple[object, ...], make: Callable[[], tuple[Any, Iterable[Publication]]], *, within: Answer | None = None
+) -> Answer:
+    """The answer for `key`: `make` gives its body and every publication it read. Made from a cached answer
+    (`within`), it belongs to that answer's generation."""
+    current = within.generation if within is not None else generation()
     body, read = make()
     publications = list(read)
     return Answer(
@@ -87,6 +96,7 @@ def build(key: tuple[object, ...], make: Callable[[], tuple[Any, Iterable[Public
         fingerprint=repr((sorted({(p.pk, p.version, p.published_at.isoformat()) for p in publications}), key)),
         last_modified=max((p.published_at for p in publications), default=None),
         trial=any(p.is_trial for p in publications),
+        generation=current,
     )
 
 
@@ -123,28 +133,33 @@ def generation() -> str:
 
 
 def renew() -> None:
-    """Something the published answers show changed: start a new generation, so none is read again."""
+    """Something the published answers show changed: start a new generation, so that no answer kept so far
+    is read again."""
     _guarded(lambda: caches[ALIAS].set(GENERATION, secrets.token_hex(8), settings.PUBLISHED_CACHE_SECONDS))
 
 
 def _name(key: tuple[object, ...]) -> str:
-    return f"{generation()}:{hashlib.sha256(repr(key).encode()).hexdigest()}"
+    return hashlib.sha256(repr(key).encode()).hexdigest()
 
 
 def lookup(key: tuple[object, ...]) -> Answer | None:
-    """The answer stored under `key` in the current generation, if any."""
-    store = caches[ALIAS]
+    """The answer stored under `key` if it is of the current generation; one round trip to the cache."""
     name = _name(key)
-    found = _guarded(lambda: store.get(name))
-    return found if isinstance(found, Answer) else None
+    found = _guarded(lambda: caches[ALIAS].get_many([GENERATION, name])) or {}
+    if not isinstance(found.get(GENERATION), str):
+        generation()
+        return None
+    answer = found.get(name)
+    return answer if isinstance(answer, Answer) and answer.generation == found[GENERATION] else None
 
 
 def store(key: tuple[object, ...], found: Answer) -> None:
+    """Keep `found` under `key`, in place of any earlier generation's answer."""
     _guarded(lambda: caches[ALIAS].set(_name(key), found, settings.PUBLISHED_CACHE_SECONDS))
 
 
 def cached(key: tuple[object, ...], make: Callable[[], tuple[Any, Iterable[Publication]]]) -> Answer:
-    """The answer stored under `key` in the current generation, built (see `build`) and stored when absent."""
+    """The answer kept under `key` in the current generation, built (see `build`) and kept when absent."""
     found = lookup(key)
     if found is None:
         found = build(key, make)

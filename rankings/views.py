@@ -245,14 +245,15 @@ def ranking(request: HttpRequest, year: int, level: str) -> HttpResponseBase:
         return kept
     found = lookup(key) if not query else None
     if found is None:
-        data: RankingData = cached(
+        tables = cached(
             ("ranking-data", audience, year, level, version, index),
             lambda: _ranking_data(audience, year, level, version, index),
-        ).body
+        )
+        data: RankingData = tables.body
         if group is not None and group not in {row.group for row in data.table}:
             raise Http404("No such group")
         found = build(key, lambda: (_ranking_page(data, year, level, group, region, query, sort),
-                                    data.edition.publications))  # fmt: skip
+                                    data.edition.publications), within=tables)  # fmt: skip
         if not query and (not region or region in {item.code for item in data.regions}):
             store(key, found)
         else:

@@ -289,3 +289,18 @@ def test_the_api_picks_the_group_asked_for_from_the_cached_table(client: Client,
     assert {row["group"] for row in with_services} == {"public_services"}
     assert len(with_services) == 17
     assert no_such_group == []
+
+
+def test_an_answer_built_while_a_publication_changed_is_never_served_after_the_change() -> None:
+    def make() -> tuple[str, list[Publication]]:
+        caching.renew()  # another process publishes while this answer reads the old rows
+        return "the old table", []
+
+    built = caching.cached(("a page",), make)
+    after_the_change = caching.lookup(("a page",))
+    rebuilt = caching.cached(("a page",), lambda: ("the new table", []))
+    kept = caching.lookup(("a page",))
+
+    assert (built.body, after_the_change) == ("the old table", None)
+    assert rebuilt.body == "the new table"
+    assert kept == rebuilt
