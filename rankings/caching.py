@@ -168,9 +168,10 @@ def cached(key: tuple[object, ...], make: Callable[[], tuple[Any, Iterable[Publi
 
 
 def _changed(**kwargs: Any) -> None:
+    # At once, for what this transaction shows next (the admin's page after publishing) ...
     renew()
-    # A reader in another process may read the old rows before this transaction commits and store
-    # them in the new generation: start another once it has committed.
+    # ... and again once it commits: meanwhile a reader in another process may have read the rows as they
+    # were and kept its answer in the generation just started.
     transaction.on_commit(renew, using=kwargs.get("using"))
 
 

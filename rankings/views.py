@@ -3,7 +3,9 @@ snapshots only. Each view parses input, runs one query and renders.
 
 The home page, the ranking tables and the profiles are built once per publication version, audience and
 language (`rankings.caching`): the view reads the page's main content from the cache and renders only
-the frame around it (the header with the reader's name, the language switch, messages) per request."""
+the frame around it (the header with the reader's name, the language switch, messages) per request. The
+public's frame holds nothing of its reader, so for an anonymous reader with no message waiting the whole
+page is kept, per address and language, and served as it is."""
 
 from __future__ import annotations
 
