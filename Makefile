@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: help install setup run test lint check messages vendor stack stack-stop load load-public faults clean
+.PHONY: help install setup run test lint check messages vendor stack stack-stop load load-public faults bench-public clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -75,6 +75,10 @@ load-public: install  ## Publication day against `make stack` (1 000 anonymous r
 faults: install  ## The fault tests against `make stack`: a killed worker, Redis stopped, PostgreSQL restarted
 	@scripts/stack.sh status | grep -q "gunicorn: running" || { echo "Start the stack first: make stack"; exit 1; }
 	scripts/stack.sh manage run_faults
+
+bench-public: install  ## The published pages and API against /healthz, with their queries: production settings, a scratch database
+	DJANGO_SETTINGS_MODULE=dti_portal.settings.production DTI_LOAD_TEST=1 LOG_LEVEL=WARNING \
+		SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') $(PY) manage.py bench_public
 
 vendor:  ## Refresh the front-end libraries in static/vendor from npm (package.json); the result is committed
 	npm install --no-audit --no-fund

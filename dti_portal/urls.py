@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from rankings import views as rankings_views
@@ -20,7 +22,9 @@ urlpatterns = [
     path("submissions/", include("scoring.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch sets only the visitor's language cookie, so it takes no CSRF token: the public's
+    # pages carry none, and a proxy may then keep one copy for every reader (rankings.caching).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("dti_portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

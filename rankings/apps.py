@@ -9,3 +9,8 @@ from django.utils.translation import gettext_lazy as _
 class RankingsConfig(AppConfig):
     name = "rankings"
     verbose_name = _("Xếp hạng và công bố")
+
+    def ready(self) -> None:
+        from .caching import connect_signals
+
+        connect_signals()

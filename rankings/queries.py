@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery, Value
 
 from accounts.models import Organisation
 from common.vocabulary import HEADLINE
@@ -82,6 +82,16 @@ def latest_publications(among: PublicationQuerySet, level: str | None = None) ->
     return sorted(found.values(), key=lambda p: (-p.campaign.year, LEVEL_ORDER.index(p.campaign.level)))
 
 
+def previous_among(latest: list[Publication], publication: Publication) -> Publication | None:
+    """`previous_publication` found in `latest`, the newest publication of each year and level among those a
+    reader may see (`latest_publications`), without a query: where a year has an official publication,
+    `latest` holds it rather than a trial's."""
+    campaign = publication.campaign
+    found = next((p for p in latest if (p.campaign.year, p.campaign.level) == (campaign.year - 1, campaign.level)),
+                 None)  # fmt: skip
+    return found if found is not None and not found.is_trial else None
+
+
 def headline(publications: list[Publication]) -> Publication | None:
     """The publication a page opens on: the newest official one, or the newest trial when none is official."""
     return next((p for p in publications if not p.is_trial), publications[0] if publications else None)
@@ -102,57 +112,115 @@ def publication_for(
     )
 
 
+@dataclass
+class Edition:
+    """A published year at a level as a results page shows it: the version shown, every version of its
+    campaign (oldest first), and the publication its changes are counted from (`previous`: the previous
+    year's newest official publication at that level, or None)."""
+
+    publication: Publication
+    versions: list[Publication]
+    previous: Publication | None
+
+    @property
+    def publications(self) -> list[Publication]:
+        """Every publication the page reads: a new version of any of them changes what it shows."""
+        return [*self.versions, *([self.previous] if self.previous else [])]
+
+
+def edition(among: PublicationQuerySet, year: int, level: str, version: int | None = None) -> Edition | None:
+    """`publication_for` with the publication's versions and its previous year, in one query."""
+    candidates = list(
+        (
+            among.filter(campaign__year=year, campaign__level=level)
+            | Publication.objects.official().filter(campaign__year=year - 1, campaign__level=level)
+        )
+        .select_related("campaign__framework")
+        .order_by(*NEWEST_FIRST)
+    )
+    # In NEWEST_FIRST order, as `publication_for` picks: an official result before a trial, then the newest.
+    this_year = [p for p in candidates if p.campaign.year == year and version in (None, p.version)]
+    if not this_year:
+        return None
+    publication = this_year[0]
+    versions = sorted((p for p in candidates if p.campaign_id == publication.campaign_id), key=lambda p: p.version)
+    previous = next((p for p in candidates if p.campaign.year == year - 1), None)
+    return Edition(publication, versions, previous)
+
+
 def indices_of(publication: Publication) -> list[tuple[str, str]]:
     """(index, label) of the DTI, the pillars and the main indices published, in framework order."""
     framework = publication.campaign.framework
-    published = set(PublishedResult.objects.filter(publication=publication).values_list("index", flat=True).distinct())
+    published = PublishedResult.objects.filter(publication=publication)
+    # One query: the framework's pillars and main indices that the publication has figures for.
+    pillars = (
+        framework.aggregates.exclude(code=HEADLINE)
+        .filter(Exists(published.filter(index=OuterRef("code"))))
+        .values_list(Value(0, output_field=IntegerField()), "order", "code", "code", "name")
+        .order_by()
+    )
+    mains = (
+        framework.nodes.filter(kind=Node.Kind.MAIN)
+        .filter(Exists(published.filter(index=OuterRef("key"))))
+        .values_list(Value(1, output_field=IntegerField()), "order", "key", "code", "name")
+        .order_by()
+    )
     found = [(DTI, HEADLINE)]
-    for aggregate in framework.aggregates.order_by("order", "code"):
-        if aggregate.code != HEADLINE and aggregate.code in published:
-            found.append((aggregate.code, aggregate.name))
-    for node in framework.nodes.filter(kind=Node.Kind.MAIN).order_by("order"):
-        if node.key in published:
-            found.append((node.key, f"{node.code}. {node.name}"))
+    for kind, _order, index, code, name in sorted(pillars.union(mains, all=True), key=lambda row: row[:3]):
+        found.append((index, name if kind == 0 else f"{code}. {name}"))
     return found
 
 
-def previous_figures(publication: Publication, index: str) -> dict[int, Previous]:
-    """Each unit's figure for `index` in the previous year's newest publication of the same level.
+def previous_publication(publication: Publication) -> Publication | None:
+    """The previous year's newest publication of the same level that `publication`'s changes are counted
+    from: the official result only, since a trial is never anyone's previous year."""
+    campaign = publication.campaign
+    return Publication.objects.official().latest_for(year=campaign.year - 1, level=campaign.level)
+
+
+def previous_figures(
+    before: Publication, index: str, rows_before: list[PublishedResult], units: list[Organisation]
+) -> dict[int, Previous]:
+    """Each of `units`' figure for `index` in `before`, the previous year's publication (`rows_before`: its
+    rows for `index`).
 
     A unit formed by merging (2025) has no figure of its own: its previous figure is derived from
     the mean of its predecessors' main-index values, aggregated with the previous framework's points
     (the rule used for DTI 2024), and carries no rank.
     """
-    campaign = publication.campaign
-    # Against the official result only: a trial is never anyone's previous year.
-    before = Publication.objects.official().latest_for(year=campaign.year - 1, level=campaign.level)
-    if before is None:
-        return {}
-    rows = PublishedResult.objects.filter(publication=before).select_related("organisation")
-    by_unit: dict[int, dict[str, PublishedResult]] = defaultdict(dict)
-    for row in rows:
-        by_unit[row.organisation_id][row.index] = row
-    figures = {
-        unit: Previous(indices[index].value, indices[index].rank)
-        for unit, indices in by_unit.items()
-        if index in indices
-    }
-    current = Organisation.objects.filter(published_results__publication=publication).distinct()
+    figures = {row.organisation_id: Previous(row.value, row.rank) for row in rows_before}
+    missing = [unit.pk for unit in units if unit.pk not in figures]
+    if not missing:
+        return figures
+    # Only a year after mergers reads further: the new units' predecessors and their figures.
+    links = Organisation.predecessors.through.objects.filter(from_organisation_id__in=missing)
+    predecessors_of: dict[int, list[int]] = defaultdict(list)
+    for unit, predecessor in links.values_list("from_organisation_id", "to_organisation_id"):
+        predecessors_of[unit].append(predecessor)
+    if not predecessors_of:
+        return figures
     framework = before.campaign.framework
     mains = {node.key: node.max_points or Decimal(0) for node in framework.nodes.filter(kind=Node.Kind.MAIN)}
-    aggregates = {
-        aggregate.code: tuple(aggregate.main_indices.values_list("key", flat=True))
-        for aggregate in framework.aggregates.all()
-    }
-    for unit in current.prefetch_related("predecessors"):
-        if unit.pk in figures:
-            continue
-        predecessors = [by_unit[p.pk] for p in unit.predecessors.all() if p.pk in by_unit]
-        if not predecessors:
+    by_unit: dict[int, dict[str, PublishedResult]] = defaultdict(dict)
+    predecessors = [pk for pks in predecessors_of.values() for pk in pks]
+    figures_before = PublishedResult.objects.filter(publication=before, index__in=list(mains))
+    for row in figures_before.filter(organisation_id__in=predecessors):
+        by_unit[row.organisation_id][row.index] = row
+    aggregates = (
+        {
+            aggregate.code: tuple(aggregate.main_indices.values_list("key", flat=True))
+            for aggregate in framework.aggregates.all()
+        }
+        if index not in mains
+        else {}
+    )
+    for unit, predecessor_ids in predecessors_of.items():
+        figured = [by_unit[pk] for pk in predecessor_ids if pk in by_unit]
+        if not figured:
             continue
         means: dict[str, Decimal] = {}
         for key in mains:
-            values = [value for rows_ in predecessors if key in rows_ and (value := rows_[key].value) is not None]
+            values = [value for rows_ in figured if key in rows_ and (value := rows_[key].value) is not None]
             if values:
                 means[key] = sum(values, Decimal(0)) / len(values)
         if index in mains:
@@ -161,25 +229,48 @@ def previous_figures(publication: Publication, index: str) -> dict[int, Previous
             aggregated = aggregate_main_values(mains, aggregates, means)
             result = aggregated.get(result_key(index))
             value = result.value if result else None
-        figures[unit.pk] = Previous(value, None, derived=True)
+        figures[unit] = Previous(value, None, derived=True)
     return figures
 
 
 def ranking_table(publication: Publication, index: str = DTI, group: str | None = None) -> list[TableRow]:
     """Every unit of the publication (or of one group) for one index, by group and rank."""
-    rows: QuerySet[PublishedResult] = (
-        PublishedResult.objects.filter(publication=publication, index=index)
-        .select_related("organisation__region")
-        .order_by("group", "rank", "organisation__short_name")
-    )
-    if group:
-        rows = rows.filter(group=group)
-    previous = previous_figures(publication, index)
-    return [
-        TableRow(row.organisation, row.group, row.value, row.computed_value, row.rank, row.score, row.max_points,
-                 previous.get(row.organisation_id), row.organisation.short_name_in(publication.campaign.year))
-        for row in rows
-    ]  # fmt: skip
+    return ranking_tables([(publication, previous_publication(publication))], index, group)[0]
+
+
+def ranking_tables(
+    editions: list[tuple[Publication, Publication | None]], index: str = DTI, group: str | None = None
+) -> list[list[TableRow]]:
+    """`ranking_table` of each (publication, the previous year's publication or None), in one query.
+
+    A unit's previous figure is its figure in the previous year whatever its group was then.
+    """
+    wanted = Q()
+    for publication, before in editions:
+        wanted |= Q(publication=publication, **({"group": group} if group else {}))
+        if before is not None:
+            wanted |= Q(publication=before)
+    rows: dict[int, list[PublishedResult]] = defaultdict(list)
+    if editions:
+        found = (
+            PublishedResult.objects.filter(wanted, index=index)
+            .select_related("organisation__region")
+            .order_by("group", "rank", "organisation__short_name")
+        )
+        for row in found:
+            rows[row.publication_id].append(row)
+    tables = []
+    for publication, before in editions:
+        current = rows[publication.pk]
+        units = [row.organisation for row in current]
+        previous = previous_figures(before, index, rows[before.pk], units) if before is not None else {}
+        year = publication.campaign.year
+        tables.append([
+            TableRow(row.organisation, row.group, row.value, row.computed_value, row.rank, row.score, row.max_points,
+                     previous.get(row.organisation_id), row.organisation.short_name_in(year))
+            for row in current
+        ])  # fmt: skip
+    return tables
 
 
 def by_group(table: list[TableRow]) -> list[tuple[str, list[TableRow]]]:
@@ -276,18 +367,15 @@ def unit_profile(publication: Publication, organisation: Organisation) -> list[P
     """The unit's value and rank on every published index, with its group's average: its group as
     published, the one its ranks were given in."""
     places = publication.campaign.framework.precision
-    group = (
-        PublishedResult.objects.filter(publication=publication, organisation=organisation)
-        .values_list("group", flat=True)
-        .first()
-    )
-    if group is None:
+    group = PublishedResult.objects.filter(publication=publication, organisation=organisation).values("group")[:1]
+    rows = list(PublishedResult.objects.filter(publication=publication, group=Subquery(group)))
+    if not rows:
         return []
-    rows = list(PublishedResult.objects.filter(publication=publication, group=group))
     by_index: dict[str, list[PublishedResult]] = defaultdict(list)
     for row in rows:
         by_index[row.index].append(row)
-    labels = dict(indices_of(publication))
+    indices = indices_of(publication)
+    labels = dict(indices)
     nodes = {node.key: node for node in publication.campaign.framework.nodes.all()}
     profile = []
     for index, members in by_index.items():
@@ -301,7 +389,7 @@ def unit_profile(publication: Publication, organisation: Organisation) -> list[P
         profile.append(ProfileRow(index, label, kind, own.value, own.rank, len(members),
                                   round_value(sum(values, Decimal(0)) / len(values), places) if values else None,
                                   own.score, own.max_points))  # fmt: skip
-    order = {index: position for position, (index, _label) in enumerate(indices_of(publication))}
+    order = {index: position for position, (index, _label) in enumerate(indices)}
     node_order = {key: node.order for key, node in nodes.items()}
     profile.sort(key=lambda row: (order.get(row.index, 1000), node_order.get(row.index, 0)))
     return profile
@@ -320,25 +408,46 @@ class HistoryPoint:
 def unit_history(organisation: Organisation, among: PublicationQuerySet) -> list[HistoryPoint]:
     """The unit's DTI over every year of its level published `among` the publications a reader may see,
     its predecessors' mean where it did not exist yet (marked derived); a trial's year is marked."""
+    return unit_years(organisation, among).history
+
+
+@dataclass
+class UnitYears:
+    """Where a unit appears among the publications a reader may see: the newest publication of each year
+    of its level holding its results (newest year first), and its DTI over the years."""
+
+    publications: list[Publication]
+    history: list[HistoryPoint]
+    predecessors: list[int]
+    # Every publication looked at: the newest of each year of the unit's level.
+    read: list[Publication]
+
+
+def unit_years(organisation: Organisation, among: PublicationQuerySet) -> UnitYears:
+    """The publications holding the unit's results and its `unit_history`, in three queries."""
     predecessors = list(organisation.predecessors.values_list("pk", flat=True))
+    latest = latest_publications(among, organisation.level)
+    rows: dict[int, dict[int, PublishedResult]] = defaultdict(dict)
+    holding: set[int] = set()
+    found = PublishedResult.objects.filter(publication__in=latest, organisation_id__in=[organisation.pk, *predecessors])
+    for row in found.only("publication_id", "organisation_id", "index", "published_value", "computed_value", "rank"):
+        if row.organisation_id == organisation.pk:
+            holding.add(row.publication_id)
+        if row.index == DTI:
+            rows[row.publication_id][row.organisation_id] = row
     history = []
-    for publication in sorted(latest_publications(among, organisation.level), key=lambda p: p.campaign.year):
-        rows = {
-            row.organisation_id: row
-            for row in PublishedResult.objects.filter(
-                publication=publication, index=DTI, organisation_id__in=[organisation.pk, *predecessors]
-            )
-        }
-        if organisation.pk in rows:
-            row = rows[organisation.pk]
+    for publication in sorted(latest, key=lambda p: p.campaign.year):
+        dti = rows[publication.pk]
+        if organisation.pk in dti:
+            row = dti[organisation.pk]
             history.append(HistoryPoint(publication.campaign.year, row.value, row.rank, False,
                                         publication.partial_note(), publication.is_trial))  # fmt: skip
-        elif predecessors and any(pk in rows for pk in predecessors):
-            values = [value for pk in predecessors if pk in rows and (value := rows[pk].value) is not None]
+        elif predecessors and any(pk in dti for pk in predecessors):
+            values = [value for pk in predecessors if pk in dti and (value := dti[pk].value) is not None]
             mean = sum(values, Decimal(0)) / len(values) if values else None
             history.append(HistoryPoint(publication.campaign.year, mean, None, True, publication.partial_note(),
                                         publication.is_trial))  # fmt: skip
-    return history
+    return UnitYears([p for p in latest if p.pk in holding], history, predecessors, latest)
 
 
 def strengths_and_weaknesses(profile: list[ProfileRow], count: int = 3) -> tuple[list[ProfileRow], list[ProfileRow]]:

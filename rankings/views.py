@@ -1,18 +1,28 @@
 """The public portal: home, ranking tables, unit profiles, comparison and the method — published
-snapshots only. Each view parses input, runs one query and renders."""
+snapshots only. Each view parses input, runs one query and renders.
+
+The home page, the ranking tables and the profiles are built once per publication version, audience and
+language (`rankings.caching`): the view reads the page's main content from the cache and renders only
+the frame around it (the header with the reader's name, the language switch, messages) per request. The
+public's frame holds nothing of its reader, so for an anonymous reader with no message waiting the whole
+page is kept, per address and language, and served as it is."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.messages import get_messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Organisation, Region
@@ -20,20 +30,27 @@ from accounts.names import search_form, vietnamese_sort_key
 from common.errors import Rejected
 from common.http import HtmxRequest
 
+from .caching import Answer, Audience, build, cached, lookup, not_modified, shareable, store, validate
 from .exports import ranking_csv, ranking_workbook, scorecard_pdf
 from .models import DTI, Publication, PublicationQuerySet, ReportExport
 from .parameters import is_plain, version_of, year_of
 from .queries import (
+    Edition,
+    TableRow,
+    UnitYears,
     by_group,
+    edition,
     headline,
     indices_of,
     latest_publications,
+    previous_among,
     publication_for,
     ranking_table,
+    ranking_tables,
     strengths_and_weaknesses,
     summarise,
-    unit_history,
     unit_profile,
+    unit_years,
 )
 from .services import request_national_report
 
@@ -45,16 +62,21 @@ def _visible(request: HttpRequest) -> PublicationQuerySet:
     return Publication.objects.visible_to(request.user)
 
 
+def _version(request: HttpRequest) -> int | None:
+    """The `version` a results URL asks for, None for the newest; 404 when it names none."""
+    text = request.GET.get("version", "")
+    version = version_of(text)
+    if text and version is None:
+        raise Http404("No such version")
+    return version
+
+
 def _publication(year: int, level: str, request: HttpRequest) -> Publication:
     """The publication a results URL names, among those the reader may see: its newest version, or the
     `version` asked for; 404 otherwise (a trial's pages do not exist for an anonymous visitor)."""
     if level not in LEVELS or year_of(year) is None:
         raise Http404("No such level or year")
-    text = request.GET.get("version", "")
-    version = version_of(text)
-    if text and version is None:
-        raise Http404("No such version")
-    publication = publication_for(_visible(request), year, level, version)
+    publication = publication_for(_visible(request), year, level, _version(request))
     if publication is None:
         raise Http404("Not published")
     return publication
@@ -67,33 +89,94 @@ def _private(response: HttpResponse, *publications: Publication | None) -> HttpR
     return response
 
 
+@dataclass(frozen=True)
+class Page:
+    """A page's main content as rendered once (in one language, for one audience), and the few values
+    its title needs."""
+
+    content: str
+    title: dict[str, Any]
+
+
+def _whole_page(request: HttpRequest, audience: Audience, *parameters: str) -> tuple[object, ...] | None:
+    """The key the public's whole page at this address is kept under, frame included: every anonymous
+    reader gets the same bytes there. None when the page is rendered around its content instead: for a
+    signed-in reader, a reader with a message waiting (the frame shows it), or an address with other
+    parameters than `parameters` (each would be another page to keep)."""
+    if audience is not Audience.PUBLIC or len(get_messages(request)) > 0 or not set(request.GET) <= set(parameters):
+        return None
+    return ("page", get_language(), request.get_full_path())
+
+
+def _kept(request: HttpRequest, whole: tuple[object, ...] | None) -> HttpResponseBase | None:
+    """The public's whole page kept under `whole`, or 304 when the reader's copy is current; None when absent."""
+    found = lookup(whole) if whole is not None else None
+    if found is None:
+        return None
+    unchanged = not_modified(request, found)
+    return validate(request, unchanged if unchanged is not None else HttpResponse(found.body), found, shared=True)
+
+
+def _respond(
+    request: HttpRequest, audience: Audience, found: Answer, template: str, whole: tuple[object, ...] | None
+) -> HttpResponseBase:
+    """The page around its cached content, or 304 when the reader's copy is current; kept whole under
+    `whole` when given. Public (a proxy may keep it) only when every reader would get the same bytes;
+    private otherwise."""
+    # A message waiting for this reader (after logging out, say) is shown in the frame: theirs only.
+    shared = shareable(audience, found) and len(get_messages(request)) == 0
+    if shared and (unchanged := not_modified(request, found)) is not None:
+        return validate(request, unchanged, found, shared=True)
+    page: Page = found.body
+    # The content was rendered, escaped, by the portal's own template.
+    context: dict[str, Any] = {**page.title, "content": mark_safe(page.content)}  # noqa: S308
+    if shared:
+        # The same page for every reader, so no per-visitor CSRF token: the frame's only form for the
+        # public, the language switch, takes none (dti_portal.urls).
+        context["csrf_token"] = "NOTPROVIDED"  # noqa: S105 - the csrf_token tag's "no token", not a secret
+    response = render(request, template, context)
+    if shared and whole is not None:
+        store(whole, replace(found, body=response.content.decode()))
+    return validate(request, response, found, shared=shared)
+
+
 def _chart_rows(rows: list[Any]) -> list[dict[str, Any]]:
     return [{"label": row.name, "value": float(row.value)} for row in rows if row.value is not None]
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HttpRequest) -> HttpResponseBase:
     """The latest published year, provinces first: per peer group its average and change, top 10 and
     most improved, the distribution of its values; links. The headline is the newest official year (a
     trial's only while nothing official is published); a signed-in user's trials are listed below it."""
-    publications = latest_publications(_visible(request))
+    audience = Audience.of(request.user)
+    whole = _whole_page(request, audience)
+    if (kept := _kept(request, whole)) is not None:
+        return kept
+    found = cached(("home", audience, get_language()), lambda: _home(audience))
+    return _respond(request, audience, found, "rankings/home.html", whole)
+
+
+def _home(audience: Audience) -> tuple[Page, list[Publication]]:
+    publications = latest_publications(audience.publications())
     first = headline(publications)
     latest_year = first.campaign.year if first else None
+    shown = [p for p in publications
+             if first is not None and (p.campaign.year, p.is_trial) == (latest_year, first.is_trial)]  # fmt: skip
+    editions = [(publication, previous_among(publications, publication)) for publication in shown]
     levels = []
-    for publication in publications:
-        if first is None or (publication.campaign.year, publication.is_trial) != (latest_year, first.is_trial):
-            continue
+    for publication, table in zip(shown, ranking_tables(editions), strict=True):
         precision = publication.campaign.framework.precision
         groups = [
             {"summary": summarise(rows, precision)[0], "chart_id": f"chart-{publication.campaign.level}-{group}",
              "distribution": _distribution([row.value for row in rows if row.value is not None])}
-            for group, rows in by_group(ranking_table(publication))
+            for group, rows in by_group(table)
         ]  # fmt: skip
         levels.append({"publication": publication, "groups": groups})
     years = sorted({p.campaign.year for p in publications}, reverse=True)
-    response = render(request, "rankings/home.html", {"levels": levels, "latest_year": latest_year, "years": years,
-                                                      "publications": publications})  # fmt: skip
-    return _private(response, *publications)
+    context = {"levels": levels, "latest_year": latest_year, "years": years, "publications": publications,
+               "signed_in": audience is Audience.SIGNED_IN}  # fmt: skip
+    return Page(render_to_string("rankings/_home.html", context), {}), publications
 
 
 def _distribution(values: list[Decimal]) -> dict[str, Any]:
@@ -112,34 +195,81 @@ SORTS = {
 }
 
 
-@require_GET
-def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
-    """The ranking tables of a published year, one per peer group (each its own ranks and average):
-    switch index, filter by group and region, search, sort; a chart per group; downloads."""
-    publication = _publication(year, level, request)
-    indices = indices_of(publication)
-    index = request.GET.get("index") or DTI
+@dataclass(frozen=True)
+class RankingData:
+    """What the ranking pages of one index show whatever their filters, sort and language."""
+
+    edition: Edition
+    index: str
+    indices: list[tuple[str, str]]
+    table: list[TableRow]
+
+    @property
+    def regions(self) -> list[Region]:
+        """The regions of the table's units, in their order: what the region filter offers."""
+        found = {row.organisation.region.pk: row.organisation.region for row in self.table if row.organisation.region}
+        return sorted(found.values(), key=lambda region: (region.order, region.code))
+
+
+def _ranking_data(
+    audience: Audience, year: int, level: str, version: int | None, index: str
+) -> tuple[RankingData, list[Publication]]:
+    if level not in LEVELS or year_of(year) is None:
+        raise Http404("No such level or year")
+    found = edition(audience.publications(), year, level, version)
+    if found is None:
+        raise Http404("Not published")
+    indices = indices_of(found.publication)
     if index not in dict(indices):
         raise Http404("No such index")
-    full = ranking_table(publication, index)
-    groups = by_group(full)
-    group = request.GET.get("group") or None
-    if group is not None and group not in dict(groups):
-        raise Http404("No such group")
+    table = ranking_tables([(found.publication, found.previous)], index)[0]
+    return RankingData(found, index, indices, table), found.publications
+
+
+@require_GET
+def ranking(request: HttpRequest, year: int, level: str) -> HttpResponseBase:
+    """The ranking tables of a published year, one per peer group (each its own ranks and average):
+    switch index, filter by group and region, search, sort; a chart per group; downloads."""
     output = request.GET.get("format")
-    name = f"dti-{year}-{level}-{index}{'-chay-thu' if publication.is_trial else ''}"
-    if output == "xlsx":
-        return _private(_download(ranking_workbook(publication, index), f"{name}.xlsx",
-                                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-                        publication)  # fmt: skip
-    if output == "csv":
-        rows = [row for row in full if group is None or row.group == group]
-        return _private(_download(ranking_csv(rows, publication).encode("utf-8-sig"), f"{name}.csv",
-                                  "text/csv; charset=utf-8"), publication)  # fmt: skip
+    if output in ("xlsx", "csv"):
+        return _ranking_download(request, year, level, output)
+    audience = Audience.of(request.user)
+    version = _version(request)
+    index = request.GET.get("index") or DTI
+    group = request.GET.get("group") or None
     region, query = request.GET.get("region", ""), request.GET.get("q", "").strip()
     sort = request.GET.get("sort", "rank")
+    sort = sort if sort in SORTS else "rank"
+    key = ("ranking", audience, get_language(), year, level, version, index, group, region, query, sort)
+    # A search is rendered each time from the cached table: storing every text typed would fill the cache.
+    whole = _whole_page(request, audience, "version", "index", "group", "region", "q", "sort") if not query else None
+    if (kept := _kept(request, whole)) is not None:
+        return kept
+    found = lookup(key) if not query else None
+    if found is None:
+        tables = cached(
+            ("ranking-data", audience, year, level, version, index),
+            lambda: _ranking_data(audience, year, level, version, index),
+        )
+        data: RankingData = tables.body
+        if group is not None and group not in {row.group for row in data.table}:
+            raise Http404("No such group")
+        found = build(key, lambda: (_ranking_page(data, year, level, group, region, query, sort),
+                                    data.edition.publications), within=tables)  # fmt: skip
+        if not query and (not region or region in {item.code for item in data.regions}):
+            store(key, found)
+        else:
+            whole = None
+    return _respond(request, audience, found, "rankings/ranking.html", whole)
+
+
+def _ranking_page(
+    data: RankingData, year: int, level: str, group: str | None, region: str, query: str, sort: str
+) -> Page:
+    publication, index, indices = data.edition.publication, data.index, dict(data.indices)
     labels = dict(Organisation.Group.choices)
     precision = publication.campaign.framework.precision
+    groups = by_group(data.table)
     tables = []
     for name, rows in groups:
         if group is not None and name != group:
@@ -150,32 +280,55 @@ def ranking(request: HttpRequest, year: int, level: str) -> HttpResponse:
         if query:
             wanted = search_form(query)
             shown = [row for row in shown if any(wanted in search_form(n) for n in row.organisation.all_names())]
-        shown = sorted(shown, key=SORTS.get(sort, SORTS["rank"]))
+        shown = sorted(shown, key=SORTS[sort])
         tables.append({
             "group": name, "label": labels.get(name, name), "rows": shown, "chart_id": f"ranking-chart-{name}",
             "chart": _chart_rows(sorted(shown, key=SORTS["rank"])),
             # The group's own average and counts, over the whole group: shown only while nothing is filtered out.
             "summary": summarise(rows, precision)[0] if not (region or query) else None,
         })  # fmt: skip
-    context = {
-        "publication": publication,
+    title = {
         "year": year,
+        "level_label": str(LEVELS[level]),
+        "title_index": "" if index == DTI else indices[index],
+    }
+    context = {
+        **title,
+        "publication": publication,
         "level": level,
-        "level_label": LEVELS[level],
-        "indices": indices,
+        "indices": data.indices,
         "index": index,
-        "index_label": dict(indices)[index],
-        "title_index": "" if index == DTI else dict(indices)[index],
+        "index_label": indices[index],
         "tables": tables,
         "groups": [(value, labels.get(value, value)) for value, _rows in groups],
         "group": group or "",
-        "regions": Region.objects.all() if level == Organisation.Level.PROVINCE else [],
+        "regions": data.regions if level == Organisation.Level.PROVINCE else [],
         "region": region,
         "query": query,
         "sort": sort,
-        "versions": Publication.objects.filter(campaign=publication.campaign).order_by("version"),
+        "versions": data.edition.versions,
     }
-    return _private(render(request, "rankings/ranking.html", context), publication)
+    return Page(render_to_string("rankings/_ranking.html", context), title)
+
+
+def _ranking_download(request: HttpRequest, year: int, level: str, output: str) -> HttpResponse:
+    """A ranking table as Excel (every group) or CSV (the group asked for, or every group)."""
+    publication = _publication(year, level, request)
+    index = request.GET.get("index") or DTI
+    if index not in dict(indices_of(publication)):
+        raise Http404("No such index")
+    full = ranking_table(publication, index)
+    group = request.GET.get("group") or None
+    if group is not None and group not in {row.group for row in full}:
+        raise Http404("No such group")
+    name = f"dti-{year}-{level}-{index}{'-chay-thu' if publication.is_trial else ''}"
+    if output == "xlsx":
+        return _private(_download(ranking_workbook(publication, index), f"{name}.xlsx",
+                                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                        publication)  # fmt: skip
+    rows = [row for row in full if group is None or row.group == group]
+    return _private(_download(ranking_csv(rows, publication).encode("utf-8-sig"), f"{name}.csv",
+                              "text/csv; charset=utf-8"), publication)  # fmt: skip
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -185,45 +338,56 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 
 @require_GET
-def profile(request: HttpRequest, code: str) -> HttpResponse:
+def profile(request: HttpRequest, code: str) -> HttpResponseBase:
     """A unit's published values and ranks, its history, strengths and weaknesses, its group's average."""
     if not is_plain(code):
         raise Http404("No such unit")
-    organisation = get_object_or_404(Organisation.objects.select_related("region"), code=code)
-    publications = [p for p in latest_publications(_visible(request), organisation.level)
-                    if p.results.filter(organisation=organisation).exists()]  # fmt: skip
-    if not publications and not organisation.predecessors.exists():
-        raise Http404("No published results")
     year = request.GET.get("year", "")
-    publication = headline(publications)
+    if request.GET.get("format") == "pdf":
+        return _scorecard(request, code, year)
+    audience = Audience.of(request.user)
+    whole = _whole_page(request, audience, "year")
+    if (kept := _kept(request, whole)) is not None:
+        return kept
+    found = cached(("profile", audience, get_language(), code, year), lambda: _profile(audience, code, year))
+    return _respond(request, audience, found, "rankings/profile.html", whole)
+
+
+def _unit_year(among: PublicationQuerySet, code: str, year: str) -> tuple[Organisation, UnitYears, Publication | None]:
+    """The unit a profile URL names, where it appears, and the publication shown: the newest official
+    year's (see `headline`), or the `year` asked for; 404 when there is none."""
+    organisation = get_object_or_404(Organisation.objects.select_related("region"), code=code)
+    years = unit_years(organisation, among)
+    if not years.publications and not years.predecessors:
+        raise Http404("No published results")
+    publication = headline(years.publications)
     if year:
         # A year the unit has no published result for is not silently another year.
-        publication = next((p for p in publications if p.campaign.year == year_of(year)), None)
+        publication = next((p for p in years.publications if p.campaign.year == year_of(year)), None)
         if publication is None:
             raise Http404("No published result that year")
+    return organisation, years, publication
+
+
+def _profile(audience: Audience, code: str, year: str) -> tuple[Page, list[Publication]]:
+    organisation, years, publication = _unit_year(audience.publications(), code, year)
     rows = unit_profile(publication, organisation) if publication else []
-    if request.GET.get("format") == "pdf" and publication:
-        trial = "-chay-thu" if publication.is_trial else ""
-        return _private(_download(scorecard_pdf(publication, organisation),
-                                  f"dti-{publication.campaign.year}-{code}{trial}.pdf", "application/pdf"),
-                        publication)  # fmt: skip
     strongest, weakest = strengths_and_weaknesses(rows)
-    history = unit_history(organisation, _visible(request))
     context = {
         "organisation": organisation,
         "publication": publication,
-        "publications": publications,
+        "publications": years.publications,
         "rows": rows,
         "dti": next((row for row in rows if row.index == DTI), None),
         "strongest": strongest,
         "weakest": weakest,
-        "history": history,
+        "history": years.history,
         "history_chart": [
             {
                 "label": f"{point.year} ({_('chạy thử')})" if point.trial else str(point.year),
                 "value": float(point.value),
             }
-            for point in history
+            for point in years.history
             if point.value is not None
         ],
         "profile_chart": [
@@ -232,7 +396,19 @@ def profile(request: HttpRequest, code: str) -> HttpResponse:
             if row.kind == "main" and row.value is not None and row.group_average is not None
         ],
     }
-    return _private(render(request, "rankings/profile.html", context), *publications)
+    page = Page(render_to_string("rankings/_profile.html", context), {"unit_name": organisation.short_name})
+    return page, years.read
+
+
+def _scorecard(request: HttpRequest, code: str, year: str) -> HttpResponse:
+    """The unit's scorecard of the year shown as PDF."""
+    organisation, _years, publication = _unit_year(_visible(request), code, year)
+    if publication is None:
+        raise Http404("No published results")
+    trial = "-chay-thu" if publication.is_trial else ""
+    return _private(_download(scorecard_pdf(publication, organisation),
+                              f"dti-{publication.campaign.year}-{code}{trial}.pdf", "application/pdf"),
+                    publication)  # fmt: skip
 
 
 @require_GET

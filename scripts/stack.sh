@@ -20,7 +20,7 @@ environment() {
   export SECRET_KEY; SECRET_KEY=$(cat "$STACK/secret")
   export DATABASE_URL="postgres://postgres@127.0.0.1:5432/dti_stack"
   export CELERY_BROKER_URL="redis://127.0.0.1:6379/5"
-  # The published answers' cache, shared by the web processes as in production.
+  # The published pages and API answers, shared by the gunicorn workers as in production.
   export CACHE_URL="redis://127.0.0.1:6379/6"
   export ALLOWED_HOSTS="127.0.0.1,localhost"
   export SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0

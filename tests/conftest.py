@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from pytest_django.fixtures import Settings
 
@@ -46,6 +47,13 @@ def _database_is_the_expected_one() -> None:
 def _private_media_root(settings: Settings, tmp_path: Path) -> None:
     """Evidence written by a test goes to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "evidence"
+
+
+@pytest.fixture(autouse=True)
+def _no_published_answer_of_another_test() -> None:
+    """Each test starts with an empty cache of published answers: a rolled-back test's publication
+    leaves no answer behind, since no signal says that its rows went away."""
+    caches["published"].clear()
 
 
 @pytest.fixture

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 
-from .env import env_bool, env_broker, env_database, env_int, env_list, env_path, env_rate, env_str
+from dti_portal import __version__
+
+from .env import env_bool, env_broker, env_cache, env_database, env_int, env_list, env_path, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -110,6 +112,26 @@ TEMPLATES = [
 # DATABASES
 # -----------------------------------------------------------------------------
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'dti_portal.sqlite3'}")}
+
+# CACHES
+# -----------------------------------------------------------------------------
+CACHES = {
+    # Per process, never Redis: the API throttles' counters live here, and the API keeps answering
+    # while Redis is down.
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    # The published pages and API answers, rendered once per publication version (rankings.caching).
+    # Redis in production, so that every web process shares them and sees a new publication at
+    # once; without CACHE_URL each process keeps its own.
+    "published": {
+        **env_cache("CACHE_URL", "locmemcache://published"),
+        # A new release never serves pages its predecessor rendered.
+        "KEY_PREFIX": f"dti-published-{__version__}",
+    },
+}
+# How long a published answer may be kept: by the portal's cache, and by browsers and proxies
+# (`Cache-Control: public, max-age`). A publication made through the portal or its commands shows at
+# once on the portal itself; this bounds how long a proxy or a browser may show the previous one.
+PUBLISHED_CACHE_SECONDS = env_int("PUBLISHED_CACHE_SECONDS", 300, minimum=1)
 
 # AUTHENTICATION AND SESSIONS
 # -----------------------------------------------------------------------------

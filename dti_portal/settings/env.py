@@ -11,7 +11,7 @@ import enum
 import os
 from pathlib import Path
 from typing import Any, Final, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -133,6 +133,45 @@ def env_broker(name: str) -> str:
     if url and urlsplit(url).scheme not in _BROKER_SCHEMES:
         raise ImproperlyConfigured(f"{name} must look like redis://HOST:6379/0 or be unset; got {url!r}.")
     return url
+
+
+_CACHE_FORM = "redis://HOST:6379/1 (rediss:// for TLS), or locmemcache://NAME"
+# How long the portal waits for Redis before it renders an answer itself: a slow or unreachable cache
+# must cost a reader a fraction of a second, never the page.
+_CACHE_SOCKET_SECONDS = 0.25
+# Local-memory entries per process: the pages and answers of a few published years in every variant
+# readers ask for (tens of KB each).
+_LOCAL_CACHE_ENTRIES = 2000
+
+
+def _port_is_a_number(parts: SplitResult) -> bool:
+    try:
+        return parts.port is None or parts.port > 0
+    except ValueError:  # urllib's answer to a port that is not a number
+        return False
+
+
+def env_cache(name: str, default: str) -> dict[str, Any]:
+    """Return a Django CACHES entry parsed from a cache URL: Redis, or a local-memory cache of one process."""
+    url = env_str(name, default)
+    parts = urlsplit(url)
+    if parts.scheme in ("redis", "rediss"):
+        database = parts.path.strip("/")
+        if not parts.hostname or not _port_is_a_number(parts) or not (database == "" or database.isdigit()):
+            raise ImproperlyConfigured(f"{name} must look like {_CACHE_FORM}; got {url!r}.")
+        config: dict[str, Any] = environ.Env.cache_url_config(url)
+        config["OPTIONS"] = {
+            "socket_connect_timeout": _CACHE_SOCKET_SECONDS,
+            "socket_timeout": _CACHE_SOCKET_SECONDS,
+        }
+        return config
+    if parts.scheme == "locmemcache" and parts.netloc:
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": parts.netloc,
+            "OPTIONS": {"MAX_ENTRIES": _LOCAL_CACHE_ENTRIES},
+        }
+    raise ImproperlyConfigured(f"{name} must look like {_CACHE_FORM}; got {url!r}.")
 
 
 _RATE_PERIODS = {"second", "minute", "hour", "day"}

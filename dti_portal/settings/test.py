@@ -7,7 +7,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-key-not-for-production-use-0123456789abcdefghijklmnop")
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, INSTALLED_APPS, REST_FRAMEWORK
+from .base import BASE_DIR, CACHES, DATABASES, INSTALLED_APPS, REST_FRAMEWORK
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -27,6 +27,16 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/m
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# The published answers in this process's memory, whatever CACHE_URL says; the suite empties it before
+# each test (tests/conftest.py).
+CACHES = {
+    **CACHES,
+    "published": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "published",
+        "KEY_PREFIX": CACHES["published"]["KEY_PREFIX"],
+    },
 }
 # Serve static files from the source folders, as `make run` does, without collectstatic.
 WHITENOISE_USE_FINDERS = True

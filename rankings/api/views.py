@@ -2,36 +2,39 @@
 ones only: a trial campaign's publication is for the portal's signed-in users, never for integrators,
 whoever asks (`official()` is every endpoint's starting set).
 
-Every answer carries an ETag and Last-Modified (a client sending If-None-Match or If-Modified-Since
-gets 304 while nothing was republished); list endpoints also answer `?format=csv`.
+Every answer is built once per publication version and served from the published-answers cache
+(`rankings.caching`); it carries `Cache-Control: public`, an ETag and Last-Modified (a client sending
+If-None-Match, weak ETags included, or If-Modified-Since gets 304 while nothing was republished); list
+endpoints also answer `?format=csv`.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from django.shortcuts import get_object_or_404
-from django.utils.http import http_date, parse_http_date_safe
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.cache import patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Organisation
 from common.spreadsheets import csv_cell
+from rankings.caching import Audience, cached, lookup, not_modified, shareable, store, validate
 from rankings.models import DTI, Publication, PublicationQuerySet
 from rankings.parameters import is_plain, year_of
-from rankings.queries import TableRow, latest_publications, publication_for, ranking_table, unit_profile
+from rankings.queries import TableRow, edition, latest_publications, ranking_tables, unit_profile, unit_years
 from rankings.ranking import round_value
 
 
@@ -81,25 +84,36 @@ class PublicApi(APIView):
     authentication_classes: list[type] = []
     renderer_classes = [JSONRenderer, CsvRenderer]
 
-    def conditional(
-        self, request: Request, publications: list[Publication], build: Callable[[], dict[str, Any]]
-    ) -> Response:
-        """Answer 304 when the client's copy is current; else build the body with ETag and Last-Modified."""
-        fingerprint = "|".join(f"{p.pk}:{p.version}:{p.published_at.isoformat()}" for p in publications)
-        fingerprint += "|" + request.get_full_path()
-        etag = '"' + hashlib.sha256(fingerprint.encode()).hexdigest()[:32] + '"'
-        modified = max((p.published_at for p in publications), default=None)
-        if_none_match = request.headers.get("If-None-Match")
-        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-        fresh = (if_none_match is not None and etag in [tag.strip() for tag in if_none_match.split(",")]) or (
-            if_none_match is None and since is not None and modified is not None and int(modified.timestamp()) <= since
-        )
-        response = Response(status=status.HTTP_304_NOT_MODIFIED) if fresh else Response(build())
-        response["ETag"] = etag
-        if modified is not None:
-            response["Last-Modified"] = http_date(modified.timestamp())
-        response["Cache-Control"] = "public, max-age=300"
-        return response
+    def respond(
+        self,
+        request: Request,
+        key: tuple[object, ...],
+        make: Callable[[], tuple[dict[str, Any], Iterable[Publication]]],
+        pick: Callable[[dict[str, Any]], tuple[dict[str, Any], bool]] = lambda body: (body, True),
+        variant: object = None,
+    ) -> HttpResponseBase:
+        """The answer built once per publication version (`make` gives its body and the publications it
+        read) and rendered once per format and `variant` (`pick` gives this variant's body from it, and
+        whether to keep it: a parameter naming nothing would be one more copy to keep); 304 when the
+        client's copy is current."""
+        renderer = request.accepted_renderer
+        # JSON and CSV are different bytes at the same address when the Accept header chooses.
+        rendered_key = ("api", *key, renderer.format, variant)
+        found = lookup(rendered_key)
+        if found is None:
+            built = cached(("api", *key), make)
+            body, keep = pick(built.body)
+            content = renderer.render(body, request.accepted_media_type, self.get_renderer_context())
+            found = replace(built, body=content, fingerprint=repr((built.fingerprint, renderer.format)))
+            if keep:
+                store(rendered_key, found)
+        django_request = request._request
+        unchanged = not_modified(django_request, found)
+        # As DRF's Response names the type of what its renderer made.
+        content_type = f"{renderer.media_type}; charset={renderer.charset}" if renderer.charset else renderer.media_type
+        response = unchanged if unchanged is not None else HttpResponse(found.body, content_type=content_type)
+        patch_vary_headers(response, ["Accept"])
+        return validate(django_request, response, found, shared=shareable(Audience.PUBLIC, found))
 
 
 RESULT_FIELDS: dict[str, serializers.Field] = {
@@ -170,27 +184,37 @@ class RankingApi(PublicApi):
             },
         ),
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponseBase:
         year = _year(request)
+        assert year is not None
         level = request.query_params.get("level", "")
         if level not in ("province", "ministry"):
             raise ValidationError({"level": "Cấp phải là province hoặc ministry."})
         index = _plain(request, "index") or DTI
-        publication = official().latest_for(year=year, level=level)  # type: ignore[arg-type]
-        if publication is None:
-            raise NotFound(f"Chưa công bố kết quả DTI {year} cấp {level}.")
         group = _plain(request, "group") or None
-        if not publication.results.filter(index=index).exists():
-            raise NotFound(f"Không có chỉ số “{index}” trong kết quả đã công bố.")
 
-        def build() -> dict[str, Any]:
-            precision = publication.campaign.framework.precision
-            table = ranking_table(publication, index, group)
-            return {"year": year, "level": level, "index": index, "published_at": publication.published_at,
-                    "version": publication.version, "coverage": publication.coverage,
-                    "results": [_row(row, precision) for row in table]}  # fmt: skip
+        def one_group(body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+            rows = [row for row in body["results"] if group is None or row["group"] == group]
+            return {**body, "results": rows}, group is None or bool(rows)
 
-        return self.conditional(request, [publication], build)
+        # Every group is built once, then each group asked for is picked from it.
+        return self.respond(request, ("rankings", year, level, index), lambda: _ranking(year, level, index),
+                            one_group, group)  # fmt: skip
+
+
+def _ranking(year: int, level: str, index: str) -> tuple[dict[str, Any], list[Publication]]:
+    found = edition(official(), year, level)
+    if found is None:
+        raise NotFound(f"Chưa công bố kết quả DTI {year} cấp {level}.")
+    publication = found.publication
+    table = ranking_tables([(publication, found.previous)], index)[0]
+    if not table:
+        raise NotFound(f"Không có chỉ số “{index}” trong kết quả đã công bố.")
+    precision = publication.campaign.framework.precision
+    body = {"year": year, "level": level, "index": index, "published_at": publication.published_at,
+            "version": publication.version, "coverage": publication.coverage,
+            "results": [_row(row, precision) for row in table]}  # fmt: skip
+    return body, found.publications
 
 
 def _row(row: TableRow, precision: int) -> dict[str, Any]:
@@ -248,44 +272,40 @@ class OrganisationResultsApi(PublicApi):
             },
         ),
     )
-    def get(self, request: Request, code: str) -> Response:
+    def get(self, request: Request, code: str) -> HttpResponseBase:
         if not is_plain(code):
             raise NotFound("Không có đơn vị này.")
-        organisation = get_object_or_404(Organisation, code=code)
         year = _year(request, required=False)
-        if year is None:
-            publications = [p for p in latest_publications(official(), organisation.level)
-                            if p.results.filter(organisation=organisation).exists()]  # fmt: skip
-            publication = publications[0] if publications else None
-        else:
-            publication = publication_for(official(), year, organisation.level)
-        if publication is None or not publication.results.filter(organisation=organisation).exists():
-            raise NotFound(
-                f"Chưa có kết quả công bố của {organisation.short_name}" + (f" năm {year}." if year else ".")
-            )
+        return self.respond(request, ("organisation", code, year), lambda: _organisation_results(code, year))
 
-        def build() -> dict[str, Any]:
-            precision = publication.campaign.framework.precision
-            rows = unit_profile(publication, organisation)
-            return {
-                "organisation_code": organisation.code,
-                "organisation_name": organisation.short_name,
-                "level": organisation.level,
-                "group": organisation.group,
-                "year": publication.campaign.year,
-                "version": publication.version,
-                "published_at": publication.published_at,
-                "coverage": publication.coverage,
-                "results": [
-                    {"index": row.index, "label": row.label, "kind": row.kind, "value": _number(row.value, precision),
-                     "rank": row.rank, "group_size": row.group_size,
-                     "group_average": _number(row.group_average, precision), "score": _number(row.score),
-                     "max_points": _number(row.max_points)}
-                    for row in rows
-                ],
-            }  # fmt: skip
 
-        return self.conditional(request, [publication], build)
+def _organisation_results(code: str, year: int | None) -> tuple[dict[str, Any], list[Publication]]:
+    organisation = Organisation.objects.filter(code=code).first()
+    if organisation is None:
+        raise NotFound("Không có đơn vị này.")
+    years = unit_years(organisation, official())
+    publication = next((p for p in years.publications if year in (None, p.campaign.year)), None)
+    if publication is None:
+        raise NotFound(f"Chưa có kết quả công bố của {organisation.short_name}" + (f" năm {year}." if year else "."))
+    precision = publication.campaign.framework.precision
+    rows = unit_profile(publication, organisation)
+    body = {
+        "organisation_code": organisation.code,
+        "organisation_name": organisation.short_name,
+        "level": organisation.level,
+        "group": organisation.group,
+        "year": publication.campaign.year,
+        "version": publication.version,
+        "published_at": publication.published_at,
+        "coverage": publication.coverage,
+        "results": [
+            {"index": row.index, "label": row.label, "kind": row.kind, "value": _number(row.value, precision),
+             "rank": row.rank, "group_size": row.group_size, "group_average": _number(row.group_average, precision),
+             "score": _number(row.score), "max_points": _number(row.max_points)}
+            for row in rows
+        ],
+    }  # fmt: skip
+    return body, [publication]
 
 
 class CampaignListApi(PublicApi):
@@ -326,22 +346,22 @@ class CampaignListApi(PublicApi):
             },
         ),
     )
-    def get(self, request: Request) -> Response:
-        ordered = official().select_related("campaign__framework")
-        publications = list(ordered.order_by("-campaign__year", "campaign__level", "-version"))
+    def get(self, request: Request) -> HttpResponseBase:
+        return self.respond(request, ("campaigns",), _campaigns)
 
-        def build() -> dict[str, Any]:
-            results = []
-            for latest in latest_publications(official()):
-                versions = [p for p in publications if p.campaign_id == latest.campaign_id]
-                results.append({
-                    "year": latest.campaign.year, "level": latest.campaign.level, "name": latest.campaign.name,
-                    "framework": latest.campaign.framework.code, "version": latest.version,
-                    "published_at": latest.published_at, "revision_note": latest.revision_note,
-                    "source": latest.source, "coverage": latest.coverage,
-                    "versions": [{"version": p.version, "published_at": p.published_at,
-                                  "revision_note": p.revision_note} for p in sorted(versions, key=lambda p: p.version)],
-                })  # fmt: skip
-            return {"results": results}
 
-        return self.conditional(request, publications, build)
+def _campaigns() -> tuple[dict[str, Any], list[Publication]]:
+    ordered = official().select_related("campaign__framework")
+    publications = list(ordered.order_by("-campaign__year", "campaign__level", "-version"))
+    results = []
+    for latest in latest_publications(official()):
+        versions = [p for p in publications if p.campaign_id == latest.campaign_id]
+        results.append({
+            "year": latest.campaign.year, "level": latest.campaign.level, "name": latest.campaign.name,
+            "framework": latest.campaign.framework.code, "version": latest.version,
+            "published_at": latest.published_at, "revision_note": latest.revision_note,
+            "source": latest.source, "coverage": latest.coverage,
+            "versions": [{"version": p.version, "published_at": p.published_at,
+                          "revision_note": p.revision_note} for p in sorted(versions, key=lambda p: p.version)],
+        })  # fmt: skip
+    return {"results": results}, publications

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from dti_portal.settings.env import env_bool, env_database, env_int, env_list
+from dti_portal.settings.env import env_bool, env_cache, env_database, env_int, env_list
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,6 +49,9 @@ def start_django(settings_module: str, **environment: str) -> subprocess.Complet
         ("API_THROTTLE_ANON", "60 per minute", "API_THROTTLE_ANON must look like 60/minute"),
         ("API_THROTTLE_USER", "0/minute", "API_THROTTLE_USER must look like 60/minute"),
         ("TRUSTED_PROXY_COUNT", "-1", "TRUSTED_PROXY_COUNT must be at least 0; got -1"),
+        ("CACHE_URL", "memcached://127.0.0.1:11211", "CACHE_URL must look like redis://HOST:6379/1"),
+        ("CACHE_URL", "redis://127.0.0.1:six/1", "CACHE_URL must look like redis://HOST:6379/1"),
+        ("PUBLISHED_CACHE_SECONDS", "0", "PUBLISHED_CACHE_SECONDS must be at least 1; got 0"),
     ],
 )
 def test_a_malformed_variable_stops_start_up_with_its_name(variable: str, value: str, expected_message: str) -> None:
@@ -122,6 +125,32 @@ def test_postgres_url_becomes_a_persistent_postgres_connection(monkeypatch: pyte
     assert config["NAME"] == "dti_portal"
     assert config["HOST"] == "127.0.0.1"
     assert config["CONN_MAX_AGE"] == 60
+
+
+def test_a_redis_cache_url_becomes_a_redis_cache_that_gives_up_quickly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOME_CACHE_URL", "redis://127.0.0.1:6379/6")
+
+    config = env_cache("SOME_CACHE_URL", "locmemcache://unused")
+
+    assert config == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/6",
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+    }
+
+
+@pytest.mark.parametrize("url", ["redis://", "redis://127.0.0.1:6379/cache", "locmemcache://", "file:///tmp/cache"])
+def test_a_malformed_cache_url_is_refused_with_the_form_it_expects(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("SOME_CACHE_URL", url)
+
+    with pytest.raises(ImproperlyConfigured, match=r"SOME_CACHE_URL must look like redis://HOST:6379/1"):
+        env_cache("SOME_CACHE_URL", "locmemcache://unused")
+
+
+def test_without_a_cache_url_the_published_answers_stay_in_each_processs_memory() -> None:
+    config = env_cache("NO_SUCH_CACHE_URL", "locmemcache://published")
+
+    assert (config["BACKEND"], config["LOCATION"]) == ("django.core.cache.backends.locmem.LocMemCache", "published")
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("1", True), ("YES", True), ("off", False), ("False", False)])

@@ -54,6 +54,11 @@ def test_a_benchmark_framework_too_small_for_its_components_is_refused() -> None
         call_command("bench_scoring", sizes="63x20")
 
 
+def test_a_public_pages_benchmark_of_no_requests_is_refused() -> None:
+    with pytest.raises(CommandError, match="--repeat is at least 1"):
+        call_command("bench_public", repeat=0)
+
+
 @pytest.mark.django_db
 def test_the_synthetic_campaign_has_the_units_and_leaves_asked_for() -> None:
     campaign = build_campaign(3, 57, random.Random(1))
