@@ -311,24 +311,43 @@ def _ranking_page(
     return Page(render_to_string("rankings/_ranking.html", context), title)
 
 
-def _ranking_download(request: HttpRequest, year: int, level: str, output: str) -> HttpResponse:
-    """A ranking table as Excel (every group) or CSV (the group asked for, or every group)."""
-    publication = _publication(year, level, request)
+def _ranking_download(request: HttpRequest, year: int, level: str, output: str) -> HttpResponseBase:
+    """A ranking table as Excel (every group) or CSV (the group asked for, or every group); built once per
+    publication version like the pages."""
+    if level not in LEVELS or year_of(year) is None:
+        raise Http404("No such level or year")
+    version = _version(request)
     index = request.GET.get("index") or DTI
+    group = request.GET.get("group") or None
+    audience = Audience.of(request.user)
+    found = cached(("download", audience, year, level, version, index, group, output),
+                   lambda: _ranking_file(audience, year, level, version, index, group, output))  # fmt: skip
+    shared = shareable(audience, found)
+    if shared and (unchanged := not_modified(request, found)) is not None:
+        return validate(request, unchanged, found, shared=True)
+    content, filename, content_type = found.body
+    return validate(request, _download(content, filename, content_type), found, shared=shared)
+
+
+def _ranking_file(
+    audience: Audience, year: int, level: str, version: int | None, index: str, group: str | None, output: str
+) -> tuple[tuple[bytes, str, str], list[Publication]]:
+    publication = publication_for(audience.publications(), year, level, version)
+    if publication is None:
+        raise Http404("Not published")
     if index not in dict(indices_of(publication)):
         raise Http404("No such index")
     full = ranking_table(publication, index)
-    group = request.GET.get("group") or None
     if group is not None and group not in {row.group for row in full}:
         raise Http404("No such group")
     name = f"dti-{year}-{level}-{index}{'-chay-thu' if publication.is_trial else ''}"
     if output == "xlsx":
-        return _private(_download(ranking_workbook(publication, index), f"{name}.xlsx",
-                                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-                        publication)  # fmt: skip
+        workbook = ranking_workbook(publication, index)
+        return (workbook, f"{name}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), [
+            publication
+        ]
     rows = [row for row in full if group is None or row.group == group]
-    return _private(_download(ranking_csv(rows, publication).encode("utf-8-sig"), f"{name}.csv",
-                              "text/csv; charset=utf-8"), publication)  # fmt: skip
+    return (ranking_csv(rows, publication).encode("utf-8-sig"), f"{name}.csv", "text/csv; charset=utf-8"), [publication]
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -412,7 +431,7 @@ def _scorecard(request: HttpRequest, code: str, year: str) -> HttpResponse:
 
 
 @require_GET
-def compare(request: HttpRequest) -> HttpResponse:
+def compare(request: HttpRequest) -> HttpResponseBase:
     """Two or three units of one level side by side for one published year.
 
     Units of two levels cannot be compared (400, saying so); an unknown unit, level or unpublished
@@ -421,13 +440,24 @@ def compare(request: HttpRequest) -> HttpResponse:
     codes = list(dict.fromkeys(code for code in request.GET.getlist("unit") if code))[:3]
     if not all(is_plain(code) for code in codes):
         raise Http404("No such unit")
+    asked_level = request.GET.get("level", "")
+    if asked_level and asked_level not in LEVELS:
+        raise Http404("No such level")
+    year = request.GET.get("year", "")
+    audience = Audience.of(request.user)
+    whole = _whole_page(request, audience, "unit", "level", "year")
+    if (kept := _kept(request, whole)) is not None:
+        return kept
+    found = cached(("compare", audience, get_language(), tuple(codes), asked_level, year),
+                   lambda: _compare(audience, codes, asked_level, year))  # fmt: skip
+    return _respond(request, audience, found, "rankings/compare.html", whole)
+
+
+def _compare(audience: Audience, codes: list[str], asked_level: str, year: str) -> tuple[Page, list[Publication]]:
     found = Organisation.objects.filter(code__in=codes, level__in=list(LEVELS)).in_bulk(field_name="code")
     if len(found) < len(codes):
         raise Http404("No such unit")
     units = [found[code] for code in codes]
-    asked_level = request.GET.get("level", "")
-    if asked_level and asked_level not in LEVELS:
-        raise Http404("No such level")
     levels = {unit.level for unit in units} | ({asked_level} if asked_level else set())
     if len(levels) > 1:
         raise Rejected(
@@ -436,8 +466,7 @@ def compare(request: HttpRequest) -> HttpResponse:
             % {"units": ", ".join(unit.short_name for unit in units)}
         )  # fmt: skip
     level = levels.pop() if levels else Organisation.Level.PROVINCE
-    publications = latest_publications(_visible(request), level)
-    year = request.GET.get("year", "")
+    publications = latest_publications(audience.publications(), level)
     publication = headline(publications)
     if year:
         publication = next((p for p in publications if p.campaign.year == year_of(year)), None)
@@ -463,7 +492,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         "slots": range(3),
         "chart": _compare_chart(indices, columns),
     }
-    return _private(render(request, "rankings/compare.html", context), *publications)
+    return Page(render_to_string("rankings/_compare.html", context), {}), list(publications)
 
 
 def _compare_chart(indices: list[tuple[str, str]], columns: list[dict[str, Any]]) -> dict[str, Any]:
@@ -477,15 +506,31 @@ def _compare_chart(indices: list[tuple[str, str]], columns: list[dict[str, Any]]
 
 
 @require_GET
-def methodology(request: HttpRequest, year: int, level: str) -> HttpResponse:
+def methodology(request: HttpRequest, year: int, level: str) -> HttpResponseBase:
     """The published year's method, generated from its framework: structure, points, rules in words,
     exclusions of that year and the revision log."""
-    publication = _publication(year, level, request)
+    if level not in LEVELS or year_of(year) is None:
+        raise Http404("No such level or year")
+    version = _version(request)
+    audience = Audience.of(request.user)
+    whole = _whole_page(request, audience, "version")
+    if (kept := _kept(request, whole)) is not None:
+        return kept
+    found = cached(("methodology", audience, get_language(), year, level, version),
+                   lambda: _methodology(audience, year, level, version))  # fmt: skip
+    return _respond(request, audience, found, "rankings/methodology.html", whole)
+
+
+def _methodology(audience: Audience, year: int, level: str, version: int | None) -> tuple[Page, list[Publication]]:
+    publication = publication_for(audience.publications(), year, level, version)
+    if publication is None:
+        raise Http404("Not published")
     framework = publication.campaign.framework
     nodes = list(framework.nodes.order_by("order"))
     depth: dict[int, int] = {}
     for node in nodes:
         depth[node.pk] = 0 if node.parent_id is None else depth[node.parent_id] + 1
+    versions = list(Publication.objects.filter(campaign=publication.campaign).order_by("version"))
     context = {
         "publication": publication,
         "framework": framework,
@@ -493,10 +538,11 @@ def methodology(request: HttpRequest, year: int, level: str) -> HttpResponse:
         "leaf_count": len(nodes) - len({node.parent_id for node in nodes if node.parent_id is not None}),
         "aggregates": framework.aggregates.prefetch_related("main_indices"),
         "exclusions": publication.campaign.exclusions.active().select_related("node"),
-        "versions": Publication.objects.filter(campaign=publication.campaign).order_by("version"),
+        "versions": versions,
         "missing": framework.missing.all(),
     }
-    return _private(render(request, "rankings/methodology.html", context), publication)
+    title = {"year": publication.campaign.year, "level_name": publication.campaign.get_level_display()}
+    return Page(render_to_string("rankings/_methodology.html", context), title), [publication, *versions]
 
 
 @require_GET

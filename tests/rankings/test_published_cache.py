@@ -65,6 +65,29 @@ def test_a_profile_and_the_home_page_read_a_few_queries_cold_and_none_warm(
     assert again.content == first.content
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/results/compare/?unit=48&unit=01&year=2021",
+        "/results/2021/province/methodology/",
+        f"{RANKING}?format=csv&group=province",
+        f"{RANKING}?format=xlsx",
+    ],
+)
+def test_the_comparison_the_method_and_the_downloads_are_kept_public_and_read_no_query_warm(
+    client: Client, published_2021: None, django_assert_num_queries: DjangoAssertNumQueries, url: str
+) -> None:
+    cold()
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        again = client.get(url)
+        unchanged = client.get(url, HTTP_IF_NONE_MATCH=f"W/{first['ETag']}")
+
+    assert (first.status_code, again.status_code, unchanged.status_code) == (200, 200, 304)
+    assert again.content == first.content
+    assert first["Cache-Control"] == "public, max-age=300"
+
+
 def test_another_index_filter_or_search_of_a_cached_table_reads_no_query(
     client: Client, published_2021: None, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
