@@ -473,15 +473,13 @@ def _compare(audience: Audience, codes: list[str], asked_level: str, year: str) 
         if publication is None:
             raise Http404("Not published")
     columns: list[dict[str, Any]] = []
+    indices: list[tuple[str, str]] = []
+    choices: list[Organisation] = []
     if publication:
         for unit in units:
             columns.append({"unit": unit, "name": unit.short_name_in(publication.campaign.year),
-                            "rows": {row.index: row for row in unit_profile(publication, unit)}})  # fmt: skip
-    indices = indices_of(publication) if publication else []
-    choices = sorted(
-        Organisation.objects.filter(published_results__publication=publication).distinct() if publication else [],
-        key=lambda unit: vietnamese_sort_key(unit.short_name),
-    )
+                            "rows": {row.index: row for row in _unit_rows(publication, unit)}})  # fmt: skip
+        indices, choices = _compare_choices(publication)
     context = {
         "publication": publication,
         "publications": publications,
@@ -493,6 +491,26 @@ def _compare(audience: Audience, codes: list[str], asked_level: str, year: str) 
         "chart": _compare_chart(indices, columns),
     }
     return Page(render_to_string("rankings/_compare.html", context), {}), list(publications)
+
+
+def _unit_rows(publication: Publication, unit: Organisation) -> list[Any]:
+    """A unit's rows of a publication (with its group's averages), kept apart: the comparisons of every pair
+    and triple of units are built from them without reading the group's table each time."""
+    return cached(
+        ("unit-rows", publication.pk, unit.code), lambda: (unit_profile(publication, unit), [publication])
+    ).body
+
+
+def _compare_choices(publication: Publication) -> tuple[list[tuple[str, str]], list[Organisation]]:
+    """The indices of a publication and its units by name, for every comparison of it."""
+
+    def make() -> tuple[tuple[list[tuple[str, str]], list[Organisation]], list[Publication]]:
+        units = Organisation.objects.filter(published_results__publication=publication).distinct()
+        return (indices_of(publication), sorted(units, key=lambda unit: vietnamese_sort_key(unit.short_name))), [
+            publication
+        ]
+
+    return cached(("compare-choices", publication.pk), make).body
 
 
 def _compare_chart(indices: list[tuple[str, str]], columns: list[dict[str, Any]]) -> dict[str, Any]:

@@ -123,10 +123,11 @@ def _recompute_process_rss(campaign: Campaign) -> float | None:
     url = (
         f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
     )
+    # VmHWM, not getrusage: Linux carries a parent's peak over into the process it starts.
     code = (
-        "import resource; from scoring.services import recompute_campaign; "
+        "from scoring.services import recompute_campaign; "
         f"recompute_campaign(campaign_id={campaign.pk}); "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        "print(next(line.split()[1] for line in open('/proc/self/status') if line.startswith('VmHWM:')))"
     )
     done = subprocess.run(  # noqa: S603 - this interpreter, this project's manage.py
         [sys.executable, "manage.py", "shell", "-c", code],
