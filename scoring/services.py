@@ -352,22 +352,25 @@ def _queue_run(campaign_id: int) -> None:
 
 def requeue_pending_recomputes(*, older_than_seconds: int = 60) -> list[int]:
     """Queue again every recompute requested more than `older_than_seconds` ago and still pending
-    (its message was lost while the broker was down), and every run that has been "running" for
-    longer than a task may run (its worker died). Running twice is harmless. Returns the campaign ids."""
+    (its message was lost while the broker was down), and every run marked running that no process
+    runs any more (its worker died): on PostgreSQL, one whose run lock nobody holds; elsewhere, one
+    running for longer than a task may run. Running twice is harmless. Returns the campaign ids."""
     from django.conf import settings
 
     now = timezone.now()
     cutoff = now - timedelta(seconds=older_than_seconds)
-    dead = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-    stale = list(
-        Recompute.objects.filter(
-            Q(pending=True, requested_at__lt=cutoff) | Q(state=Recompute.State.RUNNING, started_at__lt=dead)
-        ).values_list("campaign_id", flat=True)
-    )
-    for campaign_id in stale:
+    stale = set(Recompute.objects.filter(pending=True, requested_at__lt=cutoff).values_list("campaign_id", flat=True))
+    running = Recompute.objects.filter(state=Recompute.State.RUNNING)
+    if connection.vendor == "postgresql":
+        stale |= {campaign_id for campaign_id in running.values_list("campaign_id", flat=True)
+                  if not run_lock_held(campaign_id)}  # fmt: skip
+    else:
+        dead = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+        stale |= set(running.filter(started_at__lt=dead).values_list("campaign_id", flat=True))
+    for campaign_id in sorted(stale):
         Recompute.objects.filter(campaign_id=campaign_id).update(pending=True, requested_at=now)
         _queue_run(campaign_id)
-    return stale
+    return sorted(stale)
 
 
 def is_recomputing(campaign_id: int) -> bool:
@@ -402,6 +405,16 @@ def run_lock(campaign_id: int) -> Iterator[None]:
 
 # The first key of the advisory locks that serialise recomputes ("DT" in ASCII).
 RUN_LOCK_NAMESPACE = 0x4454
+
+
+def run_lock_held(campaign_id: int) -> bool:
+    """Whether a run of the campaign holds its run lock now, in any process (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [RUN_LOCK_NAMESPACE, campaign_id])
+        (taken,) = cursor.fetchone()
+        if taken:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RUN_LOCK_NAMESPACE, campaign_id])
+    return not taken
 
 
 def recompute_campaign(*, campaign_id: int) -> Recompute:

@@ -168,7 +168,8 @@ def test_a_value_exactly_on_a_rounding_boundary_ranks_half_up_as_in_decimal() ->
     value = score_campaign(framework, units)["U"]["1.1"].value
 
     assert (0, layout.column["1.1"]) in scores.exact
-    assert value is not None and rounded(value, 4) == D("0.0002")
+    assert value is not None
+    assert rounded(value, 4) == D("0.0002")
     assert D(float(D("0.015")) / 100) < D("0.00015")  # the float alone would round down
 
 

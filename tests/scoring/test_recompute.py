@@ -256,3 +256,42 @@ def test_the_rows_of_a_unit_no_longer_in_the_campaign_are_removed_with_the_next_
     assert run.rows_written == 11
     assert not Result.objects.filter(campaign=campaign, organisation__code=code).exists()
     assert Result.objects.filter(campaign=campaign).count() == 2 * 11
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_runs_again_a_run_marked_running_that_no_process_runs_and_leaves_a_live_one(
+    campaign: Campaign,
+) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("The run lock is PostgreSQL's advisory lock; elsewhere a run is taken as dead by its age.")
+    # A worker killed mid-run leaves the campaign "running", and its lock went with its connection.
+    Recompute.objects.create(campaign=campaign, state="running", pending=False, started_at=timezone.now())
+    assert services.requeue_pending_recomputes() == [campaign.pk]
+    assert Recompute.objects.get(campaign=campaign).state == "done"
+
+    # A run in another process holds the lock: it is alive, and left alone.
+    import threading
+
+    from django.db import connections
+
+    holding, release = threading.Event(), threading.Event()
+
+    def live_run() -> None:
+        with services.run_lock(campaign.pk):
+            holding.set()
+            release.wait(timeout=30)
+        connections.close_all()
+
+    Recompute.objects.filter(campaign=campaign).update(state="running", started_at=timezone.now())
+    other = threading.Thread(target=live_run)
+    other.start()
+    assert holding.wait(timeout=30)
+    try:
+        assert services.run_lock_held(campaign.pk)
+        assert services.requeue_pending_recomputes() == []
+    finally:
+        release.set()
+        other.join(timeout=30)
+    assert Recompute.objects.get(campaign=campaign).state == "running"

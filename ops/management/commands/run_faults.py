@@ -34,7 +34,7 @@ from indicators.models import Node
 from ops import stack
 from ops.synthetic import build_campaign
 from scoring.models import Recompute, Result
-from scoring.services import RUN_LOCK_NAMESPACE, computed_rows
+from scoring.services import computed_rows, run_lock_held
 from scoring.tasks import recompute_campaign_task
 from submissions.models import Answer, Campaign, Event
 
@@ -92,12 +92,12 @@ class Command(BaseCommand):
         Answer.objects.filter(pk__in=list(changed.values_list("pk", flat=True))).update(value=Decimal(0))
         Recompute.objects.filter(campaign=campaign).update(pending=True, requested_at=timezone.now())
         _run_task(campaign.pk)
-        started = _wait(lambda: _locked_by_a_run(campaign.pk), 120)
+        started = _wait(lambda: run_lock_held(campaign.pk), 120)
         stack.kill_worker()
         time.sleep(3)
         during = _fingerprint(campaign.pk)
         stack.start_worker()
-        # The sweep (Celery beat, every minute) queues the pending run again.
+        # The sweep (Celery beat, every minute) finds the run nobody runs any more and queues it again.
         completed = _wait(lambda: _settled(campaign.pk), 300)
         after = _fingerprint(campaign.pk)
         expected = _from_scratch(campaign)
@@ -232,16 +232,6 @@ def _run_task(campaign_id: int) -> None:
     Recompute.objects.get_or_create(campaign_id=campaign_id)
     Recompute.objects.filter(campaign_id=campaign_id).update(pending=True, requested_at=timezone.now())
     recompute_campaign_task.apply_async(kwargs={"campaign_id": campaign_id})
-
-
-def _locked_by_a_run(campaign_id: int) -> bool:
-    """Whether a run holds the campaign's run lock (scoring.services.run_lock)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [RUN_LOCK_NAMESPACE, campaign_id])
-        (taken,) = cursor.fetchone()
-        if taken:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RUN_LOCK_NAMESPACE, campaign_id])
-    return not taken
 
 
 def _runs(campaign_id: int) -> int:
