@@ -7,9 +7,9 @@ description, the problems with its parameters) live in `indicators.rules`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from collections.abc import Mapping
 from typing import Any
 
 
