@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -397,6 +397,17 @@ class StageValues:
                 if any(number is not None and abs(number) >= FLOAT_EXACT_BELOW for number in numbers):
                     stage.exact[(row, column)] = answer
         return stage
+
+    def copy(self) -> StageValues:
+        """Another stage's values, to be changed where an appraiser changed them."""
+        return replace(
+            self,
+            value=self.value.copy(),
+            numerator=self.numerator.copy(),
+            denominator=self.denominator.copy(),
+            choice=self.choice.copy(),
+            exact=dict(self.exact),
+        )
 
     def imprecise(self) -> Flags:
         with np.errstate(invalid="ignore"):

@@ -83,9 +83,9 @@ def load_campaign(campaign: Campaign) -> Loaded:
     """The campaign's framework (with its exclusions) and every unit's leaf values at each stage —
     self-assessed, appraised, final — as the engine's arrays.
 
-    Seven queries, whatever the number of units and leaves: nodes, aggregates with their main
-    indices, exclusions, submissions with their organisations, the answers' numbers, their
-    choices, and the few numbers too large for a float to hold.
+    Ten queries, whatever the number of units and leaves: nodes, aggregates with their main
+    indices, exclusions, submissions with their organisations, the answers' numbers (in four
+    shares), their choices, and the few numbers too large for a float to hold.
     """
     nodes = list(Node.objects.filter(framework_id=campaign.framework_id).order_by("order").values(
         "id", "key", "parent_id", "max_points", "rule", "parameters", "not_applicable_groups"))  # fmt: skip
@@ -125,7 +125,7 @@ def load_campaign(campaign: Campaign) -> Loaded:
         .values_list("id", "organisation_id", "organisation__code", "organisation__group")
     )
     units, groups = [row[2] for row in submissions], [row[3] for row in submissions]
-    stages: dict[str, StageValues] = {stage: StageValues.empty(layout, units, groups) for stage in STAGES}
+    reported = StageValues.empty(layout, units, groups)
     row_of = _lookup([row[0] for row in submissions])
     leaf_ids = [node_id for node_id, key in keys.items() if key in layout.leaf_index]
     column_of = _lookup(leaf_ids, [layout.leaf_index[keys[node_id]] for node_id in leaf_ids])
@@ -138,8 +138,13 @@ def load_campaign(campaign: Campaign) -> Loaded:
         rows, columns = _positions(row_of, numbers[:, 0]), _positions(column_of, numbers[:, 1])
         kept = (rows >= 0) & (columns >= 0)
         at, numbers = (rows[kept], columns[kept]), numbers[kept]
-        for values in stages.values():
-            values.value[at], values.numerator[at], values.denominator[at] = numbers[:, 2], numbers[:, 3], numbers[:, 4]
+        reported.value[at], reported.numerator[at], reported.denominator[at] = (
+            numbers[:, 2],
+            numbers[:, 3],
+            numbers[:, 4],
+        )
+    # The later stages are copies of the report, made only where an appraiser changed something.
+    stages: dict[str, StageValues] = {Stage.SELF: reported}
     # The answers an appraiser adjusted or revised, or with a choice (a tenth or so).
     decided = list(answers.filter(DECIDED_OR_CHOSEN).values_list("submission_id", "node_id", *ANSWER_FIELDS))
     adjusted = {Stage.APPRAISED: False, Stage.FINAL: False}
@@ -153,12 +158,18 @@ def load_campaign(campaign: Campaign) -> Loaded:
         adjust = field["appraisal_decision"] == Decision.ADJUST
         revise = field["final_decision"] == FinalDecision.REVISE
         adjusted[Stage.APPRAISED], adjusted[Stage.FINAL] = bool(adjust.any()), bool(revise.any())
+        if adjusted[Stage.APPRAISED]:
+            stages[Stage.APPRAISED] = reported.copy()
+        if adjusted[Stage.FINAL]:
+            stages[Stage.FINAL] = stages.get(Stage.APPRAISED, reported).copy()
         given = [field[name] for name in (*REPORTED_NUMBERS, "choice")]
         for stage, decision, prefix in ((Stage.SELF, None, ""), (Stage.APPRAISED, adjust, "appraised_"),
                                         (Stage.FINAL, revise, "final_")):  # fmt: skip
             if decision is not None:
                 own = [field[f"{prefix}{name}"] for name in (*REPORTED_NUMBERS, "choice")]
                 given = [np.where(decision, mine, theirs) for mine, theirs in zip(own, given, strict=True)]
+            if stage not in stages:
+                continue
             values = stages[stage]
             for target, source in zip(_numbers_of(values), given[:3], strict=True):
                 target[at] = np.array([np.nan if n is None else float(n) for n in source.tolist()])
@@ -167,12 +178,11 @@ def load_campaign(campaign: Campaign) -> Loaded:
         row, column = int(row_of[row_values[0]]), int(_positions(column_of, np.array([row_values[1]]))[0])
         if row >= 0 and column >= 0:
             for stage, leaf_value in zip(STAGES, _stage_values(row_values[2:]), strict=True):
-                stages[stage].exact[(row, column)] = leaf_value
+                if stage in stages:
+                    stages[stage].exact[(row, column)] = leaf_value
     # A stage nobody adjusted is the previous stage's object, so it is scored once.
-    if not adjusted[Stage.APPRAISED]:
-        stages[Stage.APPRAISED] = stages[Stage.SELF]
-    if not adjusted[Stage.FINAL]:
-        stages[Stage.FINAL] = stages[Stage.APPRAISED]
+    stages.setdefault(Stage.APPRAISED, reported)
+    stages.setdefault(Stage.FINAL, stages[Stage.APPRAISED])
     return Loaded(
         campaign=campaign, framework=framework, plan=layout, node_ids={key: pk for pk, key in keys.items()},
         submissions=tuple(row[0] for row in submissions), organisations=tuple(row[1] for row in submissions),
@@ -205,28 +215,41 @@ def _numbers_of(values: StageValues) -> tuple[Floats, Floats, Floats]:
 
 def _numbers(answers: QuerySet[Answer]) -> Iterator[Floats]:
     """The reported numbers of every answer as float arrays, in chunks: a row per answer of [submission id,
-    node id, value, numerator, denominator] (NaN for none). One query.
+    node id, value, numerator, denominator] (NaN for none). `READ_CHUNKS` queries, whatever the size.
 
-    The ORM would build a Decimal for every number of every row: on PostgreSQL the rows come as one
-    binary string that numpy reads as it is, elsewhere through the database cursor.
+    The ORM would build a Decimal for every number of every row: on PostgreSQL the rows come as binary
+    strings that numpy reads as they are, elsewhere through the database cursor. The submissions are
+    read a share at a time (by their id modulo `READ_CHUNKS`), so that no more than a share of the
+    answers is ever held twice, as the database's reply and as arrays.
     """
-    query = answers.annotate(**{f"f_{name}": Cast(name, FloatField()) for name in REPORTED_NUMBERS}).values_list(
-        "submission_id", "node_id", *(f"f_{name}" for name in REPORTED_NUMBERS)
-    )
-    sql, params = query.query.sql_with_params()
-    if connection.vendor == "postgresql":
-        data = _binary_value(
-            "SELECT string_agg(float8send(t.submission::float8) || float8send(t.node::float8) || "  # noqa: S608
-            "float8send(COALESCE(t.v, 'NaN')) || float8send(COALESCE(t.n, 'NaN')) || float8send(COALESCE(t.d, 'NaN')),"
-            f" ''::bytea) FROM ({sql}) AS t(submission, node, v, n, d)",
-            params,
+    for share in range(READ_CHUNKS):
+        query = (
+            answers.annotate(share=F("submission_id") % READ_CHUNKS)
+            .filter(share=share)
+            .annotate(**{f"f_{name}": Cast(name, FloatField()) for name in REPORTED_NUMBERS})
+            .values_list("submission_id", "node_id", *(f"f_{name}" for name in REPORTED_NUMBERS))
         )
-        yield np.frombuffer(data, dtype=">f8").reshape(-1, 2 + len(REPORTED_NUMBERS)).astype(np.float64)
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        while chunk := cursor.fetchmany(CHUNK_ROWS):
-            yield np.array(chunk, dtype=np.float64)
+        sql, params = query.query.sql_with_params()
+        if connection.vendor == "postgresql":
+            data = _binary_value(
+                "SELECT string_agg(int4send(t.submission::int4) || int4send(t.node::int4) || "  # noqa: S608
+                "float8send(COALESCE(t.v, 'NaN')) || float8send(COALESCE(t.n, 'NaN')) || "
+                f"float8send(COALESCE(t.d, 'NaN')), ''::bytea) FROM ({sql}) AS t(submission, node, v, n, d)",
+                params,
+            )
+            found = np.frombuffer(data, dtype=ANSWER_RECORD)
+            yield np.column_stack([found[name].astype(np.float64) for name in ANSWER_RECORD.names or ()])
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            while chunk := cursor.fetchmany(CHUNK_ROWS):
+                yield np.array(chunk, dtype=np.float64)
+
+
+# The answers, and the stored results, are read in this many shares.
+READ_CHUNKS = 4
+ANSWER_RECORD = np.dtype([("submission", ">i4"), ("node", ">i4"), ("value", ">f8"), ("numerator", ">f8"),
+                          ("denominator", ">f8")])  # fmt: skip
 
 
 def _binary_value(sql: str, params: Any) -> bytes:
@@ -544,34 +567,49 @@ def _stored_rows(loaded: Loaded) -> Stored:
     shape = (len(loaded.submissions), len(loaded.plan.keys))
     rows = np.zeros((*shape, 4), dtype=np.int64)
     present = np.zeros(shape, dtype=bool)
-    ids = None
+    ids = np.zeros(shape, dtype=np.int64) if connection.vendor != "postgresql" else None
+    unit_of = _lookup(list(loaded.organisations))
+    strays = False
+    for columns, row_ids in _stored_shares(loaded):
+        units, keys = _positions(unit_of, columns[0]), columns[1] - 1
+        known = (units >= 0) & (keys >= 0)
+        strays |= not known.all()
+        at = (units[known], keys[known])
+        for figure, column in enumerate(columns[2:]):
+            rows[(*at, figure)] = column[known]
+        present[at] = True
+        if ids is not None and row_ids is not None:
+            ids[at] = row_ids[known]
+    return Stored(rows=rows, present=present, strays=strays, ids=ids)
+
+
+def _stored_shares(loaded: Loaded) -> Iterator[tuple[list[NDArray[Any]], Integers | None]]:
+    """The stored rows as columns [organisation id, column + 1 (0: a key not in the plan), max points,
+    self, appraised and final scores as integers], with the rows' ids where they are needed (SQLite).
+
+    On PostgreSQL, integers in binary strings read by numpy as they were sent (big-endian), a share of
+    the units at a time (see `_numbers`); elsewhere through the ORM, at once."""
     if connection.vendor == "postgresql":
-        # Integers in one binary string, read by numpy without a Python loop.
-        data = _binary_value(STORED_QUERY, [list(loaded.plan.keys), loaded.campaign.pk])
-        found = np.frombuffer(data, dtype=">i8").reshape(-1, len(STORED_FIELDS)).astype(np.int64)
-        columns = [found[:, n] for n in range(len(STORED_FIELDS))]
-    else:
-        values: list[tuple[int, str, Decimal, Decimal, Decimal, Decimal, int]] = list(
-            Result.objects.filter(campaign=loaded.campaign).values_list(
-                "organisation_id", "key", "max_points", "self_score", "appraised_score", "final_score", "id"
-            )
+        for share in range(READ_CHUNKS):
+            data = _binary_value(STORED_QUERY, [list(loaded.plan.keys), loaded.campaign.pk, READ_CHUNKS, share])
+            found = np.frombuffer(data, dtype=">i8").reshape(-1, len(STORED_FIELDS))
+            yield [found[:, n] for n in range(len(STORED_FIELDS))], None
+        return
+    values: list[tuple[int, str, Decimal, Decimal, Decimal, Decimal, int]] = list(
+        Result.objects.filter(campaign=loaded.campaign).values_list(
+            "organisation_id", "key", "max_points", "self_score", "appraised_score", "final_score", "id"
         )
-        column_of = {key: n + 1 for n, key in enumerate(loaded.plan.keys)}
-        columns = [
+    )
+    column_of = {key: n + 1 for n, key in enumerate(loaded.plan.keys)}
+    yield (
+        [
             np.array([row[0] for row in values], dtype=np.int64),
             np.array([column_of.get(row[1], 0) for row in values], dtype=np.int64),
             np.array([int(row[2].scaleb(4)) for row in values], dtype=np.int64),
             *(np.array([int(row[n].scaleb(8)) for row in values], dtype=np.int64) for n in (3, 4, 5)),  # type: ignore[union-attr]
-        ]
-    units = _positions(_lookup(list(loaded.organisations)), columns[0])
-    keys = columns[1] - 1
-    known = (units >= 0) & (keys >= 0)
-    rows[units[known], keys[known]] = np.stack(columns[2:], axis=-1)[known]
-    present[units[known], keys[known]] = True
-    if connection.vendor != "postgresql":
-        ids = np.zeros(shape, dtype=np.int64)
-        ids[units[known], keys[known]] = np.array([row[6] for row in values], dtype=np.int64)[known]
-    return Stored(rows=rows, present=present, strays=not known.all(), ids=ids)
+        ],
+        np.array([row[6] for row in values], dtype=np.int64),
+    )
 
 
 # The table name and the scales are the module's constants; only the parameters vary.
@@ -580,7 +618,8 @@ STORED_QUERY = (
     f"int8send((r.max_points * {POINTS_SCALE})::int8) || int8send((r.self_score * {SCORE_SCALE})::int8) || "
     f"int8send((r.appraised_score * {SCORE_SCALE})::int8) || int8send((r.final_score * {SCORE_SCALE})::int8),"
     f" ''::bytea) FROM {Result._meta.db_table} r"
-    " LEFT JOIN unnest(%s::text[]) WITH ORDINALITY AS k(key, n) ON k.key = r.key WHERE r.campaign_id = %s"
+    " LEFT JOIN unnest(%s::text[]) WITH ORDINALITY AS k(key, n) ON k.key = r.key"
+    " WHERE r.campaign_id = %s AND r.organisation_id %% %s = %s"
 )
 UPDATE_QUERY = (
     f"UPDATE {Result._meta.db_table} AS r SET max_points = c.max_points::numeric / {POINTS_SCALE},"  # noqa: S608

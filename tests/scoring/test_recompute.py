@@ -53,12 +53,12 @@ def test_every_unit_gets_every_node_and_aggregate_at_every_stage(
 def test_loading_takes_the_same_number_of_queries_whatever_the_number_of_units(
     campaign: Campaign, hue_submission: Submission, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(10):
         services.load_campaign(campaign)
     hue_submission.answers.all().delete()
     hue_submission.delete()
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(10):
         loaded = services.load_campaign(campaign)
     assert len(loaded.stages["self"].units) == 2
 
