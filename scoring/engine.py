@@ -293,10 +293,6 @@ class Plan:
     not_applicable: Mapping[str, frozenset[int]]
     children: Mapping[str, tuple[str, ...]]
 
-    @property
-    def peer_leaves(self) -> tuple[str, ...]:
-        return tuple(leaf.key for leaf in self.leaves if leaf.rule in PEER_GROUP_RULES)
-
     def is_aggregate(self) -> Flags:
         return np.array([key in self.aggregate_codes for key in self.keys], dtype=bool)
 

@@ -73,7 +73,6 @@ class Loaded:
     campaign: Campaign
     framework: FrameworkSpec
     plan: Plan
-    node_ids: dict[str, int]
     submissions: tuple[int, ...]
     organisations: tuple[int, ...]
     stages: dict[str, StageValues]
@@ -184,7 +183,7 @@ def load_campaign(campaign: Campaign) -> Loaded:
     stages.setdefault(Stage.APPRAISED, reported)
     stages.setdefault(Stage.FINAL, stages[Stage.APPRAISED])
     return Loaded(
-        campaign=campaign, framework=framework, plan=layout, node_ids={key: pk for pk, key in keys.items()},
+        campaign=campaign, framework=framework, plan=layout,
         submissions=tuple(row[0] for row in submissions), organisations=tuple(row[1] for row in submissions),
         stages=stages,
     )  # fmt: skip
