@@ -63,13 +63,52 @@ class Forbidden(DomainError, PermissionDenied):
 
 
 class WorkflowError(DomainError):
-    """A step that is not allowed in the current state; the message says why."""
+    """A step that is not allowed in the current state; the message says why.
+
+    `leaves` names, by key, every leaf that blocks the step (the leaves still lacking evidence, the
+    leaves still undecided), so that a program can act on them without reading the sentence; `code`
+    says which refusal it is when the class alone does not.
+    """
 
     status = 409
     code = "not_allowed"
+
+    def __init__(self, message: str, *, code: str | None = None, leaves: list[str] | None = None) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+        self.leaves = list(leaves or [])
+
+    @property
+    def details(self) -> dict[str, Any]:
+        return {"leaves": self.leaves}
 
 
 class StaleError(WorkflowError):
     """The object changed since the caller read it: saving would overwrite someone else's work."""
 
     code = "stale"
+
+    @property
+    def details(self) -> dict[str, Any]:
+        return {}
+
+
+class LeafErrors(InvalidInput):
+    """Input for many leaves at once (a bulk write) that cannot be saved: `by_leaf` maps each refused
+    leaf's key to its errors by field. Nothing of the request is saved."""
+
+    def __init__(self, by_leaf: dict[str, dict[str, str]]) -> None:
+        super().__init__(
+            {f"{key}.{name}": message for key, errors in by_leaf.items() for name, message in errors.items()}
+        )
+        self.by_leaf = by_leaf
+
+
+class StaleLeaves(StaleError):
+    """Leaves of a bulk write changed since the caller read them: `leaves` lists their keys; nothing
+    of the request is saved."""
+
+    @property
+    def details(self) -> dict[str, Any]:
+        return {"stale": self.leaves}

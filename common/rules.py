@@ -27,6 +27,13 @@ class Rule(StrEnum):
     MANUAL = "manual"
 
 
+class Direction(StrEnum):
+    """Whether a larger value scores more points or fewer (an inverted leaf: a share of late files)."""
+
+    HIGHER_IS_BETTER = "higher_is_better"
+    LOWER_IS_BETTER = "lower_is_better"
+
+
 class ParameterKind(StrEnum):
     """What a rule's parameter must hold."""
 
@@ -53,6 +60,38 @@ PEER_GROUP_RULES = frozenset({Rule.RELATIVE_TO_BEST, Rule.MINMAX, Rule.ZSCORE})
 
 DEFAULT_TARGET = Decimal(100)
 DEFAULT_ZSCORE_BOUND = Decimal(3)
+
+
+def described_parameters(rule: str, parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """A leaf's rule parameters as a program reads them: every level with a `key` (its place, "1" first,
+    which an answer may send as its choice instead of the label), the target or cap with its default
+    applied, and the direction for the rules that compare a number."""
+    if rule == Rule.LEVELS:
+        levels = parameters.get("levels", [])
+        return {"levels": [{"key": str(place), "label": level["label"], "fraction": parse_decimal(level["fraction"])}
+                           for place, level in enumerate(levels, start=1)]}  # fmt: skip
+    direction = Direction.LOWER_IS_BETTER if parameters.get("inverted") else Direction.HIGHER_IS_BETTER
+    if rule in (Rule.PERCENTAGE, Rule.RATIO):
+        return {"target": parse_decimal(parameters.get("target", DEFAULT_TARGET)), "direction": direction}
+    if rule == Rule.COUNT:
+        return {"cap": parse_decimal(parameters["cap"]), "direction": Direction.HIGHER_IS_BETTER}
+    if rule == Rule.ZSCORE:
+        return {"bound": parse_decimal(parameters.get("bound", DEFAULT_ZSCORE_BOUND)), "direction": direction}
+    if rule in (Rule.MINMAX, Rule.RELATIVE_TO_BEST):
+        return {"direction": direction}
+    return {}
+
+
+def level_label(parameters: Mapping[str, Any], choice: str) -> str:
+    """The level a choice names: a level's key ("2", its place) reads as its label; anything else is
+    returned as it is, for the rule's check to accept or refuse. A label wins over a key ("2" is the
+    level labelled "2" where there is one)."""
+    levels = parameters.get("levels", [])
+    if any(level["label"] == choice for level in levels):
+        return choice
+    if choice.isascii() and choice.isdigit() and 1 <= int(choice) <= len(levels):
+        return str(levels[int(choice) - 1]["label"])
+    return choice
 
 
 def parse_decimal(value: Any) -> Decimal | None:

@@ -1,8 +1,19 @@
-"""The OpenAPI schema's shared parts: every operation documents the errors the API can answer with."""
+"""The OpenAPI schema's shared parts: each operation documents the errors it can really answer with.
+
+Which ones follows from the view: 400 where it reads a body or query parameters, 401 where it reads
+credentials (a wrong or expired token is refused even where none is needed), 403 where a signed-in
+person may still be refused (a step, a stricter permission), 404 where the path names an object or
+a list is paged, 413 with a body, 429 where it is throttled, 503 everywhere (the database may be
+away for a moment). A 409 is never assumed: the operations that can conflict declare it with what
+it means, as a read of something that may not exist yet declares its 404.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+from drf_spectacular.openapi import AutoSchema
+from rest_framework.permissions import AllowAny, IsAuthenticated
 
 ERROR = {
     "type": "object",
@@ -14,30 +25,48 @@ ERRORS = {
     "401": "No or wrong credentials.",
     "403": "The credentials do not allow this.",
     "404": "No such object, or another unit's.",
-    "409": "Not allowed in the current state, or the data changed since it was read.",
     "413": "The body is too big.",
     "429": "Too many requests, or too many failed logins: retry after `Retry-After` seconds.",
     "503": "The database is unavailable for a moment: retry after `Retry-After` seconds.",
 }
-METHODS = ("get", "put", "post", "patch", "delete")
+WITH_BODY = ("POST", "PUT", "PATCH")
 
 
-def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
-    """drf-spectacular postprocessing hook: add the error answers, 304 for conditional reads, and
-    CSV as a second representation where the operation takes `format`."""
-    for path in result.get("paths", {}).values():
-        for method, operation in path.items():
-            if method not in METHODS:
-                continue
-            responses = operation.setdefault("responses", {})
-            for code, description in ERRORS.items():
-                responses.setdefault(
-                    code, {"description": description, "content": {"application/json": {"schema": ERROR}}}
-                )
-            names = {parameter.get("name") for parameter in operation.get("parameters", [])}
-            if "format" in names and method == "get":
-                responses.setdefault("304", {"description": "Not modified since the ETag or date sent."})
-                for code, response in responses.items():
-                    if code[0] in "24":  # asked for CSV, errors come as CSV too
-                        response.setdefault("content", {})["text/csv"] = {"schema": {"type": "string"}}
-    return result
+class PortalAutoSchema(AutoSchema):
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation: dict[str, Any] | None = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        responses = operation.setdefault("responses", {})
+        for code in self._possible_errors(operation):
+            responses.setdefault(code, {"description": ERRORS[code]})
+        for code, response in responses.items():
+            if code[0] in "45":
+                response.setdefault("content", {"application/json": {"schema": ERROR}})
+        names = {parameter.get("name") for parameter in operation.get("parameters", [])}
+        if "format" in names and self.method == "GET":
+            responses.setdefault("304", {"description": "Not modified since the ETag or date sent."})
+            for code, response in responses.items():
+                if code[0] in "24":  # asked for CSV, errors come as CSV too
+                    response.setdefault("content", {})["text/csv"] = {"schema": {"type": "string"}}
+        return operation
+
+    def _possible_errors(self, operation: dict[str, Any]) -> list[str]:
+        parameters = operation.get("parameters", [])
+        has_body = self.method in WITH_BODY and "requestBody" in operation
+        permissions = self.view.get_permissions()
+        public = all(isinstance(permission, AllowAny) for permission in permissions)
+        # Signed in is all a read asks (IsAuthenticated refuses with 401); a step or a stricter
+        # permission may be refused to the signed-in person.
+        only_signed_in = all(isinstance(permission, (IsAuthenticated, AllowAny)) for permission in permissions)
+        possible = {
+            "400": has_body or any(parameter.get("in") == "query" for parameter in parameters),
+            "401": bool(self.view.get_authenticators()),
+            "403": not public and (self.method in WITH_BODY or self.method == "DELETE" or not only_signed_in),
+            "404": any(parameter.get("in") == "path" for parameter in parameters)
+            or any(parameter.get("name") == "page" for parameter in parameters),
+            "413": has_body,
+            "429": bool(self.view.get_throttles()),
+            "503": True,
+        }
+        return [code for code, happens in possible.items() if happens]

@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from common.rules import described_parameters
 
 from .rules import RULE_CHOICES, describe_rule
 
@@ -196,6 +199,14 @@ class Node(models.Model):
     @property
     def points_inferred(self) -> bool:
         return self.Cell.MAX_POINTS in self.inferred
+
+    def applies_to_group(self, group: str) -> bool:
+        """Whether the leaf counts for a unit of this peer group (some leaves do not apply to some groups)."""
+        return group not in (self.not_applicable_groups or [])
+
+    def described_parameters(self) -> dict[str, Any]:
+        """The rule's parameters as the API gives them (levels with their keys, target or cap, direction)."""
+        return described_parameters(self.rule, self.parameters or {}) if self.rule else {}
 
     def describe_rule(self) -> str:
         """The leaf's scoring rule in words; "" for inner nodes."""

@@ -54,4 +54,5 @@ class StateChanged(StaleError):
 
     @property
     def details(self) -> dict[str, Any]:
-        return {"state": self.state}
+        # A refused transition, like every other: no leaf blocks it, the state does.
+        return {"state": self.state, "leaves": []}

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -114,6 +115,16 @@ class Action(models.TextChoices):
     REOPEN = "reopen", _("Mở lại thẩm định")
     REOPEN_ENTRY = "reopen_entry", _("Mở lại nhập liệu")
     PUBLISH = "publish", _("Công bố")
+
+
+class Refusal(StrEnum):
+    """Why a step was refused, as the API's `code` says it (the sentence is for people)."""
+
+    MISSING_EVIDENCE = "missing_evidence"
+    ENTRY_CLOSED = "entry_closed"
+    APPRAISAL_INCOMPLETE = "appraisal_incomplete"
+    EXPLANATIONS_UNSETTLED = "explanations_unsettled"
+    NOT_ALLOWED = "not_allowed"
 
 
 # States in which the authority's appraisal is still internal: the unit does not see it yet.
@@ -312,14 +323,16 @@ class Submission(models.Model):
 
     def check_ready_to_submit(self, user: User) -> None:
         if not self.entry_window_open():
-            raise WorkflowError(_("Đã hết hạn nhập số liệu."))
+            raise WorkflowError(str(_("Đã hết hạn nhập số liệu.")), code=Refusal.ENTRY_CLOSED)
         lacking = self.missing_explanations()
         if lacking:
             # Every one, by its key: the pillar-qualified code ("CQS/1.1.1"), never ambiguous.
-            codes = ", ".join(answer.node.key for answer in lacking)
+            keys = [answer.node.key for answer in lacking]
             raise WorkflowError(
                 _("Các chỉ số cần tài liệu kiểm chứng nhưng chưa có tài liệu và chưa giải thích: %(codes)s.")
-                % {"codes": codes}
+                % {"codes": ", ".join(keys)},
+                code=Refusal.MISSING_EVIDENCE,
+                leaves=keys,
             )
 
     def check_one_step_per_person(self, user: User) -> None:
@@ -355,11 +368,13 @@ class Submission(models.Model):
             self.answers.reported_by_unit()
             .filter(appraisal_decision="")
             .order_by("node__order")
-            .values_list("node__code", flat=True)[:21]
+            .values_list("node__key", flat=True)
         )
         if undecided:
             raise WorkflowError(
-                _("Còn chỉ số chưa có kết luận thẩm định: %(codes)s.") % {"codes": list_codes(undecided)}
+                _("Còn chỉ số chưa có kết luận thẩm định: %(codes)s.") % {"codes": list_codes(undecided)},
+                code=Refusal.APPRAISAL_INCOMPLETE,
+                leaves=undecided,
             )
 
     def check_settled(self, user: User) -> None:
@@ -367,11 +382,13 @@ class Submission(models.Model):
             self.answers.contested()
             .filter(final_decision="")
             .order_by("node__order")
-            .values_list("node__code", flat=True)[:21]
+            .values_list("node__key", flat=True)
         )
         if unsettled:
             raise WorkflowError(
-                _("Còn chỉ số đang giải trình chưa được kết luận: %(codes)s.") % {"codes": list_codes(unsettled)}
+                _("Còn chỉ số đang giải trình chưa được kết luận: %(codes)s.") % {"codes": list_codes(unsettled)},
+                code=Refusal.EXPLANATIONS_UNSETTLED,
+                leaves=unsettled,
             )
 
 

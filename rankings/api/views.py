@@ -21,7 +21,7 @@ from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.cache import patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
@@ -171,18 +171,21 @@ class RankingApi(PublicApi):
             OpenApiParameter("index", OpenApiTypes.STR, description="dti, a pillar code or a main-index code"),
             OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
         ],
-        responses=inline_serializer(
-            "Ranking",
-            {
-                "year": serializers.IntegerField(),
-                "level": serializers.CharField(),
-                "index": serializers.CharField(),
-                "published_at": serializers.DateTimeField(),
-                "version": serializers.IntegerField(),
-                "coverage": COVERAGE,
-                "results": inline_serializer("RankingRow", RESULT_FIELDS, many=True),
-            },
-        ),
+        responses={
+            200: inline_serializer(
+                "Ranking",
+                {
+                    "year": serializers.IntegerField(),
+                    "level": serializers.CharField(),
+                    "index": serializers.CharField(),
+                    "published_at": serializers.DateTimeField(),
+                    "version": serializers.IntegerField(),
+                    "coverage": COVERAGE,
+                    "results": inline_serializer("RankingRow", RESULT_FIELDS, many=True),
+                },
+            ),
+            404: OpenApiResponse(description="Nothing published for that year and level, or no such index or group."),
+        },
     )
     def get(self, request: Request) -> HttpResponseBase:
         year = _year(request)

@@ -4,12 +4,14 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.rules import Direction
 from common.text import PlainTextSerializerField
 from common.vocabulary import Stage
-from submissions.models import Answer, Submission, SubmissionState
+from submissions.models import TRANSITIONS, Answer, Submission, SubmissionState
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -37,7 +39,31 @@ class EvidenceSerializer(serializers.Serializer):
     uploaded_at = serializers.DateTimeField()
 
 
+class LevelSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text='The level\'s place, "1" first; `choice` takes the key or the label.')
+    # As AnswerSerializer.source: a declared field, not Field.label (djangorestframework-stubs#158).
+    label = serializers.CharField()  # type: ignore[assignment]
+    fraction = serializers.DecimalField(max_digits=6, decimal_places=4, help_text="The share of the leaf's points.")
+
+
+class ParametersSerializer(serializers.Serializer):
+    """The rule's parameters; each rule has only its own (levels; target and direction; cap; bound)."""
+
+    levels = LevelSerializer(many=True, required=False)
+    target = serializers.DecimalField(max_digits=20, decimal_places=6, required=False)
+    cap = serializers.DecimalField(max_digits=20, decimal_places=6, required=False)
+    bound = serializers.DecimalField(max_digits=20, decimal_places=6, required=False)
+    direction = serializers.ChoiceField(choices=[direction.value for direction in Direction], required=False)
+
+
 class AnswerSerializer(serializers.Serializer):
+    name = serializers.CharField(source="node.name")
+    code = serializers.CharField(source="node.code", help_text="The code as the framework prints it.")
+    path = serializers.SerializerMethodField()
+    evidence_required = serializers.BooleanField(source="node.evidence_required")
+    unit_of_measure = serializers.CharField(source="node.unit", allow_blank=True)
+    parameters = serializers.SerializerMethodField()
+    applicable = serializers.SerializerMethodField()
     value = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
     numerator = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
     denominator = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
@@ -61,6 +87,20 @@ class AnswerSerializer(serializers.Serializer):
     final_decision = serializers.SerializerMethodField()
     final_reason = serializers.SerializerMethodField()
     review_version = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_path(self, answer: Answer) -> list[str]:
+        """The names of the nodes above the leaf: its pillar, main index and component, the root first."""
+        return [node.name for node in answer.node.ancestors(self.context["nodes"])]
+
+    @extend_schema_field(ParametersSerializer)
+    def get_parameters(self, answer: Answer) -> dict[str, Any]:
+        return answer.node.described_parameters()
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_applicable(self, answer: Answer) -> bool:
+        """False where the leaf does not count for the unit's peer group."""
+        return answer.node.applies_to_group(self.context["group"])
 
     def _shown(self, answer: Answer) -> bool:
         """The appraisal is internal until it is finished; `shows_appraisal` is set by the parent."""
@@ -141,9 +181,19 @@ class SubmissionDetailSerializer(SubmissionSerializer):
 
     @extend_schema_field({"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Answer"}})
     def get_answers(self, submission: Submission) -> dict[str, Any]:
-        answers = list(submission.answers.select_related("node").prefetch_related("evidence").order_by("node__order"))
+        # The whole tree in one query, for the leaves' nodes and the path above each.
+        nodes = {node.pk: node for node in submission.campaign.framework.nodes.all()}
+        answers = sorted(
+            submission.answers.prefetch_related("evidence"), key=lambda answer: nodes[answer.node_id].order
+        )
+        for answer in answers:
+            answer.node = nodes[answer.node_id]
         user = self.context["request"].user if "request" in self.context else None
-        context = {"shows_appraisal": user is not None and submission.shows_appraisal_to(user)}
+        context = {
+            "shows_appraisal": user is not None and submission.shows_appraisal_to(user),
+            "nodes": nodes,
+            "group": submission.organisation.group,
+        }
         # One list serializer for all the answers: a serializer per answer copies its ~20 fields each
         # time, which took nine tenths of the response's time.
         rows = AnswerSerializer(answers, many=True, context=context).data
@@ -168,13 +218,48 @@ class AnswerSavedSerializer(serializers.Serializer):
     self_score = serializers.DecimalField(max_digits=12, decimal_places=6, allow_null=True)
 
 
+# A framework has a few hundred leaves; a bulk body larger than this is not a submission's.
+MOST_LEAVES_PER_REQUEST = 1000
+
+
+class AnswersInputSerializer(serializers.Serializer):
+    answers = serializers.DictField(
+        child=AnswerInputSerializer(),
+        allow_empty=False,
+        help_text="By leaf key, each as the single PUT's body; all are saved, or none.",
+    )
+
+    def validate_answers(self, answers: dict[str, Any]) -> dict[str, Any]:
+        if len(answers) > MOST_LEAVES_PER_REQUEST:
+            raise serializers.ValidationError(
+                _("Tối đa %(count)s chỉ số trong một yêu cầu.") % {"count": MOST_LEAVES_PER_REQUEST}
+            )
+        return answers
+
+
+class AnswersSavedSerializer(serializers.Serializer):
+    answers = serializers.DictField(child=AnswerSavedSerializer())
+
+
 class EvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
     title = PlainTextSerializerField(max_length=300, required=False, allow_blank=True)
 
 
+def _actions_help() -> str:
+    """Each step a person takes, with the states it is taken from (the transition table's rows)."""
+    sources: dict[str, list[str]] = {}
+    for row in TRANSITIONS:
+        if not row.by_system:
+            sources.setdefault(row.action, []).append(row.source)
+    return "; ".join(f"`{action}` from {', '.join(states)}" for action, states in sources.items())
+
+
 class TransitionSerializer(serializers.Serializer):
-    action = serializers.CharField(max_length=32)
+    action = serializers.ChoiceField(
+        choices=sorted({row.action for row in TRANSITIONS if not row.by_system}),
+        help_text=f"The step to take: {_actions_help()}.",
+    )
     from_state = serializers.ChoiceField(
         choices=SubmissionState.choices,
         help_text="The state the client saw; a submission that has moved on since answers 409 with its state.",
@@ -197,6 +282,21 @@ class AppraisalInputSerializer(serializers.Serializer):
     )
 
 
+class DecisionsInputSerializer(serializers.Serializer):
+    decisions = serializers.DictField(
+        child=AppraisalInputSerializer(),
+        allow_empty=False,
+        help_text="By leaf key, each as the single appraisal POST's body; all are recorded, or none.",
+    )
+
+    def validate_decisions(self, decisions: dict[str, Any]) -> dict[str, Any]:
+        if len(decisions) > MOST_LEAVES_PER_REQUEST:
+            raise serializers.ValidationError(
+                _("Tối đa %(count)s chỉ số trong một yêu cầu.") % {"count": MOST_LEAVES_PER_REQUEST}
+            )
+        return decisions
+
+
 class AppraisalSerializer(serializers.Serializer):
     decision = serializers.CharField(source="appraisal_decision")
     final_decision = serializers.CharField()
@@ -210,3 +310,7 @@ class AppraisalSerializer(serializers.Serializer):
 class StateSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     state = serializers.CharField()
+
+
+class DecisionsSerializer(serializers.Serializer):
+    decisions = serializers.DictField(child=AppraisalSerializer())

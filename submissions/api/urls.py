@@ -12,6 +12,8 @@ urlpatterns = [
         views.TransitionApi.as_view(),
         name="api-submission-transitions",
     ),
+    path("submissions/<int:submission_id>/answers/", views.AnswersApi.as_view(), name="api-answers"),
+    path("submissions/<int:submission_id>/appraisal/", views.AppraisalBulkApi.as_view(), name="api-appraisal"),
     # Leaf keys may contain "/" ("CQS/5.9.2"), so the evidence route is tried before the answer route.
     path(
         "submissions/<int:submission_id>/answers/<path:leaf_code>/evidence/",

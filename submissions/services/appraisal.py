@@ -6,6 +6,7 @@ the rows it changes and writing its history row in the same transaction.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from common.errors import Forbidden, WorkflowError
+from common.errors import Forbidden, LeafErrors, StaleLeaves, WorkflowError
 from common.vocabulary import Stage
 from indicators.models import Node
 
@@ -31,7 +32,7 @@ from ..models import (
 )
 from ..signals import campaign_values_changed
 from .entry import AnswerInput, validate_answer
-from .locks import lock_answer
+from .locks import lock_answer, lock_submission, locked_answers
 from .workflow import apply_transition
 
 
@@ -78,6 +79,31 @@ def _start_appraisal(submission: Submission, user: User) -> None:
         )
 
 
+def _check_appraisal_state(submission: Submission) -> None:
+    if submission.state not in APPRAISAL_STATES:
+        raise WorkflowError(
+            _("Không thể thẩm định khi hồ sơ đang ở trạng thái “%(state)s”.")
+            % {"state": submission.get_state_display()}
+        )
+
+
+def _checked_appraisal(
+    answer: Answer, *, decision: str, reason: str, given: AnswerInput | None, expected_review_version: int | None
+) -> dict[str, Any]:
+    """The value fields an appraisal decision on a leaf stores, once the leaf, the version, the decision
+    and its reason are checked; raises WorkflowError, StaleAnswerError or AnswerInvalid."""
+    if answer.node.source != Node.Source.SELF_REPORT:
+        raise WorkflowError(_("Chỉ số này do cơ quan đánh giá cung cấp: nhập giá trị, không thẩm định."))
+    if expected_review_version is not None and answer.review_version != expected_review_version:
+        raise StaleAnswerError(_("Chỉ số đã được cán bộ khác thẩm định – vui lòng tải lại"))
+    if decision not in Decision.values:
+        raise AnswerInvalid({"decision": _("Kết luận phải là chấp nhận, điều chỉnh hoặc đề nghị giải trình.")})
+    if decision in (Decision.ADJUST, Decision.QUESTION) and not reason:
+        message = _("Phải nêu lý do điều chỉnh.") if decision == Decision.ADJUST else _("Nhập câu hỏi cho đơn vị.")
+        raise AnswerInvalid({"reason": message})
+    return _decision_values(answer.node, given, with_new_value=decision == Decision.ADJUST)
+
+
 @transaction.atomic
 def appraise_answer(
     *,
@@ -97,22 +123,11 @@ def appraise_answer(
     """
     submission, answer = lock_answer(answer_id)
     check_appraiser(user)
-    if submission.state not in APPRAISAL_STATES:
-        raise WorkflowError(
-            _("Không thể thẩm định khi hồ sơ đang ở trạng thái “%(state)s”.")
-            % {"state": submission.get_state_display()}
-        )
-    if answer.node.source != Node.Source.SELF_REPORT:
-        raise WorkflowError(_("Chỉ số này do cơ quan đánh giá cung cấp: nhập giá trị, không thẩm định."))
-    if expected_review_version is not None and answer.review_version != expected_review_version:
-        raise StaleAnswerError(_("Chỉ số đã được cán bộ khác thẩm định – vui lòng tải lại"))
+    _check_appraisal_state(submission)
     reason = reason.strip()
-    if decision not in Decision.values:
-        raise AnswerInvalid({"decision": _("Kết luận phải là chấp nhận, điều chỉnh hoặc đề nghị giải trình.")})
-    if decision in (Decision.ADJUST, Decision.QUESTION) and not reason:
-        message = _("Phải nêu lý do điều chỉnh.") if decision == Decision.ADJUST else _("Nhập câu hỏi cho đơn vị.")
-        raise AnswerInvalid({"reason": message})
-    values = _decision_values(answer.node, given, with_new_value=decision == Decision.ADJUST)
+    values = _checked_appraisal(
+        answer, decision=decision, reason=reason, given=given, expected_review_version=expected_review_version
+    )
     _start_appraisal(submission, user)
     _mark_reviewed(answer, user)
     _record_decision(
@@ -136,9 +151,10 @@ def _record_decision(
     decision: str,
     reason: str,
     values: dict[str, Any],
+    notify: bool = True,
 ) -> None:
     """Store a decision at a stage (appraised or final) with its values and reason, write its history
-    row (before and after) and let scoring know."""
+    row (before and after) and let scoring know (unless `notify` is off: a bulk decision tells it once)."""
     prefix, decision_field, reason_field, kind = {
         Stage.APPRAISED: ("appraised_", "appraisal_decision", "appraisal_reason", Event.Kind.APPRAISAL),
         Stage.FINAL: ("final_", "final_decision", "final_reason", Event.Kind.SETTLED),
@@ -158,7 +174,8 @@ def _record_decision(
         new=_decision_record(answer, prefix, decision_field, reason_field),
         comment=reason,
     )
-    campaign_values_changed.send(sender=Answer, campaign_id=submission.campaign_id)
+    if notify:
+        campaign_values_changed.send(sender=Answer, campaign_id=submission.campaign_id)
 
 
 def _mark_reviewed(answer: Answer, user: User) -> None:
@@ -240,6 +257,30 @@ def reply_to_appraisal(*, answer_id: int, user: User, reply: str) -> Answer:
     return answer
 
 
+def _check_settlement_state(submission: Submission) -> None:
+    if submission.state != SubmissionState.FINAL_APPRAISAL:
+        raise WorkflowError(
+            _("Chỉ kết luận sau giải trình khi hồ sơ đang thẩm định lại; hiện hồ sơ “%(state)s”.")
+            % {"state": submission.get_state_display()}
+        )
+
+
+def _checked_settlement(
+    answer: Answer, *, decision: str, reason: str, given: AnswerInput | None, expected_review_version: int | None
+) -> dict[str, Any]:
+    """The value fields settling a contested leaf stores, once the leaf, the version, the decision and
+    its reason are checked; raises WorkflowError, StaleAnswerError or AnswerInvalid."""
+    if not answer.is_contested():
+        raise WorkflowError(_("Chỉ số này không bị điều chỉnh hay đề nghị giải trình."))
+    if expected_review_version is not None and answer.review_version != expected_review_version:
+        raise StaleAnswerError(_("Chỉ số đã được cán bộ khác thẩm định – vui lòng tải lại"))
+    if decision not in FinalDecision.values:
+        raise AnswerInvalid({"decision": _("Kết luận phải là giữ kết quả thẩm định hoặc điều chỉnh lại.")})
+    if decision == FinalDecision.REVISE and not reason:
+        raise AnswerInvalid({"reason": _("Phải nêu lý do điều chỉnh.")})
+    return _decision_values(answer.node, given, with_new_value=decision == FinalDecision.REVISE)
+
+
 @transaction.atomic
 def settle_answer(
     *,
@@ -254,21 +295,11 @@ def settle_answer(
     and a reason (the unit's reported value, when the explanation convinced)."""
     submission, answer = lock_answer(answer_id)
     check_appraiser(user)
-    if submission.state != SubmissionState.FINAL_APPRAISAL:
-        raise WorkflowError(
-            _("Chỉ kết luận sau giải trình khi hồ sơ đang thẩm định lại; hiện hồ sơ “%(state)s”.")
-            % {"state": submission.get_state_display()}
-        )
-    if not answer.is_contested():
-        raise WorkflowError(_("Chỉ số này không bị điều chỉnh hay đề nghị giải trình."))
-    if expected_review_version is not None and answer.review_version != expected_review_version:
-        raise StaleAnswerError(_("Chỉ số đã được cán bộ khác thẩm định – vui lòng tải lại"))
+    _check_settlement_state(submission)
     reason = reason.strip()
-    if decision not in FinalDecision.values:
-        raise AnswerInvalid({"decision": _("Kết luận phải là giữ kết quả thẩm định hoặc điều chỉnh lại.")})
-    if decision == FinalDecision.REVISE and not reason:
-        raise AnswerInvalid({"reason": _("Phải nêu lý do điều chỉnh.")})
-    values = _decision_values(answer.node, given, with_new_value=decision == FinalDecision.REVISE)
+    values = _checked_settlement(
+        answer, decision=decision, reason=reason, given=given, expected_review_version=expected_review_version
+    )
     answer.review_version += 1
     _record_decision(
         submission=submission,
@@ -280,6 +311,81 @@ def settle_answer(
         values=values,
     )
     return answer
+
+
+@dataclass
+class LeafDecision:
+    """One leaf of a bulk appraisal, by its key: the decision (an appraisal's, or a settlement's after
+    the explanation round), its reason and new value, and the review_version the appraiser read."""
+
+    key: str
+    decision: str
+    reason: str = ""
+    given: AnswerInput | None = None
+    expected_review_version: int | None = None
+
+    @property
+    def stage(self) -> Stage:
+        return Stage.FINAL if self.decision in FinalDecision.values else Stage.APPRAISED
+
+
+@transaction.atomic
+def decide_answers(*, submission_id: int, user: User, decisions: list[LeafDecision]) -> dict[str, Answer]:
+    """Record an appraiser's decisions on many leaves at once, all or nothing, as `appraise_answer` and
+    `settle_answer` record each one: every leaf is checked first; any refused leaf (LeafErrors, every
+    refused leaf's errors by field) or one decided by someone else since its review_version
+    (StaleLeaves) refuses the whole request. Scoring hears of the new values once. Returns the
+    decided answers by key."""
+    check_appraiser(user)
+    submission = lock_submission(submission_id)
+    for stage in {decision.stage for decision in decisions}:
+        (_check_settlement_state if stage == Stage.FINAL else _check_appraisal_state)(submission)
+    keys = [decision.key for decision in decisions]
+    locked = {answer.node.key: answer for answer in locked_answers().filter(submission=submission, node__key__in=keys)}
+    errors: dict[str, dict[str, str]] = {}
+    stale: list[str] = []
+    planned: list[tuple[LeafDecision, Answer, str, dict[str, Any]]] = []
+    for decision in decisions:
+        answer = locked.get(decision.key)
+        if answer is None:
+            errors[decision.key] = {
+                "leaf": _("Không có chỉ số “%(key)s” trong bộ chỉ số của hồ sơ.") % {"key": decision.key}
+            }
+            continue
+        check = _checked_settlement if decision.stage == Stage.FINAL else _checked_appraisal
+        reason = decision.reason.strip()
+        try:
+            values = check(answer, decision=decision.decision, reason=reason, given=decision.given,
+                           expected_review_version=decision.expected_review_version)  # fmt: skip
+        except StaleAnswerError:
+            stale.append(decision.key)
+            continue
+        except AnswerInvalid as error:
+            errors[decision.key] = error.errors
+            continue
+        except WorkflowError as error:
+            errors[decision.key] = {"decision": str(error)}
+            continue
+        planned.append((decision, answer, reason, values))
+    if errors:
+        raise LeafErrors(errors)
+    if stale:
+        raise StaleLeaves(
+            _("%(count)s chỉ số đã được cán bộ khác thẩm định – vui lòng tải lại.") % {"count": len(stale)},
+            leaves=stale,
+        )
+    if any(decision.stage == Stage.APPRAISED for decision in decisions):
+        _start_appraisal(submission, user)
+    for decision, answer, reason, values in planned:
+        if decision.stage == Stage.APPRAISED:
+            _mark_reviewed(answer, user)
+        else:
+            answer.review_version += 1
+        _record_decision(submission=submission, answer=answer, user=user, stage=decision.stage,
+                         decision=decision.decision, reason=reason, values=values, notify=False)  # fmt: skip
+    if planned:
+        campaign_values_changed.send(sender=Answer, campaign_id=submission.campaign_id)
+    return {key: locked[key] for key in keys}
 
 
 @transaction.atomic

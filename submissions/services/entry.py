@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from common.errors import Forbidden
+from common.errors import Forbidden, LeafErrors, StaleLeaves
 from common.formatting import format_number
+from common.rules import level_label
 from common.vocabulary import Stage
 from indicators.models import Node
 from indicators.rules import Rule
@@ -56,6 +57,24 @@ REPORTED_FIELDS = (*VALUE_FIELDS, "explanation")
 LARGEST_NUMBER = Decimal("99999999999999")
 
 
+def rule_fields(rule: str) -> tuple[str, ...]:
+    """The input fields a leaf's rule reads: numerator and denominator, a level's choice, or a value."""
+    if rule == Rule.RATIO:
+        return ("numerator", "denominator")
+    if rule == Rule.LEVELS:
+        return ("choice",)
+    return ("value",)
+
+
+def unfit_field_message(rule: str) -> str:
+    """The refusal of a field the leaf's rule does not read, naming the fields it does."""
+    if rule == Rule.RATIO:
+        return _("Chỉ số này nhập tử số và mẫu số (numerator, denominator).")
+    if rule == Rule.LEVELS:
+        return _("Chỉ số này chọn một mức (choice).")
+    return _("Chỉ số này nhập một giá trị (value).")
+
+
 def validate_answer(node: Node, given: AnswerInput) -> dict[str, Any]:
     """Check input against the leaf's rule; return the fields to store or raise AnswerInvalid."""
     errors: dict[str, str] = {}
@@ -73,6 +92,11 @@ def validate_answer(node: Node, given: AnswerInput) -> dict[str, Any]:
     if too_large:
         # The columns hold 20 digits, 6 of them decimals: a larger number would fail the database.
         raise AnswerInvalid(too_large)
+    unfit = {name: unfit_field_message(rule) for name in ("value", "numerator", "denominator", "choice")
+             if name not in rule_fields(rule) and getattr(given, name) not in (None, "")}  # fmt: skip
+    if unfit:
+        # A field the rule does not read would be silently dropped: the sender believes it saved a value.
+        raise AnswerInvalid(unfit)
     if rule == Rule.RATIO:
         if given.numerator is not None or given.denominator is not None:
             if given.numerator is None or given.numerator < 0:
@@ -85,9 +109,10 @@ def validate_answer(node: Node, given: AnswerInput) -> dict[str, Any]:
     elif rule == Rule.LEVELS:
         if given.choice is not None:
             labels = [level["label"] for level in node.parameters.get("levels", [])]
-            if given.choice and given.choice not in labels:
+            choice = level_label(node.parameters, given.choice)
+            if choice and choice not in labels:
                 errors["choice"] = _("Chọn một trong các mức: %(labels)s.") % {"labels": "; ".join(labels)}
-            fields["choice"] = given.choice
+            fields["choice"] = choice
     elif given.value is not None:
         value = given.value
         if rule == Rule.BOOLEAN and value not in (0, 1):
@@ -553,3 +578,72 @@ def save_section(*, submission_id: int, user: User, entries: list[SectionEntry])
         Submission.objects.filter(pk=submission.pk).update(last_activity=timezone.now())
         campaign_values_changed.send(sender=Answer, campaign_id=submission.campaign_id)
     return result
+
+
+def unknown_leaf_message(key: str) -> str:
+    return _("Không có chỉ số “%(key)s” trong bộ chỉ số của hồ sơ.") % {"key": key}
+
+
+@dataclass
+class LeafEntry:
+    """One leaf of a bulk write, by its key: what the client sent and the version it read."""
+
+    key: str
+    given: AnswerInput
+    expected_version: int
+
+
+@transaction.atomic
+def save_answers(*, submission_id: int, user: User, entries: list[LeafEntry]) -> dict[str, Answer]:
+    """Save many leaves of a submission at once, all or nothing: every leaf is checked first, and a
+    leaf with bad input (LeafErrors, with every refused leaf's errors by field) or saved by someone
+    else since `expected_version` (StaleLeaves, with every such leaf) refuses the whole request, so
+    the client can correct it and send it again as it was. Each changed leaf gets its history row as a
+    save from the page does; the campaign hears of the new values once. Returns the answers by key,
+    the unchanged ones included.
+    """
+    submission = lock_submission(submission_id)
+    if not submission.can_edit(user):
+        raise Forbidden(_("Hồ sơ không ở trạng thái cho phép sửa, hoặc bạn không có quyền nhập số liệu."))
+    locked = {
+        answer.node.key: answer
+        for answer in locked_answers().filter(submission=submission, node__key__in=[entry.key for entry in entries])
+    }
+    errors: dict[str, dict[str, str]] = {}
+    stale: list[str] = []
+    planned: list[tuple[Answer, dict[str, Any]]] = []
+    for entry in entries:
+        answer = locked.get(entry.key)
+        if answer is None:
+            errors[entry.key] = {"leaf": unknown_leaf_message(entry.key)}
+            continue
+        if answer.node.source != Node.Source.SELF_REPORT:
+            errors[entry.key] = {"leaf": _("Chỉ số này do cơ quan đánh giá cung cấp; đơn vị không nhập.")}
+            continue
+        try:
+            fields = validate_answer(answer.node, entry.given)
+        except AnswerInvalid as error:
+            errors[entry.key] = error.errors
+            continue
+        if answer.version != entry.expected_version:
+            if not _already_stored(answer, fields):
+                stale.append(entry.key)
+            continue
+        planned.append((answer, fields))
+    if errors:
+        raise LeafErrors(errors)
+    if stale:
+        raise StaleLeaves(
+            _("Dữ liệu của %(count)s chỉ số đã được người khác cập nhật – vui lòng tải lại.") % {"count": len(stale)},
+            leaves=stale,
+        )
+    events: list[Event] = []
+    for answer, fields in planned:
+        write_reported(
+            submission=submission, answer=answer, user=user, fields=fields, kind=Event.Kind.ANSWER, events=events
+        )
+    if events:
+        Event.objects.bulk_create(events)
+        Submission.objects.filter(pk=submission.pk).update(last_activity=timezone.now())
+        campaign_values_changed.send(sender=Answer, campaign_id=submission.campaign_id)
+    return {entry.key: locked[entry.key] for entry in entries}

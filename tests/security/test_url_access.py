@@ -79,6 +79,8 @@ ROUTES: dict[str, tuple[str, str]] = {
     "api/v1/submissions/": (API, "/api/v1/submissions/"),
     "api/v1/submissions/<int:submission_id>/": (API, "/api/v1/submissions/1/"),
     "api/v1/submissions/<int:submission_id>/transitions/": (API, "/api/v1/submissions/1/transitions/"),
+    "api/v1/submissions/<int:submission_id>/answers/": (API, "/api/v1/submissions/1/answers/"),
+    "api/v1/submissions/<int:submission_id>/appraisal/": (API, "/api/v1/submissions/1/appraisal/"),
     "api/v1/submissions/<int:submission_id>/answers/<path:leaf_code>/evidence/": (API, "/api/v1/submissions/1/answers/1.1.1/evidence/"),
     "api/v1/submissions/<int:submission_id>/answers/<path:leaf_code>/appraisal/": (API, "/api/v1/submissions/1/answers/1.1.1/appraisal/"),
     "api/v1/submissions/<int:submission_id>/answers/<path:leaf_code>/": (API, "/api/v1/submissions/1/answers/1.1.1/"),

@@ -16,15 +16,19 @@ from submissions.services.approval import transition_submission
 from submissions.services.campaigns import open_campaign
 from submissions.services.entry import AnswerInput, save_answer
 from tests.factories import UserFactory
-from tests.indicators.builders import small_framework
+from tests.indicators.builders import shipped_framework, small_framework
 
 
-def open_test_campaign(framework: Framework, administrator: User, name: str) -> Campaign:
-    """An open 2024 provincial campaign on `framework`, in its entry phase today, with its submissions."""
+def open_test_campaign(
+    framework: Framework, administrator: User, name: str, *, year: int = 2024, is_trial: bool = False
+) -> Campaign:
+    """An open provincial campaign (2024 unless told) on `framework`, in its entry phase today, with its
+    submissions; a trial where the framework has not passed its integrity check."""
     today = timezone.localdate()
     campaign = Campaign.objects.create(
         name=name,
-        year=2024,
+        year=year,
+        is_trial=is_trial,
         level="province",
         framework=framework,
         groups=["province"],
@@ -44,6 +48,20 @@ def open_test_campaign(framework: Framework, administrator: User, name: str) -> 
 def campaign(organisations: dict[str, Organisation], administrator: User) -> Campaign:
     return open_test_campaign(import_framework(data=small_framework("thu-nghiem")), administrator,
                               "DTI 2024 cấp tỉnh (thử nghiệm)")  # fmt: skip
+
+
+@pytest.fixture
+def year_2022_campaign(organisations: dict[str, Organisation], administrator: User) -> Campaign:
+    """An open 2023 provincial campaign on the shipped 2022 framework (39 self-reported leaves)."""
+    framework = import_framework(data=shipped_framework("dti-2022-province"))
+    # The shipped framework lacks rows its source does not print: it opens as a trial only.
+    return open_test_campaign(framework, administrator, "DTI 2023 cấp tỉnh", year=2023, is_trial=True)
+
+
+@pytest.fixture
+def danang_2022(year_2022_campaign: Campaign) -> Submission:
+    """Đà Nẵng's submission on the shipped 2022 framework, in draft."""
+    return Submission.objects.get(campaign=year_2022_campaign, organisation__code="48")
 
 
 @pytest.fixture

@@ -164,17 +164,17 @@ def test_the_detail_lists_each_answers_files_without_the_withdrawn_ones(
     assert list(answers) == list(danang_submission.answers.order_by("node__order").values_list("node__key", flat=True))
 
 
-def test_the_detail_reads_a_submission_in_the_same_five_queries_however_many_files_it_has(
+def test_the_detail_reads_a_submission_in_the_same_six_queries_however_many_files_it_has(
     danang_submission: Submission, danang_reporter: User, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     client = client_for(danang_reporter)
     url = f"/api/v1/submissions/{danang_submission.pk}/"
-    # The token's two look-ups, the submission, its answers with their leaves, and every answer's files.
-    with django_assert_num_queries(5):
+    # The token's two look-ups, the submission, the framework's tree, its answers, and every answer's files.
+    with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
     for number, key in enumerate(["1.1.1", "1.1.2", "2.1.1"], start=1):
         upload_evidence(answer_id=answer_of(danang_submission, key).pk, user=danang_reporter, content=pdf(number),
                         original_name=f"{number}.pdf", title=str(number))  # fmt: skip
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(url).status_code == 200

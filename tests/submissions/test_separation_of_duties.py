@@ -108,6 +108,7 @@ def test_a_second_approval_sent_on_the_state_already_left_is_refused_with_the_cu
         "thực hiện. Tải lại trang.",
         "code": "state_changed",
         "state": "awaiting_leader",
+        "leaves": [],
     }
     awaiting_it_lead.refresh_from_db()
     assert awaiting_it_lead.state == SubmissionState.AWAITING_LEADER
@@ -166,14 +167,16 @@ def test_the_service_refuses_a_stale_state_named_by_its_caller(
     assert not isinstance(refused.value, AnswerInvalid)
 
 
-def test_steps_only_a_service_takes_are_refused_as_a_role_matter_to_units_and_a_state_matter_to_the_admin(
-    danang_submission: Submission, danang_reporter: User, administrator: User
+@pytest.mark.parametrize("action", ["reopen_entry", "publish"])
+def test_steps_only_a_service_takes_are_not_steps_the_api_offers_to_anyone(
+    danang_submission: Submission, danang_reporter: User, administrator: User, action: str
 ) -> None:
     base = f"/api/v1/submissions/{danang_submission.pk}/transitions/"
-    body = {"action": "reopen_entry", "from_state": "draft", "comment": "Mở lại"}
+    body = {"action": action, "from_state": "draft", "comment": "Mở lại"}
 
     by_the_unit = api(danang_reporter).post(base, body, format="json")
     by_the_admin = api(administrator).post(base, body, format="json")
 
-    assert (by_the_unit.status_code, by_the_admin.status_code) == (403, 409)
+    assert (by_the_unit.status_code, by_the_admin.status_code) == (400, 400)
+    assert by_the_admin.json() == {"action": [f'"{action}" không phải là lựa chọn hợp lệ.']}
     assert Event.objects.filter(submission=danang_submission, kind="reopened").count() == 0
