@@ -14,6 +14,7 @@ COPY indicators indicators
 COPY submissions submissions
 COPY scoring scoring
 COPY rankings rankings
+COPY webhooks webhooks
 RUN pip install --no-cache-dir .
 COPY . .
 

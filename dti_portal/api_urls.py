@@ -19,5 +19,6 @@ urlpatterns = [
     path("campaigns/", CampaignListApi.as_view(), name="api-campaigns"),
     path("organisations/<str:code>/results/", OrganisationResultsApi.as_view(), name="api-organisation-results"),
     path("", include("submissions.api.urls")),
+    path("", include("webhooks.api.urls")),
     *router.urls,
 ]

@@ -26,6 +26,7 @@ from submissions.services.publication import lock_for_publication, mark_campaign
 
 from .models import DTI, Publication, PublishedResult, ReportExport, result_key
 from .ranking import competition_ranks, round_value
+from .signals import campaign_published
 
 TOLERANCE = Decimal("0.0001")
 
@@ -312,6 +313,7 @@ def publish_campaign(*, campaign_id: int, by: User, revision_note: str = "") -> 
         campaign=campaign, submissions=submissions, by=by, version=version, revision_note=revision_note
     )
     request_national_report(publication)
+    campaign_published.send(sender=Publication, publication=publication)
     return publication
 
 

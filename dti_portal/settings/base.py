@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "submissions",
     "scoring",
     "rankings",
+    # Listens to the stages above and tells integrators' systems what happened.
+    "webhooks",
 ]
 # The load, fault and benchmark tooling (ops/) is no part of the product and never in the production
 # image: the local and test settings add it, and a server has it only where DTI_LOAD_TEST=1 (`make stack`).
@@ -268,6 +270,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # A message taken by a worker that dies comes back after this long (longer than any task may run).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
 
+# WEBHOOKS
+# -----------------------------------------------------------------------------
+# A webhook must be HTTPS to a public address: URLs that resolve to the loopback, a private network or a
+# link-local range (the cloud's metadata service) are refused when registered and at every delivery.
+# On, plain HTTP and every address are allowed: for tests and a closed development network, never a server
+# that others can register hooks on.
+WEBHOOK_ALLOW_PRIVATE_URLS = env_bool("WEBHOOK_ALLOW_PRIVATE_URLS", False)
+# Without a broker, deliveries and their retries run in the process's background worker (common.background),
+# as recomputes do, so no request waits for another system to answer.
+WEBHOOK_DELIVERIES_IN_PROCESS = not CELERY_BROKER_URL
+
 # REST API
 # -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -317,6 +330,7 @@ SPECTACULAR_SETTINGS = {
         "OrganisationLevelEnum": "accounts.models.Organisation.Level",
         "FrameworkLevelEnum": "indicators.models.Framework.Level",
         "SubmissionStateEnum": "submissions.models.SubmissionState",
+        "WebhookEventEnum": "webhooks.models.WebhookEvent",
     },
 }
 

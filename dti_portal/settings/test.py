@@ -18,6 +18,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 # worker switch it on themselves.
 RECOMPUTE_IN_PROCESS = False
 RECOMPUTE_COALESCE_SECONDS = 0
+# A webhook delivery runs synchronously when the transaction commits, as a Celery task in eager mode.
+WEBHOOK_DELIVERIES_IN_PROCESS = False
 MEDIA_ROOT = BASE_DIR / "var" / "test-evidence"
 # Login throttling is exercised by its own tests, which switch it on.
 AXES_ENABLED = False

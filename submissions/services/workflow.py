@@ -14,6 +14,7 @@ from common.errors import Forbidden, WorkflowError
 
 from ..errors import AnswerInvalid, StateChanged
 from ..models import TRANSITIONS, Action, Event, Submission, Transition, transition_for
+from ..signals import submission_state_changed
 from .notifications import notify_next_actors
 
 # A return's refusal without a reason; the approvers' summary shows it under its reason field.
@@ -92,6 +93,9 @@ def apply_transition(
     )
     if row.notifies:
         notify_next_actors(submission=submission, actor=user, comment=comment)
+    submission_state_changed.send(
+        sender=Submission, submission=submission, from_state=old_state, to_state=row.target, action=action, actor=user
+    )
     return row
 
 

@@ -84,6 +84,8 @@ ROUTES: dict[str, tuple[str, str]] = {
     "api/v1/submissions/<int:submission_id>/answers/<path:leaf_code>/evidence/": (API, "/api/v1/submissions/1/answers/1.1.1/evidence/"),
     "api/v1/submissions/<int:submission_id>/answers/<path:leaf_code>/appraisal/": (API, "/api/v1/submissions/1/answers/1.1.1/appraisal/"),
     "api/v1/submissions/<int:submission_id>/answers/<path:leaf_code>/": (API, "/api/v1/submissions/1/answers/1.1.1/"),
+    "api/v1/webhooks/": (API, "/api/v1/webhooks/"),
+    "api/v1/webhooks/<int:webhook_id>/": (API, "/api/v1/webhooks/1/"),
     "api/v1/^frameworks/$": (PUBLIC, "/api/v1/frameworks/"),
     "api/v1/^frameworks\\.(?P<format>[a-z0-9]+)/?$": (PUBLIC, "/api/v1/frameworks.json"),
     "api/v1/^frameworks/(?P<code>[^/.]+)/$": (PUBLIC, "/api/v1/frameworks/dti-2022-province/"),
