@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.http import api_user
+from common.errors import Forbidden
 from webhooks.access import check_may_keep_webhooks, get_rw_webhook_for_user, get_webhook_for_user
 from webhooks.models import Webhook
 from webhooks.services import delete_webhook, register_webhook
@@ -18,11 +19,23 @@ from webhooks.services import delete_webhook, register_webhook
 from .serializers import WebhookCreatedSerializer, WebhookDetailSerializer, WebhookInputSerializer, WebhookSerializer
 
 
+class MayKeepWebhooks(BasePermission):
+    """A unit's IT lead or the authority's administrator; anyone else is refused with 403 and the reason."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        try:
+            check_may_keep_webhooks(api_user(request))
+        except Forbidden as refusal:
+            self.message = str(refusal)
+            return False
+        return True
+
+
 class WebhookListApi(generics.ListCreateAPIView):
     """The user's own webhooks, newest first; a unit's IT lead and the authority's administrator only."""
 
     serializer_class = WebhookSerializer
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, MayKeepWebhooks]
 
     def get_queryset(self) -> QuerySet[Webhook]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator asks without a user
@@ -46,7 +59,7 @@ class WebhookListApi(generics.ListCreateAPIView):
 
 
 class WebhookDetailApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, MayKeepWebhooks]
 
     @extend_schema(responses=WebhookDetailSerializer)
     def get(self, request: Request, webhook_id: int) -> Response:
