@@ -70,3 +70,37 @@ class PortalAutoSchema(AutoSchema):
             "503": True,
         }
         return [code for code, happens in possible.items() if happens]
+
+
+# What a client does next with an answer, as OpenAPI links (source operation, status, link name,
+# target operation, target parameters): Schemathesis follows them in its stateful run, and a
+# generated client can offer them.
+LINKS: tuple[tuple[str, str, str, str, dict[str, str]], ...] = (
+    ("v1_submissions_list", "200", "ReadSubmission", "v1_submissions_retrieve",
+     {"submission_id": "$response.body#/results/0/id"}),
+    ("v1_submissions_retrieve", "200", "WriteAnswers", "v1_submissions_answers_bulk_update",
+     {"submission_id": "$request.path.submission_id"}),
+    ("v1_submissions_retrieve", "200", "TakeStep", "v1_submissions_transitions_create",
+     {"submission_id": "$request.path.submission_id"}),
+    ("v1_submissions_answers_bulk_update", "200", "ReadSubmission", "v1_submissions_retrieve",
+     {"submission_id": "$request.path.submission_id"}),
+    ("v1_webhooks_create", "201", "ReadWebhook", "v1_webhooks_retrieve", {"webhook_id": "$response.body#/id"}),
+    ("v1_webhooks_create", "201", "DeleteWebhook", "v1_webhooks_destroy", {"webhook_id": "$response.body#/id"}),
+)  # fmt: skip
+
+
+def add_links(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: add `LINKS` to the operations' answers; a link naming an
+    operation the schema does not have fails the schema's build."""
+    operations = {
+        operation["operationId"]: operation
+        for path in result.get("paths", {}).values()
+        for method, operation in path.items()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+    for source, status, name, target, parameters in LINKS:
+        if source not in operations or target not in operations:
+            raise KeyError(f"A link names an operation the schema lacks: {source} → {target}")
+        response = operations[source]["responses"][status]
+        response.setdefault("links", {})[name] = {"operationId": target, "parameters": parameters}
+    return result

@@ -241,8 +241,13 @@ class AnswersSavedSerializer(serializers.Serializer):
     answers = serializers.DictField(child=AnswerSavedSerializer())
 
 
+@extend_schema_field({"type": "string", "format": "binary"})
+class PdfFileField(serializers.FileField):
+    """An uploaded file, described as the bytes it is (a plain FileField reads as a URI in a shared schema)."""
+
+
 class EvidenceUploadSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = PdfFileField(help_text="The PDF itself, as a multipart file part.")
     title = PlainTextSerializerField(max_length=300, required=False, allow_blank=True)
 
 

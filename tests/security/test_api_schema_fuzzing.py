@@ -76,3 +76,34 @@ def test_every_operation_answers_within_its_schema_and_never_fails(
         call()
 
     assert len(operations) == 21
+
+
+@pytest.mark.django_db
+def test_the_schemas_links_lead_from_a_list_to_its_objects_and_their_writes(
+    api_schema: Any, danang_submission: Submission, danang_reporter: User
+) -> None:
+    _stored, token = AuthToken.objects.create(user=danang_reporter)
+    followed: list[tuple[str, int]] = []
+
+    class Integrator(api_schema.as_state_machine()):  # type: ignore[misc]
+        """Schemathesis's stateful run: each step follows a link of the answer before it."""
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": {"Authorization": f"Token {token}"}}
+
+        def call(self, case: Any, **kwargs: Any) -> Any:
+            response = super().call(case, **kwargs)
+            followed.append((case.operation.label, response.status_code))
+            return response
+
+        def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
+            case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
+
+    Integrator.run(
+        settings=settings(max_examples=25, stateful_step_count=4, deadline=None, derandomize=True, database=None,
+                          suppress_health_check=list(HealthCheck))  # fmt: skip
+    )
+
+    reached = {label for label, status in followed if status == 200}
+    assert {"GET /api/v1/submissions/", "GET /api/v1/submissions/{submission_id}/"} <= reached
+    assert any(label == "PUT /api/v1/submissions/{submission_id}/answers/" for label, _status in followed)
