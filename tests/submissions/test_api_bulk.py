@@ -392,3 +392,38 @@ def test_a_unit_cannot_decide_on_its_own_leaves(submitted_danang: Submission, da
 
     assert response.status_code == 403
     assert decisions_of(submitted_danang)["1.1.1"] == ("", 0)
+
+
+def test_after_the_explanation_one_request_settles_every_contested_leaf(
+    submitted_danang: Submission, appraiser_client: APIClient, danang_reporter: User, danang_leader: User
+) -> None:
+    decide(appraiser_client, submitted_danang, {
+        "1.1.1": {"decision": "accept", "review_version": 0},
+        "1.1.2": {"decision": "adjust", "value": 40, "reason": "Danh sách chỉ có 40 %.", "review_version": 0},
+        "1.2.1": {"decision": "accept", "review_version": 0},
+        "2.1.1": {"decision": "question", "reason": "Nguồn số liệu?", "review_version": 0},
+    })  # fmt: skip
+    reporter, leader = APIClient(), APIClient()
+    reporter.force_authenticate(danang_reporter)
+    leader.force_authenticate(danang_leader)
+    for client, action, state in [(appraiser_client, "finish_appraisal", "under_appraisal"),
+                                  (reporter, "submit_explanation", "explanation"),
+                                  (leader, "approve", "explanation_awaiting_leader")]:  # fmt: skip
+        step = client.post(f"/api/v1/submissions/{submitted_danang.pk}/transitions/",
+                           {"action": action, "from_state": state}, format="json")  # fmt: skip
+        assert step.status_code == 200
+
+    response = decide(appraiser_client, submitted_danang, {
+        "1.1.2": {"decision": "keep", "review_version": 1},
+        "2.1.1": {"decision": "revise", "value": 10, "reason": "Chấp nhận giải trình: 10 %.", "review_version": 1},
+    })  # fmt: skip
+
+    assert response.status_code == 200
+    assert {key: (row["final_decision"], row["final_value"]) for key, row in response.json()["decisions"].items()} == {
+        "1.1.2": ("keep", None), "2.1.1": ("revise", 10),
+    }  # fmt: skip
+    finalise = {"action": "finalise", "from_state": "final_appraisal"}
+    finalised = appraiser_client.post(
+        f"/api/v1/submissions/{submitted_danang.pk}/transitions/", finalise, format="json"
+    )
+    assert finalised.json()["state"] == "finalised"
