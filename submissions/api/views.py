@@ -18,6 +18,7 @@ from submissions.services.appraisal import appraise_answer, check_appraiser, set
 from submissions.services.approval import transition_submission
 from submissions.services.entry import AnswerInput, save_answer, upload_evidence
 
+from .filters import SubmissionFilter
 from .serializers import (
     AnswerInputSerializer,
     AnswerSavedSerializer,
@@ -37,7 +38,7 @@ class SubmissionListApi(generics.ListAPIView):
 
     serializer_class = SubmissionSerializer
     permission_classes = [IsAuthenticated]
-    pagination_class = None
+    filterset_class = SubmissionFilter
 
     def get_queryset(self) -> QuerySet[Submission]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator asks without a user
