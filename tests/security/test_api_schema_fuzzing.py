@@ -75,4 +75,4 @@ def test_every_operation_answers_within_its_schema_and_never_fails(
 
         call()
 
-    assert len(operations) == 15
+    assert len(operations) == 23
