@@ -4,6 +4,7 @@ Every service raises one of these kinds, with its message in the user's language
 to HTTP in one place (`dti_portal.api_errors`) and the pages in one place (`dti_portal.middleware`).
 
 - `InvalidInput` (400): input that cannot be saved; `errors` maps each field to its message.
+  `InvalidEntries`, its kind for many objects at once, maps each object to its fields' messages.
 - `Rejected` (400): a file or a table refused as a whole; `problems` lists each reason.
 - `Forbidden` (403): the person may not take this step (it is also Django's PermissionDenied).
 - `WorkflowError` (409): a step not allowed in the object's current state.
@@ -43,6 +44,20 @@ class InvalidInput(DomainError):
     @property
     def message(self) -> str:
         return " ".join(self.errors.values())
+
+
+class InvalidEntries(InvalidInput):
+    """Input for many objects at once, refused as a whole: `entries` maps each object (a unit's code)
+    to its fields (a leaf's key) and their messages. The API answers {"errors": entries}."""
+
+    def __init__(self, entries: dict[str, dict[str, list[str]]]) -> None:
+        super().__init__(
+            {
+                name: "; ".join(f"{field}: {message}" for field, messages in fields.items() for message in messages)
+                for name, fields in entries.items()
+            }
+        )
+        self.entries = entries
 
 
 class Rejected(DomainError):
@@ -94,15 +109,14 @@ class StaleError(WorkflowError):
         return {}
 
 
-class LeafErrors(InvalidInput):
-    """Input for many leaves at once (a bulk write) that cannot be saved: `by_leaf` maps each refused
-    leaf's key to its errors by field. Nothing of the request is saved."""
+class LeafErrors(InvalidEntries):
+    """Input for many leaves at once (a bulk write) that cannot be saved: each refused leaf's key maps
+    to its errors by field. Nothing of the request is saved."""
 
     def __init__(self, by_leaf: dict[str, dict[str, str]]) -> None:
         super().__init__(
-            {f"{key}.{name}": message for key, errors in by_leaf.items() for name, message in errors.items()}
+            {key: {name: [message] for name, message in errors.items()} for key, errors in by_leaf.items()}
         )
-        self.by_leaf = by_leaf
 
 
 class StaleLeaves(StaleError):

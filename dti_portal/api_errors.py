@@ -17,7 +17,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from common.errors import DomainError, Forbidden, InvalidInput, LeafErrors, Rejected
+from common.errors import DomainError, Forbidden, InvalidEntries, InvalidInput, Rejected
 from submissions.evidence import EvidenceRejected
 
 from .outage import is_database_outage, note_outage, quietly
@@ -54,9 +54,9 @@ def refused_request_answer(error: SuspiciousOperation) -> tuple[int, str]:
 
 
 def handle_api_exception(error: Exception, context: dict[str, Any]) -> Response | None:
-    """Each kind of `DomainError` answers its own status: bad input by field (by leaf and field for a
-    bulk write), a refused file under "file", a refused table with its problems, a conflict with its
-    code and details (the blocking leaves, the state now, the stale leaves); anything else is DRF's."""
+    """Each kind of `DomainError` answers its own status: bad input by field (many objects' input under
+    "errors", by object and field), a refused file under "file", a refused table with its problems, a
+    conflict with its code; anything else is DRF's."""
     if is_database_outage(error):
         note_outage(error)
         response = Response({"detail": outage_message()}, status=503)
@@ -75,12 +75,8 @@ def handle_api_exception(error: Exception, context: dict[str, Any]) -> Response 
     if not isinstance(error, DomainError) or isinstance(error, Forbidden):
         # Forbidden is also Django's PermissionDenied, which DRF already answers 403 with its message.
         return exception_handler(error, context)
-    if isinstance(error, LeafErrors):
-        body: dict[str, Any] = {
-            "errors": {
-                key: {name: [message] for name, message in errors.items()} for key, errors in error.by_leaf.items()
-            }
-        }
+    if isinstance(error, InvalidEntries):
+        body: dict[str, Any] = {"errors": error.entries}
     elif isinstance(error, InvalidInput):
         body = {field: [message] for field, message in error.errors.items()}
     elif isinstance(error, EvidenceRejected):

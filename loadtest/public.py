@@ -43,7 +43,8 @@ def read_the_publication(environment: Environment, **_kwargs: Any) -> None:
     """What 2021 published: each level's units and peer groups, the indices, the provinces' regions."""
     host = environment.host or ""
     for level in ("province", "ministry"):
-        rows = _get_json(host, f"/api/v1/rankings/?year={YEAR}&level={level}")["results"]
+        # Every unit on one page: 63 provinces are more than the default page of 50.
+        rows = _get_json(host, f"/api/v1/rankings/?year={YEAR}&level={level}&page_size=200")["results"]
         PUBLISHED[level] = {
             "units": [row["organisation_code"] for row in rows],
             "groups": sorted({row["group"] for row in rows}),
@@ -53,7 +54,7 @@ def read_the_publication(environment: Environment, **_kwargs: Any) -> None:
                 if _status(host, f"/api/v1/rankings/?year={YEAR}&level={level}&index={index}") == 200
             ],
         }
-    organisations = _get_json(host, f"/api/v1/organisations/?level=province&year={YEAR}")
+    organisations = _get_json(host, f"/api/v1/organisations/?level=province&year={YEAR}&page_size=200")["results"]
     PUBLISHED["regions"] = sorted({unit["region"] for unit in organisations if unit["region"]})
 
 

@@ -4,8 +4,8 @@ NUL character is refused by PostgreSQL, "²" passes `str.isdigit` but not `int`)
 
 from __future__ import annotations
 
-# The assessment years a URL can name; the DTI began in 2020, and a year is stored in a small integer.
-FIRST_YEAR, LAST_YEAR = 2000, 2999
+from common.filters import FIRST_YEAR, LAST_YEAR
+
 # A version is a small positive integer.
 LAST_VERSION = 32767
 

@@ -64,16 +64,21 @@ def _answer_of(submission: Submission, leaf_key: str) -> Answer:
     return answer
 
 
-def get_evidence_for_user(user: User, evidence_id: int) -> Evidence:
-    evidence = Evidence.objects.select_related("answer__submission").filter(pk=evidence_id).first()
+def get_evidence_for_user(user: User, evidence_id: int, *, answer: Answer | None = None) -> Evidence:
+    """A file of a submission the user may see; with `answer`, a file of that answer only (the API
+    names a file under its leaf: another leaf's or another unit's file answers 404)."""
+    found = Evidence.objects.select_related("answer__submission").filter(pk=evidence_id)
+    if answer is not None:
+        found = found.filter(answer=answer)
+    evidence = found.first()
     if evidence is None:
         raise Http404("No such file")
     get_submission_for_user(user, evidence.answer.submission_id)
     return evidence
 
 
-def get_rw_evidence_for_user(user: User, evidence_id: int) -> Evidence:
-    evidence = get_evidence_for_user(user, evidence_id)
+def get_rw_evidence_for_user(user: User, evidence_id: int, *, answer: Answer | None = None) -> Evidence:
+    evidence = get_evidence_for_user(user, evidence_id, answer=answer)
     get_rw_submission_for_user(user, evidence.answer.submission_id)
     return evidence
 

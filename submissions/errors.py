@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from common.errors import InvalidInput, Rejected, StaleError, WorkflowError
+from common.errors import InvalidEntries, InvalidInput, Rejected, StaleError, WorkflowError
 
 __all__ = [
     "AnswerInvalid",
+    "AuthorityValuesInvalid",
     "HeldImportGone",
     "ImportAlreadyApplied",
     "ImportRejected",
@@ -19,6 +20,19 @@ __all__ = [
 
 class AnswerInvalid(InvalidInput):
     """Input that cannot be saved; `errors` maps each field to a Vietnamese message."""
+
+
+class AuthorityValuesInvalid(InvalidEntries):
+    """Authority values refused as a whole: `entries` by unit code and leaf key; `problems` the same
+    messages by the position of the value in what was sent, for a sheet to name its cells."""
+
+    def __init__(self, problems: list[tuple[int, str, str, str]]) -> None:
+        """`problems`: (position, unit code, leaf key, message) of each refused value."""
+        entries: dict[str, dict[str, list[str]]] = {}
+        for _position, unit, leaf, message in problems:
+            entries.setdefault(unit, {}).setdefault(leaf, []).append(message)
+        super().__init__(entries)
+        self.problems = [(position, message) for position, _unit, _leaf, message in problems]
 
 
 class ImportRejected(Rejected):

@@ -3,58 +3,59 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import django_filters
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from knox.auth import TokenAuthentication
 from knox.models import AuthToken
-from rest_framework import serializers, viewsets
+from rest_framework import viewsets
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation, Region, User
 from common.errors import InvalidInput
+from common.filters import year_filter
 
 from .serializers import CredentialsSerializer, OrganisationSerializer, TokenSerializer
 
 
-class OrganisationFilter(serializers.Serializer):
-    level = serializers.ChoiceField(choices=Organisation.Level.choices, required=False)
-    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+class OrganisationFilter(django_filters.FilterSet):
+    year = year_filter(method="exists_in", help_text="Chỉ các tổ chức tồn tại trong năm đánh giá này.")
+    level = django_filters.ChoiceFilter(choices=Organisation.Level.choices, help_text="Cấp của tổ chức.")
+    group = django_filters.ChoiceFilter(choices=Organisation.Group.choices, help_text="Nhóm xếp hạng.")
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.all(), to_field_name="code", help_text="Mã vùng kinh tế - xã hội."
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["year", "level", "group", "region"]
+
+    def exists_in(self, queryset: QuerySet[Organisation], name: str, value: int) -> QuerySet[Organisation]:
+        return queryset.valid_in(value)  # type: ignore[attr-defined]
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("level", OpenApiTypes.STR, enum=Organisation.Level.values, description="Cấp của tổ chức."),
-        OpenApiParameter("year", OpenApiTypes.INT, description="Chỉ các tổ chức tồn tại trong năm đánh giá này."),
-    ]
-)
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     """Provinces, ministries and the authority, with the years they exist and their predecessors."""
 
     serializer_class = OrganisationSerializer
     permission_classes = [AllowAny]
     lookup_field = "code"
-    pagination_class = None
+    filterset_class = OrganisationFilter
 
     def get_queryset(self) -> QuerySet[Organisation]:
-        queryset = Organisation.objects.select_related("region").prefetch_related("predecessors")
-        if self.action != "list":
-            return queryset
-        filters = OrganisationFilter(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        if "level" in filters.validated_data:
-            queryset = queryset.of_level(filters.validated_data["level"])
-        if "year" in filters.validated_data:
-            queryset = queryset.valid_in(filters.validated_data["year"])
-        return queryset
+        return Organisation.objects.select_related("region").prefetch_related("predecessors")
+
+    def filter_queryset(self, queryset: QuerySet[Any, Any]) -> QuerySet[Any, Any]:
+        # The list's filters; one organisation is found by its code whatever the query says of years.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def get_serializer_context(self) -> dict[str, Any]:
         year = self.request.query_params.get("year", "") if self.request else ""

@@ -292,6 +292,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "dti_portal.api_schema.PortalAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Every list in pages of 50 (`?page=`, `?page_size=` up to 200), with count, next and previous.
+    "DEFAULT_PAGINATION_CLASS": "common.pagination.Pages",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "dti_portal.api_errors.handle_api_exception",
     # 429 with Retry-After over these rates: anonymous clients per address, accounts per account.

@@ -16,7 +16,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
+import django_filters
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.cache import patch_vary_headers
@@ -29,13 +31,16 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from accounts.models import Organisation
+from accounts.models import Organisation, Region
+from common.filters import checked, year_filter
+from common.pagination import Pages
 from common.spreadsheets import csv_cell
 from rankings.caching import Audience, cached, lookup, not_modified, shareable, store, validate
-from rankings.models import DTI, Publication, PublicationQuerySet
+from rankings.models import DTI, Publication, PublicationQuerySet, PublishedResult
 from rankings.parameters import is_plain, year_of
 from rankings.queries import TableRow, edition, latest_publications, ranking_tables, unit_profile, unit_years
 from rankings.ranking import round_value
+from submissions.models import Campaign
 
 
 def official() -> PublicationQuerySet:
@@ -115,11 +120,32 @@ class PublicApi(APIView):
         patch_vary_headers(response, ["Accept"])
         return validate(django_request, response, found, shared=shareable(Audience.PUBLIC, found))
 
+    def listing(self, request: Request, params: dict[str, Any]) -> tuple[str, object]:
+        """The address of a paginated answer (with only `params` and the page size: the links it gives
+        are the same for every request the cache answers with it) and the variant it is rendered as."""
+        if request.accepted_renderer.format == "csv":  # a download is the whole table, in no pages
+            return "", tuple(params.items())
+        query = {name: value for name, value in params.items() if value is not None}
+        if "page_size" in request.query_params:
+            query["page_size"] = Pages().requested_size(request)
+        url = request.build_absolute_uri(request.path) + ("?" + urlencode(query) if query else "")
+        return url, (url, request.query_params.get("page", ""))
+
+    def paged(
+        self, request: Request, body: dict[str, Any], rows: list[dict[str, Any]], url: str
+    ) -> tuple[dict[str, Any], bool]:
+        """The body with one page of `rows` (all of them for CSV), and whether to keep it rendered:
+        not for a page size of the client's choosing, which would fill the cache with copies."""
+        if not url:
+            return {**body, "results": rows}, True
+        return {**body, **Pages().page_of(rows, request, url=url)}, "page_size" not in request.query_params
+
 
 RESULT_FIELDS: dict[str, serializers.Field] = {
     "organisation_code": serializers.CharField(),
     "organisation_name": serializers.CharField(),
     "group": serializers.CharField(),
+    "region": serializers.CharField(allow_null=True, help_text="Mã vùng; không có với bộ, ngành."),
     "value": serializers.FloatField(allow_null=True),
     "computed_value": serializers.FloatField(allow_null=True),
     "rank": serializers.IntegerField(allow_null=True),
@@ -158,17 +184,43 @@ def _plain(request: Request, name: str) -> str:
     return text
 
 
-class RankingApi(PublicApi):
-    """One ranking table of a published year: every unit of the group, with its value and rank."""
+PUBLISHED_LEVELS = [(level, label) for level, label in Organisation.Level.choices if level != "authority"]
 
-    csv_fields = list(RESULT_FIELDS)
+
+class RankingFilter(django_filters.FilterSet):
+    """The ranking table asked for: a published year and level, and the rows of one group or region."""
+
+    year = year_filter(required=True)
+    level = django_filters.ChoiceFilter(choices=PUBLISHED_LEVELS, required=True)
+    group = django_filters.ChoiceFilter(choices=Organisation.Group.choices)
+    region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), to_field_name="code")
+
+    class Meta:
+        model = PublishedResult
+        fields = ["year", "level", "group", "region"]
+
+
+class RankingApi(PublicApi):
+    """One ranking table of a published year: every unit of the group, with its value and rank, in pages
+    (the CSV download is the whole table)."""
+
+    # The CSV's columns as they were before the region was added to the JSON rows.
+    csv_fields = [name for name in RESULT_FIELDS if name != "region"]
 
     @extend_schema(
         parameters=[
             OpenApiParameter("year", OpenApiTypes.INT, required=True),
             OpenApiParameter("level", OpenApiTypes.STR, required=True, enum=["province", "ministry"]),
-            OpenApiParameter("group", OpenApiTypes.STR),
+            OpenApiParameter(
+                "group",
+                OpenApiTypes.STR,
+                enum=Organisation.Group.values,
+                description="Chỉ các đơn vị của một nhóm xếp hạng.",
+            ),
+            OpenApiParameter("region", OpenApiTypes.STR, description="Chỉ các đơn vị của một vùng (mã vùng)."),
             OpenApiParameter("index", OpenApiTypes.STR, description="dti, a pillar code or a main-index code"),
+            OpenApiParameter("page", OpenApiTypes.INT, description=Pages.page_query_description),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description=Pages.page_size_query_description),
             OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
         ],
         responses={
@@ -181,28 +233,40 @@ class RankingApi(PublicApi):
                     "published_at": serializers.DateTimeField(),
                     "version": serializers.IntegerField(),
                     "coverage": COVERAGE,
+                    "count": serializers.IntegerField(),
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
                     "results": inline_serializer("RankingRow", RESULT_FIELDS, many=True),
                 },
             ),
-            404: OpenApiResponse(description="Nothing published for that year and level, or no such index or group."),
+            404: OpenApiResponse(description="Nothing published for that year and level, or no such index."),
         },
     )
     def get(self, request: Request) -> HttpResponseBase:
-        year = _year(request)
-        assert year is not None
-        level = request.query_params.get("level", "")
-        if level not in ("province", "ministry"):
-            raise ValidationError({"level": "Cấp phải là province hoặc ministry."})
+        params = checked(RankingFilter(request.query_params, queryset=PublishedResult.objects.none()))
+        year, level = params["year"], params["level"]
         index = _plain(request, "index") or DTI
-        group = _plain(request, "group") or None
+        group = params["group"] or None
+        region: Region | None = params["region"]
+        url, variant = self.listing(
+            request,
+            {
+                "year": year,
+                "level": level,
+                "index": request.query_params.get("index"),
+                "group": group,
+                "region": region.code if region else None,
+            },
+        )
 
-        def one_group(body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-            rows = [row for row in body["results"] if group is None or row["group"] == group]
-            return {**body, "results": rows}, group is None or bool(rows)
+        def one_part(body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+            rows = [row for row in body["results"] if (group is None or row["group"] == group)
+                    and (region is None or row["region"] == region.code)]  # fmt: skip
+            return self.paged(request, body, rows, url)
 
-        # Every group is built once, then each group asked for is picked from it.
+        # Every table is built once, then each group, region and page asked for is picked from it.
         return self.respond(request, ("rankings", year, level, index), lambda: _ranking(year, level, index),
-                            one_group, group)  # fmt: skip
+                            one_part, variant)  # fmt: skip
 
 
 def _ranking(year: int, level: str, index: str) -> tuple[dict[str, Any], list[Publication]]:
@@ -225,6 +289,7 @@ def _row(row: TableRow, precision: int) -> dict[str, Any]:
         "organisation_code": row.organisation.code,
         "organisation_name": row.name,
         "group": row.group,
+        "region": row.organisation.region.code if row.organisation.region else None,
         "value": _number(row.value, precision),
         "computed_value": _number(row.computed_value, precision),
         "rank": row.rank,
@@ -311,22 +376,48 @@ def _organisation_results(code: str, year: int | None) -> tuple[dict[str, Any], 
     return body, [publication]
 
 
+class CampaignFilter(django_filters.FilterSet):
+    """The published campaigns asked for: of one year, level or campaign state."""
+
+    year = year_filter()
+    level = django_filters.ChoiceFilter(choices=PUBLISHED_LEVELS)
+    state = django_filters.ChoiceFilter(choices=Campaign.State.choices)
+
+    class Meta:
+        model = Campaign
+        fields = ["year", "level", "state"]
+
+
 class CampaignListApi(PublicApi):
-    """Every published year and level, with its versions and their revision notes."""
+    """Every published year and level, with its versions and their revision notes, in pages (the CSV
+    download is the whole list)."""
 
     csv_fields = ["year", "level", "name", "framework", "version", "published_at", "revision_note", "source",
                   "versions", "coverage"]  # fmt: skip
 
     @extend_schema(
-        parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"])],
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, description="Chỉ các đợt của một năm đánh giá."),
+            OpenApiParameter("level", OpenApiTypes.STR, enum=["province", "ministry"]),
+            OpenApiParameter(
+                "state", OpenApiTypes.STR, enum=Campaign.State.values, description="Trạng thái của đợt đánh giá."
+            ),
+            OpenApiParameter("page", OpenApiTypes.INT, description=Pages.page_query_description),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description=Pages.page_size_query_description),
+            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
+        ],
         responses=inline_serializer(
             "PublishedCampaigns",
             {
+                "count": serializers.IntegerField(),
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
                 "results": inline_serializer(
                     "PublishedCampaign",
                     {
                         "year": serializers.IntegerField(),
                         "level": serializers.CharField(),
+                        "state": serializers.ChoiceField(choices=Campaign.State.choices),
                         "name": serializers.CharField(),
                         "framework": serializers.CharField(),
                         "version": serializers.IntegerField(),
@@ -345,12 +436,21 @@ class CampaignListApi(PublicApi):
                         ),
                     },
                     many=True,
-                )
+                ),
             },
         ),
     )
     def get(self, request: Request) -> HttpResponseBase:
-        return self.respond(request, ("campaigns",), _campaigns)
+        params = checked(CampaignFilter(request.query_params, queryset=Campaign.objects.none()))
+        wanted = {name: params[name] or None for name in ("year", "level", "state")}
+        url, variant = self.listing(request, wanted)
+
+        def some(body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+            rows = [row for row in body["results"]
+                    if all(value is None or row[name] == value for name, value in wanted.items())]  # fmt: skip
+            return self.paged(request, body, rows, url)
+
+        return self.respond(request, ("campaigns",), _campaigns, some, variant)
 
 
 def _campaigns() -> tuple[dict[str, Any], list[Publication]]:
@@ -360,8 +460,8 @@ def _campaigns() -> tuple[dict[str, Any], list[Publication]]:
     for latest in latest_publications(official()):
         versions = [p for p in publications if p.campaign_id == latest.campaign_id]
         results.append({
-            "year": latest.campaign.year, "level": latest.campaign.level, "name": latest.campaign.name,
-            "framework": latest.campaign.framework.code, "version": latest.version,
+            "year": latest.campaign.year, "level": latest.campaign.level, "state": latest.campaign.state,
+            "name": latest.campaign.name, "framework": latest.campaign.framework.code, "version": latest.version,
             "published_at": latest.published_at, "revision_note": latest.revision_note,
             "source": latest.source, "coverage": latest.coverage,
             "versions": [{"version": p.version, "published_at": p.published_at,

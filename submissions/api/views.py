@@ -28,6 +28,7 @@ from submissions.services.appraisal import (
 from submissions.services.approval import transition_submission
 from submissions.services.entry import AnswerInput, LeafEntry, save_answer, save_answers, upload_evidence
 
+from .filters import SubmissionFilter
 from .serializers import (
     AnswerInputSerializer,
     AnswerSavedSerializer,
@@ -54,7 +55,7 @@ class SubmissionListApi(generics.ListAPIView):
 
     serializer_class = SubmissionSerializer
     permission_classes = [IsAuthenticated]
-    pagination_class = None
+    filterset_class = SubmissionFilter
 
     def get_queryset(self) -> QuerySet[Submission]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator asks without a user

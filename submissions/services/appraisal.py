@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Role, User
 from common.errors import Forbidden, LeafErrors, StaleLeaves, WorkflowError
 from common.vocabulary import Stage
 from indicators.models import Node
@@ -230,10 +230,20 @@ def accept_undecided(*, submission_id: int, user: User, section_key: str | None 
 
 @transaction.atomic
 def reply_to_appraisal(*, answer_id: int, user: User, reply: str) -> Answer:
-    """The unit's explanation of an adjusted or questioned leaf, during the explanation round."""
+    """The unit's explanation of an adjusted or questioned leaf, during the explanation round.
+
+    Raises Forbidden for anyone but the unit's reporter, WorkflowError outside the explanation round
+    or on a leaf the appraisal did not contest, AnswerInvalid for an empty reply.
+    """
     submission, answer = lock_answer(answer_id)
-    if not submission.can_explain(user):
+    if not (user.has_role(Role.REPORTER) and submission.is_own_unit(user)):
         raise Forbidden(_("Chỉ chuyên viên của đơn vị được giải trình, trong thời gian giải trình."))
+    if not submission.can_explain(user):
+        # The reporter's step, at the wrong time: a matter of state.
+        raise WorkflowError(
+            _("Chỉ giải trình trong thời gian giải trình; hiện hồ sơ “%(state)s”.")
+            % {"state": submission.get_state_display()}
+        )
     if not answer.is_contested():
         raise WorkflowError(_("Chỉ số này không bị điều chỉnh hay đề nghị giải trình."))
     reply = reply.strip()

@@ -27,6 +27,7 @@ from submissions.access import (
 )
 from submissions.errors import HeldImportGone, ImportAlreadyApplied
 from submissions.excel import read_submission_workbook, write_submission_workbook
+from submissions.files import evidence_response
 from submissions.forms import CommentForm, TransitionForm, WorkbookUploadForm
 from submissions.models import (
     Notification,
@@ -88,22 +89,7 @@ def evidence_remove(request: AuthenticatedRequest, evidence_id: int) -> HttpResp
 def evidence_download(request: AuthenticatedRequest, evidence_id: int) -> FileResponse:
     """Serve a file to those who may see its submission: as an attachment, or inline to view in the page."""
     evidence = get_evidence_for_user(request.user, evidence_id)
-    inline = request.GET.get("inline") == "1"
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=not inline,
-        filename=evidence.original_name if evidence.original_name.lower().endswith(".pdf") else "tai-lieu.pdf",
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    if inline:
-        # The portal's own pages may frame the file for the in-page viewer; nobody else may. No CSP
-        # `sandbox`: the browser's PDF viewer does not run in a sandboxed frame and the file would be
-        # downloaded instead of shown. Files with active content are refused on upload.
-        response["X-Frame-Options"] = "SAMEORIGIN"
-        response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
-    return response
+    return evidence_response(evidence, inline=request.GET.get("inline") == "1")
 
 
 @login_required

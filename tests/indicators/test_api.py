@@ -22,7 +22,7 @@ def test_frameworks_are_listed_for_anyone(api: APIClient) -> None:
     response = api.get("/api/v1/frameworks/")
 
     assert response.status_code == 200
-    assert response.json() == [
+    assert response.json()["results"] == [
         {
             "code": "thu-nghiem",
             "level": "province",
@@ -91,7 +91,7 @@ def test_an_unknown_framework_answers_404(api: APIClient) -> None:
 def test_organisations_filter_by_level_and_year(api: APIClient) -> None:
     load_organisations(data=SMALL_LIST)
 
-    body = api.get("/api/v1/organisations/?level=province&year=2025").json()
+    body = api.get("/api/v1/organisations/?level=province&year=2025").json()["results"]
 
     assert [row["code"] for row in body] == ["46", "48-2025"]
     assert body[1] == {
@@ -126,8 +126,8 @@ def test_the_schema_describes_the_framework_and_organisation_endpoints(api: APIC
 
 @pytest.mark.usefixtures("organisations")
 def test_a_renamed_unit_is_listed_with_the_names_of_the_year_asked_for(api: APIClient) -> None:
-    in_2024 = {row["code"]: row for row in api.get("/api/v1/organisations/?level=province&year=2024").json()}
-    in_2025 = {row["code"]: row for row in api.get("/api/v1/organisations/?level=province&year=2025").json()}
+    in_2024 = {row["code"]: row for row in api.get("/api/v1/organisations/?level=province&year=2024").json()["results"]}
+    in_2025 = {row["code"]: row for row in api.get("/api/v1/organisations/?level=province&year=2025").json()["results"]}
 
     assert (in_2024["46"]["name"], in_2024["46"]["full_name"]) == ("Thừa Thiên Huế", "Tỉnh Thừa Thiên Huế")
     assert (in_2025["46"]["name"], in_2025["46"]["full_name"]) == ("Huế", "Thành phố Huế")

@@ -47,7 +47,7 @@ def test_loading_the_reference_data_twice_changes_nothing(reference_data: None) 
 def test_each_year_has_its_own_provinces(reference_data: None, year: int, expected: int) -> None:
     response = APIClient().get(f"/api/v1/organisations/?level=province&year={year}")
 
-    assert len(response.json()) == expected
+    assert response.json()["count"] == expected
 
 
 def test_every_2025_province_formed_by_a_merger_lists_its_predecessors(reference_data: None) -> None:

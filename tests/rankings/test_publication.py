@@ -160,7 +160,7 @@ def test_nothing_unpublished_reaches_the_public_pages_or_the_api(
     assert responses == [404, 404, 404, 404, 404]
     assert "0,5575" not in home
     assert "DTI 2024" not in home
-    assert api.get("/api/v1/campaigns/").json() == {"results": []}
+    assert api.get("/api/v1/campaigns/").json() == {"count": 0, "next": None, "previous": None, "results": []}
 
 
 def test_merged_units_compare_with_the_mean_of_their_predecessors(

@@ -306,12 +306,14 @@ def test_the_api_picks_the_group_asked_for_from_the_cached_table(client: Client,
 
     every = client.get(ministries).json()["results"]
     with_services = client.get(f"{ministries}&group=public_services").json()["results"]
-    no_such_group = client.get(f"{ministries}&group=nothing").json()["results"]
+    no_such_group = client.get(f"{ministries}&group=nothing")
 
     assert len(every) == 26
     assert {row["group"] for row in with_services} == {"public_services"}
     assert len(with_services) == 17
-    assert no_such_group == []
+    # A group that does not exist names nothing: refused, naming the parameter, rather than an empty table.
+    assert no_such_group.status_code == 400
+    assert list(no_such_group.json()) == ["group"]
 
 
 def test_an_answer_built_while_a_publication_changed_is_never_served_after_the_change() -> None:

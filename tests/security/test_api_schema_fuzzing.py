@@ -75,7 +75,7 @@ def test_every_operation_answers_within_its_schema_and_never_fails(
 
         call()
 
-    assert len(operations) == 21
+    assert len(operations) == 27
 
 
 @pytest.mark.django_db
@@ -100,8 +100,14 @@ def test_the_schemas_links_lead_from_a_list_to_its_objects_and_their_writes(
             case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
 
     Integrator.run(
-        settings=settings(max_examples=25, stateful_step_count=4, deadline=None, derandomize=True, database=None,
-                          suppress_health_check=list(HealthCheck))  # fmt: skip
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=4,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )  # fmt: skip
     )
 
     reached = {label for label, status in followed if status == 200}

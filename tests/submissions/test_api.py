@@ -75,8 +75,9 @@ def test_a_province_takes_its_submission_to_the_authority_through_the_api(
 def test_the_list_shows_only_the_users_own_unit(danang_submission: Submission, hue_reporter: User) -> None:
     body = client_for(hue_reporter).get("/api/v1/submissions/").json()
 
-    assert [row["organisation_code"] for row in body] == ["46"]
-    assert set(body[0]) == {"id", "organisation_code", "year", "level", "campaign", "state"}
+    assert (body["count"], body["next"], body["previous"]) == (1, None, None)
+    assert [row["organisation_code"] for row in body["results"]] == ["46"]
+    assert set(body["results"][0]) == {"id", "organisation_code", "year", "level", "campaign", "state"}
 
 
 def test_another_units_submission_answers_404(danang_submission: Submission, hue_reporter: User) -> None:

@@ -192,7 +192,7 @@ def test_another_units_people_do_not_see_the_submission_in_lists(
     client = APIClient()
     client.force_authenticate(people[person])
 
-    listed = [row["id"] for row in client.get("/api/v1/submissions/").json()]
+    listed = [row["id"] for row in client.get("/api/v1/submissions/").json()["results"]]
 
     assert listed == [hue_submission.pk]
 
