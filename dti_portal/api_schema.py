@@ -3,7 +3,7 @@
 Which ones follows from the view: 400 where it reads a body or query parameters, 401 where it reads
 credentials (a wrong or expired token is refused even where none is needed), 403 where a signed-in
 person may still be refused (a step, a stricter permission), 404 where the path names an object or
-a list is paged, 413 with a body, 429 where it is throttled, 503 everywhere (the database may be
+a list is paged, 413 and 415 with a body, 429 where it is throttled, 503 everywhere (the database may be
 away for a moment). A 409 is never assumed: the operations that can conflict declare it with what
 it means, as a read of something that may not exist yet declares its 404.
 """
@@ -26,6 +26,7 @@ ERRORS = {
     "403": "The credentials do not allow this.",
     "404": "No such object, or another unit's.",
     "413": "The body is too big.",
+    "415": "The body is not in one of the media types the operation reads.",
     "429": "Too many requests, or too many failed logins: retry after `Retry-After` seconds.",
     "503": "The database is unavailable for a moment: retry after `Retry-After` seconds.",
 }
@@ -66,6 +67,7 @@ class PortalAutoSchema(AutoSchema):
             "404": any(parameter.get("in") == "path" for parameter in parameters)
             or any(parameter.get("name") == "page" for parameter in parameters),
             "413": has_body,
+            "415": has_body,
             "429": bool(self.view.get_throttles()),
             "503": True,
         }
@@ -84,6 +86,22 @@ LINKS: tuple[tuple[str, str, str, str, dict[str, str]], ...] = (
      {"submission_id": "$request.path.submission_id"}),
     ("v1_submissions_answers_bulk_update", "200", "ReadSubmission", "v1_submissions_retrieve",
      {"submission_id": "$request.path.submission_id"}),
+    ("v1_submissions_retrieve", "200", "Comment", "v1_submissions_comments_create",
+     {"submission_id": "$request.path.submission_id"}),
+    ("v1_submissions_retrieve", "200", "ReadHistory", "v1_submissions_history_list",
+     {"submission_id": "$request.path.submission_id"}),
+    ("v1_submissions_comments_create", "201", "ReadComments", "v1_submissions_comments_list",
+     {"submission_id": "$request.path.submission_id"}),
+    ("v1_submissions_comments_create", "201", "ReadHistory", "v1_submissions_history_list",
+     {"submission_id": "$request.path.submission_id"}),
+    ("v1_submissions_answers_evidence_create", "201", "ReadEvidence", "v1_submissions_answers_evidence_retrieve",
+     {"submission_id": "$request.path.submission_id", "leaf_code": "$request.path.leaf_code",
+      "evidence_id": "$response.body#/id"}),
+    ("v1_submissions_answers_evidence_create", "201", "ListEvidence", "v1_submissions_answers_evidence_list",
+     {"submission_id": "$request.path.submission_id", "leaf_code": "$request.path.leaf_code"}),
+    ("v1_submissions_answers_evidence_create", "201", "RemoveEvidence", "v1_submissions_answers_evidence_destroy",
+     {"submission_id": "$request.path.submission_id", "leaf_code": "$request.path.leaf_code",
+      "evidence_id": "$response.body#/id"}),
     ("v1_webhooks_create", "201", "ReadWebhook", "v1_webhooks_retrieve", {"webhook_id": "$response.body#/id"}),
     ("v1_webhooks_create", "201", "DeleteWebhook", "v1_webhooks_destroy", {"webhook_id": "$response.body#/id"}),
 )  # fmt: skip

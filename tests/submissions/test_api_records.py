@@ -212,6 +212,7 @@ def test_a_reply_outside_the_explanation_round_or_on_an_uncontested_leaf_answers
     assert before.json() == {
         "detail": "Chỉ giải trình trong thời gian giải trình; hiện hồ sơ “Đã gửi cơ quan đánh giá”.",
         "code": "not_allowed",
+        "leaves": [],
     }
     assert (uncontested.status_code, uncontested.json()["code"]) == (409, "not_allowed")
     assert not Event.objects.filter(kind=Event.Kind.REPLY).exists()
