@@ -16,10 +16,11 @@ from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 from rest_framework.test import APIClient
 
+from accounts.models import User
 from rankings import tasks
 from rankings.models import Publication, PublishedResult, RobustnessResult
-from rankings.services import compute_robustness, robustness_of, robustness_seed
-from submissions.models import Campaign
+from rankings.services import compute_robustness, publish_campaign, robustness_of, robustness_seed
+from submissions.models import Campaign, Submission, SubmissionState
 from tests.rankings.conftest import PUBLISHED_2021, RESULTS
 
 pytestmark = pytest.mark.django_db
@@ -291,3 +292,27 @@ def test_the_method_explains_the_alternatives_and_names_the_publications_seed(
     assert "Trung bình nhân thay cho trung bình cộng." in page
     assert "tăng hoặc giảm tối đa 25 %" in page
     assert "hạt giống ngẫu nhiên 2454977997" in page
+
+
+def test_publishing_a_campaign_computes_its_bands_once_committed(
+    submitted_danang: Submission,
+    hue_submission: Submission,
+    administrator: User,
+    no_reports: None,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    Submission.objects.filter(campaign=submitted_danang.campaign).update(state=SubmissionState.FINALISED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publication = publish_campaign(campaign_id=submitted_danang.campaign_id, by=administrator)
+
+    result = RobustnessResult.objects.get(publication=publication)
+    published = dict(
+        PublishedResult.objects.filter(publication=publication, index="dti").values_list("organisation__code", "rank")
+    )
+    assert result.state == "done"
+    assert published == {"48": 1, "46": 2, "49": 2}
+    # Huế and Quảng Nam reported nothing yet: equal in every main index, they share 2nd place in every scenario.
+    assert [(row["organisation_code"], row["rank"], row["median_rank"], row["rank_p05"], row["rank_p95"])
+            for row in result.rows] == [("48", 1, 1, 1, 1), ("46", 2, 2, 2, 2), ("49", 2, 2, 2, 2)]  # fmt: skip
+    assert result.method["seed"] == result.seed == robustness_seed(publication)
