@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -46,7 +46,7 @@ SPREAD = 0.25
 GEOMETRIC_FLOOR = 0.01
 PLACES = 4
 PERCENTILES = (5, 50, 95)
-PERCENTILE_METHOD = "inverted_cdf"
+PERCENTILE_METHOD: Final[Literal["inverted_cdf"]] = "inverted_cdf"
 # Scaled values are rounded to this many decimals before rounding half up: a sum of a few floats
 # lies within about 1e-12 of its exact value, so a value exactly on a boundary (0,03125) is not
 # pushed below it by float error.
@@ -162,7 +162,7 @@ def rank_bands(
     if draws < 1:
         raise ValueError("draws must be at least 1")
     scenarios = competition_ranks(scenario_scores(table, official, seed=seed, draws=draws, spread=spread), places)
-    low, middle, high = np.percentile(scenarios, PERCENTILES, axis=0, method=PERCENTILE_METHOD)
+    low, middle, high = np.percentile(scenarios, list(PERCENTILES), axis=0, method=PERCENTILE_METHOD)
     return Bands(
         rank=competition_ranks(arithmetic(table, official), places),
         median=middle.astype(np.int64),

@@ -95,13 +95,20 @@ def test_a_visitor_sees_how_robust_each_rank_is_on_the_ranking_page_and_the_prof
     chart.scroll_into_view_if_needed()
     assert chart.is_visible()
     # Drawn by charts.js: the band, the median and the official rank of every unit.
-    drawn = "c => { const made = Chart.getChart(c); return [c.width > 0, made.data.datasets.length, made.data.labels.length]; }"
+    drawn = (
+        "c => { const made = Chart.getChart(c); return [c.width > 0, made.data.datasets.length, "
+        "made.data.labels.length]; }"
+    )
     assert chart.evaluate(drawn) == [True, 3, 63]
     # The table is wider than a phone with the bands' column: it scrolls in its own box, not the page.
     assert not scrolls_sideways(page)
     page.locator("#bands-province summary").click()
-    assert page.locator("#bands-table-province tr[data-code='22']").inner_text().split("\t") == ["7", "Quảng Ninh",
-                                                                                                  "8", "6–12"]
+    assert page.locator("#bands-table-province tr[data-code='22']").inner_text().split("\t") == [
+        "7",
+        "Quảng Ninh",
+        "8",
+        "6–12",
+    ]
     assert serious_accessibility_violations(page) == []
 
     page.goto(f"{live_server.url}/results/units/22/?year=2021")

@@ -237,7 +237,8 @@ def test_the_ranking_page_shows_each_units_band_its_error_bar_chart_and_the_tabl
 
     assert "Khoảng hạng theo các phương án tính" in page
     row = re.search(r'<tr data-code="22">.*?</tr>', page, re.S)
-    assert row is not None and '<td class="number band">6–12</td>' in row.group(0)
+    assert row is not None
+    assert '<td class="number band">6–12</td>' in row.group(0)
     chart = json.loads(re.search(r'<script id="bands-chart-province" type="application/json">(.*?)</script>',
                                  page, re.S).group(1))  # type: ignore[union-attr]  # fmt: skip
     assert (chart["labels"][0], chart["low"][0], chart["high"][0], chart["median"][0], chart["rank"][0]) == (

@@ -153,11 +153,15 @@ def test_the_method_names_its_parameters_and_the_pooled_scenarios() -> None:
 
 
 @pytest.mark.parametrize(
-    ("values", "weights"),
-    [([], POINTS), ([[0.5, 0.5, 0.5]], [-1.0, 1.0, 1.0]), ([[math.nan, math.nan, 0.5]], [1.0, 1.0, 0.0])],
+    ("values", "weights", "reason"),
+    [
+        ([], POINTS, "non-empty"),
+        ([[0.5, 0.5, 0.5]], [-1.0, 1.0, 1.0], "non-negative"),
+        ([[math.nan, math.nan, 0.5]], [1.0, 1.0, 0.0], "every unit needs a value of positive weight"),
+    ],
 )
 def test_a_table_without_units_negative_weights_or_a_unit_with_nothing_to_weigh_is_refused(
-    values: list[list[float]], weights: list[float]
+    values: list[list[float]], weights: list[float], reason: str
 ) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=reason):
         rank_bands(values, weights, seed=1)

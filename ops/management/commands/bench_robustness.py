@@ -42,5 +42,6 @@ class Command(BaseCommand):
             rank_bands(values, weights, seed=options["seed"] + run, draws=draws, spread=SPREAD)
             seconds.append(time.perf_counter() - started)
         figures = {"units": units, "indices": indices, "draws": draws, "scenarios": draws + 2, "repeat": repeat,
-                   "seconds": round(statistics.median(seconds), 4), "slowest_seconds": round(max(seconds), 4)}  # fmt: skip
+                   "seconds": round(statistics.median(seconds), 4),
+                   "slowest_seconds": round(max(seconds), 4)}  # fmt: skip
         self.stdout.write(json.dumps(figures, indent=2))
