@@ -10,13 +10,18 @@ import re
 from collections.abc import Callable
 
 import pytest
+import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 from rest_framework.test import APIClient
+from schemathesis.checks import response_schema_conformance
 
 from accounts.models import User
+from dti_portal.wsgi import application
 from rankings import tasks
 from rankings.models import Publication, PublishedResult, RobustnessResult
 from rankings.services import compute_robustness, publish_campaign, robustness_of, robustness_seed
@@ -317,3 +322,21 @@ def test_publishing_a_campaign_computes_its_bands_once_committed(
     assert [(row["organisation_code"], row["rank"], row["median_rank"], row["rank_p05"], row["rank_p95"])
             for row in result.rows] == [("48", 1, 1, 1, 1), ("46", 2, 2, 2, 2), ("49", 2, 2, 2, 2)]  # fmt: skip
     assert result.method["seed"] == result.seed == robustness_seed(publication)
+
+
+def test_the_answer_conforms_to_the_apis_own_schema(banded_2021: None) -> None:
+    # As Django's test client does: a request must not close the test's database connection.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+        operation = schema["/api/v1/rankings/robustness/"]["GET"]
+        for query in (
+            {"year": 2021, "level": "province"},
+            {"year": 2021, "level": "ministry", "group": "public_services"},
+        ):
+            response = operation.Case(query=query).call_and_validate(checks=[response_schema_conformance])
+            assert response.status_code == 200
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
