@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import OrganisationViewSet, TokenApi
 from indicators.api.views import FrameworkViewSet
-from rankings.api.views import CampaignListApi, OrganisationResultsApi, RankingApi
+from rankings.api.views import CampaignListApi, OrganisationResultsApi, RankingApi, RobustnessApi
 
 router = DefaultRouter()
 router.register("frameworks", FrameworkViewSet, basename="framework")
@@ -15,6 +15,7 @@ router.register("organisations", OrganisationViewSet, basename="organisation")
 
 urlpatterns = [
     path("auth/token/", TokenApi.as_view(), name="api-token"),
+    path("rankings/robustness/", RobustnessApi.as_view(), name="api-rankings-robustness"),
     path("rankings/", RankingApi.as_view(), name="api-rankings"),
     path("campaigns/", CampaignListApi.as_view(), name="api-campaigns"),
     path("organisations/<str:code>/results/", OrganisationResultsApi.as_view(), name="api-organisation-results"),

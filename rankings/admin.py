@@ -19,7 +19,7 @@ from common.errors import DomainError, Rejected
 from common.text import PlainTextField
 from submissions.models import Campaign
 
-from .models import Publication, ReportExport
+from .models import Publication, ReportExport, RobustnessResult
 from .services import import_results, publish_campaign
 
 
@@ -131,4 +131,19 @@ class ReportExportAdmin(admin.ModelAdmin):
     readonly_fields = ["publication", "state", "progress", "file", "error", "requested_at", "finished_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(RobustnessResult)
+class RobustnessResultAdmin(admin.ModelAdmin):
+    """Read only: the bands are the analysis of a frozen publication, with the seed it ran with."""
+
+    list_display = ["publication", "state", "seed", "draws", "spread", "requested_at", "finished_at"]
+    readonly_fields = ["publication", "state", "seed", "draws", "spread", "method", "rows", "error", "requested_at",
+                       "finished_at"]  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: RobustnessResult | None = None) -> bool:
         return False

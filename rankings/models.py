@@ -6,6 +6,7 @@ again (after a correction) adds a new version with a public revision note, and t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -176,3 +177,62 @@ class ReportExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication}: {self.get_state_display()}"
+
+
+class RobustnessResult(models.Model):
+    """How robust each rank of a publication's DTI tables is (`scoring.robustness`): computed once per
+    publication in the background, with the seed and parameters it was computed with, so that the same
+    publication always gives the same bands."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang tính")
+        DONE = "done", _("Hoàn tất")
+        FAILED = "failed", _("Lỗi")
+
+    publication = models.OneToOneField(Publication, on_delete=models.CASCADE, related_name="robustness")
+    state = models.CharField(_("trạng thái"), max_length=16, choices=State.choices, default=State.QUEUED)
+    seed = models.PositiveBigIntegerField(_("hạt giống ngẫu nhiên"))
+    draws = models.PositiveIntegerField(_("số bộ trọng số rút ngẫu nhiên"))
+    spread = models.DecimalField(_("biên độ trọng số"), max_digits=4, decimal_places=2)
+    # What the analysis did, as `scoring.robustness.method` describes it; the API gives it as it is.
+    method = models.JSONField(_("phương pháp"), default=dict, blank=True)
+    # One row per ranked unit: organisation_code, group, rank, median_rank, rank_p05, rank_p95.
+    rows = models.JSONField(_("kết quả"), default=list, blank=True)
+    error = models.TextField(blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("độ vững của thứ hạng")
+        verbose_name_plural = _("độ vững của thứ hạng")
+
+    def __str__(self) -> str:
+        return f"{self.publication}: {self.get_state_display()}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.state == self.State.DONE
+
+    @property
+    def geometric_floor(self) -> float | None:
+        """The floor the geometric mean gave a value below it, as the analysis ran."""
+        return next((item["floor"] for item in self.method.get("alternatives", []) if "floor" in item), None)
+
+    def bands(self) -> dict[str, RankBand]:
+        """Each unit's band by organisation code."""
+        return {
+            row["organisation_code"]: RankBand(row["rank"], row["median_rank"], row["rank_p05"], row["rank_p95"])
+            for row in self.rows
+        }
+
+
+@dataclass(frozen=True)
+class RankBand:
+    """A unit's official rank and where it ranks under the method's alternatives: the median and the
+    5–95 % band (`scoring.robustness`)."""
+
+    rank: int
+    median: int
+    low: int
+    high: int

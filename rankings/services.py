@@ -4,7 +4,10 @@ imported from the published tables."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
+import math
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,11 +23,13 @@ from common.formatting import parse_number
 from common.spreadsheets import read_table
 from common.vocabulary import HEADLINE, Stage
 from indicators.models import Framework, Node
+from scoring import robustness
 from scoring.engine import NodeResult, aggregate_main_values
 from scoring.services import load_campaign, score_stages
 from submissions.services.publication import lock_for_publication, mark_campaign_published, past_campaign
 
-from .models import DTI, Publication, PublishedResult, ReportExport, result_key
+from .models import DTI, Publication, PublishedResult, ReportExport, RobustnessResult, result_key
+from .queries import group_position
 from .ranking import competition_ranks, round_value
 from .signals import campaign_published
 
@@ -267,6 +272,7 @@ def _publish_imported(
     publication.reconciliation = reconciliation
     publication.save(update_fields=["reconciliation"])
     request_national_report(publication)
+    request_robustness(publication)
     return ImportedResults(publication=publication, units=len(units), reconciliation=reconciliation)
 
 
@@ -313,6 +319,7 @@ def publish_campaign(*, campaign_id: int, by: User, revision_note: str = "") -> 
         campaign=campaign, submissions=submissions, by=by, version=version, revision_note=revision_note
     )
     request_national_report(publication)
+    request_robustness(publication)
     campaign_published.send(sender=Publication, publication=publication)
     return publication
 
@@ -346,3 +353,138 @@ def _queue_report(export_id: int) -> None:
         ReportExport.objects.filter(pk=export_id, state=ReportExport.State.QUEUED).update(
             state=ReportExport.State.FAILED, error="Không gửi được yêu cầu tạo báo cáo; hãy yêu cầu lại."
         )
+
+
+# A request for bands still queued or running after this long was lost (a run takes well under a second).
+ROBUSTNESS_LOST_AFTER = datetime.timedelta(minutes=10)
+
+
+def robustness_seed(publication: Publication) -> int:
+    """The seed of a publication's analysis: derived from its year, level, version and whether it is a
+    trial, so that the same publication gets the same bands in every installation (`make setup` anywhere
+    gives the bands the portal shows)."""
+    campaign = publication.campaign
+    kind = "trial" if campaign.is_trial else "official"
+    text = f"dti-robustness|{campaign.year}|{campaign.level}|{kind}|v{publication.version}"
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")
+
+
+def request_robustness(publication: Publication) -> RobustnessResult:
+    """Queue the rank bands of a publication unless they are computed or being computed (one per
+    publication), with its seed and the method's parameters fixed at the first request.
+
+    Publishing calls it; a reader's request calls it (`robustness_of`) for a publication made before
+    bands existed, after a failed run, or after a run that was lost. The run is queued once the
+    transaction commits.
+    """
+    with transaction.atomic():
+        result, created = RobustnessResult.objects.select_for_update().get_or_create(
+            publication=publication,
+            defaults={"seed": robustness_seed(publication), "draws": robustness.DRAWS,
+                      "spread": Decimal(str(robustness.SPREAD))},
+        )  # fmt: skip
+        lost = not result.is_done and result.requested_at < timezone.now() - ROBUSTNESS_LOST_AFTER
+        if created or result.state == RobustnessResult.State.FAILED or lost:
+            result.state, result.error = RobustnessResult.State.QUEUED, ""
+            result.requested_at = timezone.now()
+            result.save(update_fields=["state", "error", "requested_at"])
+            result_id = result.pk
+            transaction.on_commit(lambda: _queue_robustness(result_id))
+    return result
+
+
+def robustness_of(publication: Publication) -> RobustnessResult | None:
+    """The publication's rank bands once computed, else None; asks for them where nobody has (see
+    `request_robustness`). Without a broker the run happens as the request commits, so the bands are
+    there for this reader already."""
+    found = RobustnessResult.objects.filter(publication=publication).first()
+    if found is not None and found.is_done:
+        return found
+    lost = found is not None and found.requested_at < timezone.now() - ROBUSTNESS_LOST_AFTER
+    if found is None or found.state == RobustnessResult.State.FAILED or lost:
+        request_robustness(publication)
+        return RobustnessResult.objects.filter(publication=publication, state=RobustnessResult.State.DONE).first()
+    return None
+
+
+def _queue_robustness(result_id: int) -> None:
+    from .tasks import compute_robustness_task
+
+    try:
+        compute_robustness_task.delay(result_id=result_id)
+    except Exception:
+        # The publication stands; only its bands wait (in-process, the run itself failed and said so).
+        logger.exception("Could not compute or queue the rank bands %s", result_id)
+        RobustnessResult.objects.filter(pk=result_id, state=RobustnessResult.State.QUEUED).update(
+            state=RobustnessResult.State.FAILED, error="Không gửi được yêu cầu tính; sẽ thử lại khi có người xem."
+        )
+
+
+def compute_robustness(*, result_id: int) -> RobustnessResult:
+    """Rank every DTI table of the publication under the method's alternatives and store each unit's
+    official rank, median rank and 5–95 % band, with the method as it ran. Safe to run twice: computed
+    bands are left alone, and a run again gives the same bands (the seed is the stored one)."""
+    result = RobustnessResult.objects.select_related("publication__campaign__framework").get(pk=result_id)
+    if result.is_done:
+        return result
+    RobustnessResult.objects.filter(pk=result.pk).update(state=RobustnessResult.State.RUNNING, error="")
+    try:
+        rows = _rank_bands(result.publication, seed=result.seed, draws=result.draws, spread=float(result.spread))
+    except Exception as error:
+        logger.exception("The rank bands of publication %s failed", result.publication_id)
+        RobustnessResult.objects.filter(pk=result.pk).update(state=RobustnessResult.State.FAILED,
+                                                             error=str(error)[:2000])  # fmt: skip
+        raise
+    with transaction.atomic():
+        result = RobustnessResult.objects.select_for_update().get(pk=result.pk)
+        result.rows = rows
+        result.method = robustness.method(seed=result.seed, draws=result.draws, spread=float(result.spread),
+                                          places=result.publication.campaign.framework.precision)  # fmt: skip
+        result.state, result.error, result.finished_at = RobustnessResult.State.DONE, "", timezone.now()
+        # A save, not an update: the published pages' cache renews on it and shows the bands.
+        result.save(update_fields=["rows", "method", "state", "error", "finished_at"])
+    return result
+
+
+def _rank_bands(publication: Publication, *, seed: int, draws: int, spread: float) -> list[dict[str, object]]:
+    """The bands of each peer group's DTI table, from the main-index values and maxima as published."""
+    framework = publication.campaign.framework
+    mains = list(framework.nodes.filter(kind=Node.Kind.MAIN).order_by("order").values_list("key", flat=True))
+    column = {key: position for position, key in enumerate(mains)}
+    figures = (
+        PublishedResult.objects.filter(publication=publication, index__in=[DTI, *mains])
+        .select_related("organisation")
+        .order_by("group", "organisation__code")
+    )
+    ranked: dict[str, dict[str, PublishedResult]] = defaultdict(dict)
+    values: dict[str, list[float]] = {}
+    maxima: dict[str, list[float]] = {}
+    for row in figures:
+        code = row.organisation.code
+        if row.index == DTI:
+            if row.rank is not None and row.value is not None:
+                ranked[row.group][code] = row
+            continue
+        value = row.value
+        points = row.max_points or Decimal(0)
+        values.setdefault(code, [math.nan] * len(mains))
+        maxima.setdefault(code, [0.0] * len(mains))
+        if value is not None and points > 0:
+            values[code][column[row.index]] = float(value)
+            maxima[code][column[row.index]] = float(points)
+    found: list[dict[str, object]] = []
+    for group in sorted(ranked, key=group_position):
+        # A unit with no main index of any weight has nothing to rank again (it keeps its rank alone).
+        in_order = sorted(ranked[group], key=lambda code: (ranked[group][code].rank, code))
+        units = [code for code in in_order if any(points > 0 for points in maxima.get(code, []))]
+        if not units:
+            continue
+        bands = robustness.rank_bands([values[code] for code in units], [maxima[code] for code in units],
+                                      seed=seed, draws=draws, spread=spread, places=framework.precision)  # fmt: skip
+        for position, code in enumerate(units):
+            found.append({
+                "organisation_code": code, "group": group, "rank": ranked[group][code].rank,
+                "median_rank": int(bands.median[position]), "rank_p05": int(bands.p05[position]),
+                "rank_p95": int(bands.p95[position]),
+            })  # fmt: skip
+    return found

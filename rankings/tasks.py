@@ -1,4 +1,4 @@
-"""Background work of publication: the national report's PDF."""
+"""Background work of publication: the national report's PDF and the rank bands."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .exports import national_report_pdf
 from .models import ReportExport
+from .services import compute_robustness
 
 logger = logging.getLogger(__name__)
 
@@ -38,3 +39,9 @@ def build_national_report(*, export_id: int) -> None:
     ReportExport.objects.filter(pk=export.pk).update(
         file=export.file.name, state=ReportExport.State.DONE, progress=100, finished_at=timezone.now()
     )
+
+
+@shared_task(acks_late=True)
+def compute_robustness_task(*, result_id: int) -> None:
+    """The rank bands of one publication; safe to run twice (computed bands are left alone)."""
+    compute_robustness(result_id=result_id)

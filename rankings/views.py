@@ -29,10 +29,11 @@ from accounts.models import Organisation, Region
 from accounts.names import search_form, vietnamese_sort_key
 from common.errors import Rejected
 from common.http import HtmxRequest
+from scoring.robustness import DRAWS, GEOMETRIC_FLOOR, SPREAD
 
 from .caching import Answer, Audience, build, cached, lookup, not_modified, shareable, store, validate
 from .exports import ranking_csv, ranking_workbook, scorecard_pdf
-from .models import DTI, Publication, PublicationQuerySet, ReportExport
+from .models import DTI, Publication, PublicationQuerySet, RankBand, ReportExport, RobustnessResult
 from .parameters import is_plain, version_of, year_of
 from .queries import (
     Edition,
@@ -52,7 +53,7 @@ from .queries import (
     unit_profile,
     unit_years,
 )
-from .services import request_national_report
+from .services import request_national_report, robustness_of
 
 LEVELS = {"province": gettext_lazy("cấp tỉnh"), "ministry": gettext_lazy("cấp bộ, ngành")}
 
@@ -203,6 +204,8 @@ class RankingData:
     index: str
     indices: list[tuple[str, str]]
     table: list[TableRow]
+    # The DTI table's rank bands by organisation code (none for another index, or while being computed).
+    robustness: RobustnessResult | None = None
 
     @property
     def regions(self) -> list[Region]:
@@ -223,7 +226,8 @@ def _ranking_data(
     if index not in dict(indices):
         raise Http404("No such index")
     table = ranking_tables([(found.publication, found.previous)], index)[0]
-    return RankingData(found, index, indices, table), found.publications
+    analysis = robustness_of(found.publication) if index == DTI else None
+    return RankingData(found, index, indices, table, analysis), found.publications
 
 
 @require_GET
@@ -270,6 +274,7 @@ def _ranking_page(
     labels = dict(Organisation.Group.choices)
     precision = publication.campaign.framework.precision
     groups = by_group(data.table)
+    bands = data.robustness.bands() if data.robustness else {}
     tables = []
     for name, rows in groups:
         if group is not None and name != group:
@@ -281,9 +286,14 @@ def _ranking_page(
             wanted = search_form(query)
             shown = [row for row in shown if any(wanted in search_form(n) for n in row.organisation.all_names())]
         shown = sorted(shown, key=SORTS[sort])
+        by_rank = sorted(shown, key=SORTS["rank"])
         tables.append({
-            "group": name, "label": labels.get(name, name), "rows": shown, "chart_id": f"ranking-chart-{name}",
-            "chart": _chart_rows(sorted(shown, key=SORTS["rank"])),
+            "group": name, "label": labels.get(name, name), "chart_id": f"ranking-chart-{name}",
+            "rows": [(row, bands.get(row.organisation.code)) for row in shown],
+            "chart": _chart_rows(by_rank),
+            "bands": [(row, bands[row.organisation.code]) for row in by_rank if row.organisation.code in bands],
+            "bands_id": f"bands-chart-{name}",
+            "bands_chart": _bands_chart([(row.name, bands.get(row.organisation.code)) for row in by_rank], len(rows)),
             # The group's own average and counts, over the whole group: shown only while nothing is filtered out.
             "summary": summarise(rows, precision)[0] if not (region or query) else None,
         })  # fmt: skip
@@ -307,8 +317,24 @@ def _ranking_page(
         "query": query,
         "sort": sort,
         "versions": data.edition.versions,
+        # The DTI table's bands: shown with it, or said to be on their way.
+        "robustness": data.robustness,
+        "bands_pending": index == DTI and data.robustness is None,
     }
     return Page(render_to_string("rankings/_ranking.html", context), title)
+
+
+def _bands_chart(units: list[tuple[str, RankBand | None]], group_size: int) -> dict[str, Any]:
+    """The error-bar chart's data: per unit its band (p05 to p95), median and official rank."""
+    shown = [(name, band) for name, band in units if band is not None]
+    return {
+        "labels": [name for name, _band in shown],
+        "low": [band.low for _name, band in shown],
+        "high": [band.high for _name, band in shown],
+        "median": [band.median for _name, band in shown],
+        "rank": [band.rank for _name, band in shown],
+        "max": group_size,
+    }
 
 
 def _ranking_download(request: HttpRequest, year: int, level: str, output: str) -> HttpResponseBase:
@@ -392,12 +418,19 @@ def _profile(audience: Audience, code: str, year: str) -> tuple[Page, list[Publi
     organisation, years, publication = _unit_year(audience.publications(), code, year)
     rows = unit_profile(publication, organisation) if publication else []
     strongest, weakest = strengths_and_weaknesses(rows)
+    dti = next((row for row in rows if row.index == DTI), None)
+    analysis = robustness_of(publication) if publication and dti and dti.rank is not None else None
+    band = analysis.bands().get(organisation.code) if analysis else None
     context = {
         "organisation": organisation,
         "publication": publication,
         "publications": years.publications,
         "rows": rows,
-        "dti": next((row for row in rows if row.index == DTI), None),
+        "dti": dti,
+        "band": band,
+        "band_chart": _bands_chart([(organisation.short_name_in(publication.campaign.year), band)], dti.group_size)
+        if publication and dti and band
+        else None,
         "strongest": strongest,
         "weakest": weakest,
         "history": years.history,
@@ -549,6 +582,7 @@ def _methodology(audience: Audience, year: int, level: str, version: int | None)
     for node in nodes:
         depth[node.pk] = 0 if node.parent_id is None else depth[node.parent_id] + 1
     versions = list(Publication.objects.filter(campaign=publication.campaign).order_by("version"))
+    analysis = robustness_of(publication)
     context = {
         "publication": publication,
         "framework": framework,
@@ -558,6 +592,11 @@ def _methodology(audience: Audience, year: int, level: str, version: int | None)
         "exclusions": publication.campaign.exclusions.active().select_related("node"),
         "versions": versions,
         "missing": framework.missing.all(),
+        "robustness": analysis,
+        # The parameters the bands were computed with; the method's defaults while they are being computed.
+        "draws": analysis.draws if analysis else DRAWS,
+        "spread_percent": round((float(analysis.spread) if analysis else SPREAD) * 100),
+        "floor": analysis.geometric_floor if analysis and analysis.geometric_floor is not None else GEOMETRIC_FLOOR,
     }
     title = {"year": publication.campaign.year, "level_name": publication.campaign.get_level_display()}
     return Page(render_to_string("rankings/_methodology.html", context), title), [publication, *versions]

@@ -40,6 +40,7 @@ from rankings.models import DTI, Publication, PublicationQuerySet, PublishedResu
 from rankings.parameters import is_plain, year_of
 from rankings.queries import TableRow, edition, latest_publications, ranking_tables, unit_profile, unit_years
 from rankings.ranking import round_value
+from rankings.services import robustness_of
 from submissions.models import Campaign
 
 
@@ -299,6 +300,107 @@ def _row(row: TableRow, precision: int) -> dict[str, Any]:
         "value_change": _number(row.value_change, precision),
         "previous_derived": bool(row.previous and row.previous.derived),
     }
+
+
+ROBUSTNESS_ROW_FIELDS: dict[str, serializers.Field] = {
+    "organisation_code": serializers.CharField(),
+    "organisation_name": serializers.CharField(),
+    "group": serializers.CharField(),
+    "rank": serializers.IntegerField(help_text="The official rank, as the ranking table gives it."),
+    "median_rank": serializers.IntegerField(help_text="The median rank over every alternative scenario."),
+    "rank_p05": serializers.IntegerField(help_text="The rank reached or beaten in 5 % of the scenarios."),
+    "rank_p95": serializers.IntegerField(help_text="The rank reached or beaten in 95 % of the scenarios."),
+}
+
+ROBUSTNESS_METHOD = inline_serializer(
+    "RobustnessMethod",
+    {
+        "draws": serializers.IntegerField(help_text="Weight sets drawn around the official weights."),
+        "spread": serializers.FloatField(help_text="Each weight is multiplied by a factor in [1-spread, 1+spread]."),
+        "seed": serializers.IntegerField(help_text="The seed of numpy's PCG64 generator the draws came from."),
+        "alternatives": inline_serializer(
+            "RobustnessAlternative",
+            {
+                "code": serializers.ChoiceField(choices=["weights_drawn", "equal_weights", "geometric_mean"]),
+                "scenarios": serializers.IntegerField(),
+                "floor": serializers.FloatField(
+                    required=False, help_text="Geometric mean only: a value below it counts as this value."
+                ),
+            },
+            many=True,
+        ),
+        "scenarios": serializers.IntegerField(help_text="All scenarios pooled: the draws and the two alternatives."),
+        "percentiles": serializers.ListField(child=serializers.IntegerField()),
+        "percentile_method": serializers.CharField(help_text="numpy's percentile method: ranks some scenario gave."),
+        "places": serializers.IntegerField(
+            help_text="Each scenario ranks its index rounded half up at this many decimals."
+        ),
+    },
+)
+
+
+class RobustnessApi(PublicApi):
+    """How robust each rank of a published DTI table is: each unit's official rank, and its median rank and
+    5–95 % band when the table is ranked again under the alternatives the method leaves open (main-index
+    weights drawn around the official ones, equal weights, a geometric mean)."""
+
+    csv_fields = list(ROBUSTNESS_ROW_FIELDS)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, required=True),
+            OpenApiParameter("level", OpenApiTypes.STR, required=True, enum=["province", "ministry"]),
+            OpenApiParameter("group", OpenApiTypes.STR),
+            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
+        ],
+        responses={
+            200: inline_serializer(
+                "Robustness",
+                {
+                    "year": serializers.IntegerField(),
+                    "level": serializers.CharField(),
+                    "version": serializers.IntegerField(),
+                    "published_at": serializers.DateTimeField(),
+                    "coverage": COVERAGE,
+                    "method": ROBUSTNESS_METHOD,
+                    "results": inline_serializer("RobustnessRow", ROBUSTNESS_ROW_FIELDS, many=True),
+                },
+            ),
+            404: OpenApiResponse(
+                description="Nothing published for that year and level, or its bands are still being computed."
+            ),
+        },
+    )
+    def get(self, request: Request) -> HttpResponseBase:
+        year = _year(request)
+        assert year is not None
+        level = request.query_params.get("level", "")
+        if level not in ("province", "ministry"):
+            raise ValidationError({"level": "Cấp phải là province hoặc ministry."})
+        group = _plain(request, "group") or None
+
+        def one_group(body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+            rows = [row for row in body["results"] if group is None or row["group"] == group]
+            return {**body, "results": rows}, group is None or bool(rows)
+
+        return self.respond(request, ("robustness", year, level), lambda: _robustness(year, level), one_group, group)
+
+
+def _robustness(year: int, level: str) -> tuple[dict[str, Any], list[Publication]]:
+    found = edition(official(), year, level)
+    if found is None:
+        raise NotFound(f"Chưa công bố kết quả DTI {year} cấp {level}.")
+    publication = found.publication
+    result = robustness_of(publication)
+    if result is None:
+        raise NotFound(f"Khoảng hạng của DTI {year} cấp {level} đang được tính; hãy thử lại sau ít phút.")
+    # The rows are stored in the tables' order: groups as the report gives them, then by rank.
+    codes = [row["organisation_code"] for row in result.rows]
+    names = {unit.code: unit.short_name_in(year) for unit in Organisation.objects.filter(code__in=codes)}
+    results = [{**row, "organisation_name": names.get(row["organisation_code"], "")} for row in result.rows]
+    body = {"year": year, "level": level, "version": publication.version, "published_at": publication.published_at,
+            "coverage": publication.coverage, "method": result.method, "results": results}  # fmt: skip
+    return body, [publication]
 
 
 class OrganisationResultsApi(PublicApi):

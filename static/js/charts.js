@@ -1,7 +1,8 @@
 // Charts of published results and of the campaign dashboard. Each
-// <canvas data-chart="ID" data-kind="bar|hbar|line|histogram|grouped|average|stacked">
+// <canvas data-chart="ID" data-kind="bar|hbar|line|histogram|grouped|average|stacked|bands">
 // reads its data from <script type="application/json" id="ID"> (no inline code: the CSP forbids it).
-// Optional data-x-label and data-y-label name the axes.
+// Optional data-x-label and data-y-label name the axes; a "bands" chart names its three series with
+// data-band-label, data-median-label and data-rank-label.
 (function () {
   "use strict";
   if (typeof Chart === "undefined") { return; }
@@ -51,6 +52,27 @@
         options: { indexAxis: "y", maintainAspectRatio: false, plugins: { tooltip: tooltip },
           scales: { x: { stacked: true, beginAtZero: true, ticks: { precision: 0 } }, y: { stacked: true } } } };
     }
+    if (kind === "bands") {
+      // Error bars of rank: per unit a bar from its 5th to its 95th percentile rank, a dot at its median
+      // rank and a diamond at its official rank; rank 1 on the left.
+      var names = axes.names;
+      var marker = function (label, values, style, colour, radius) {
+        return { type: "line", label: label, data: values, showLine: false, pointStyle: style, pointRadius: radius,
+          pointHoverRadius: radius + 1, borderColor: colour, backgroundColor: colour };
+      };
+      return { type: "bar", data: { labels: data.labels.map(function (label) { return wrap(label, 18); }), datasets: [
+        marker(names.rank, data.rank, "rectRot", gold, 6),
+        marker(names.median, data.median, "circle", blue, 4),
+        { type: "bar", label: names.band, data: data.low.map(function (low, i) { return [low, data.high[i]]; }),
+          backgroundColor: "rgba(11, 79, 138, 0.25)", borderColor: blue, borderWidth: 1, borderSkipped: false,
+          minBarLength: 4, barPercentage: 0.7, categoryPercentage: 0.9 }] },
+        options: { indexAxis: "y", maintainAspectRatio: false, interaction: { mode: "index", axis: "y", intersect: false },
+          plugins: { tooltip: { callbacks: { label: function (item) {
+            var raw = item.raw;
+            return item.dataset.label + ": " + (Array.isArray(raw) ? raw[0] + "–" + raw[1] : raw);
+          } } } },
+          scales: { x: { min: 1, max: Math.max(data.max || 1, 2), ticks: { precision: 0 }, title: axisTitle(axes.x) } } } };
+    }
     if (kind === "average") {
       return { type: "bar", data: { labels: data.map(function (d) { return d.label; }), datasets: [
         { label: data.unitLabel || "", data: data.map(function (d) { return d.value; }), backgroundColor: blue },
@@ -66,7 +88,8 @@
     if (!source) { return; }
     var data = JSON.parse(source.textContent);
     if (canvas.dataset.unitLabel) { data.unitLabel = canvas.dataset.unitLabel; data.averageLabel = canvas.dataset.averageLabel; }
-    var axes = { x: canvas.dataset.xLabel || "", y: canvas.dataset.yLabel || "" };
+    var axes = { x: canvas.dataset.xLabel || "", y: canvas.dataset.yLabel || "",
+      names: { band: canvas.dataset.bandLabel || "", median: canvas.dataset.medianLabel || "", rank: canvas.dataset.rankLabel || "" } };
     new Chart(canvas, config(canvas.getAttribute("data-kind") || "bar", data, axes));
   });
 }());

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import random
 from decimal import Decimal
 from pathlib import Path
@@ -52,6 +54,22 @@ def test_a_malformed_benchmark_size_is_refused_with_the_form_it_expects() -> Non
 def test_a_benchmark_framework_too_small_for_its_components_is_refused() -> None:
     with pytest.raises(CommandError, match="at least 50 leaves"):
         call_command("bench_scoring", sizes="63x20")
+
+
+def test_the_rank_bands_benchmark_prints_the_size_it_timed_as_json() -> None:
+    out = io.StringIO()
+
+    call_command("bench_robustness", units=7, indices=3, draws=20, repeat=2, stdout=out)
+
+    figures = json.loads(out.getvalue())
+    assert {key: figures[key] for key in ("units", "indices", "draws", "scenarios", "repeat")} == {
+        "units": 7, "indices": 3, "draws": 20, "scenarios": 22, "repeat": 2}  # fmt: skip
+    assert figures["seconds"] <= figures["slowest_seconds"]
+
+
+def test_a_rank_bands_benchmark_of_no_draws_is_refused() -> None:
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("bench_robustness", draws=0)
 
 
 def test_a_public_pages_benchmark_of_no_requests_is_refused() -> None:

@@ -73,6 +73,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "accounts/reset/done/": (PUBLIC, "/accounts/reset/done/"),
     "i18n/setlang/": (PUBLIC, "/i18n/setlang/"),
     "api/v1/auth/token/": (PUBLIC, "/api/v1/auth/token/"),
+    "api/v1/rankings/robustness/": (PUBLIC, "/api/v1/rankings/robustness/?year=2021&level=province"),
     "api/v1/rankings/": (PUBLIC, "/api/v1/rankings/?year=2021&level=province"),
     "api/v1/campaigns/": (PUBLIC, "/api/v1/campaigns/"),
     "api/v1/organisations/<str:code>/results/": (PUBLIC, "/api/v1/organisations/48/results/"),
