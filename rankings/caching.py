@@ -45,7 +45,7 @@ from accounts.models import Organisation, Region
 from indicators.models import Aggregate, Framework, Node
 from submissions.models import Campaign
 
-from .models import Publication, PublicationQuerySet, PublishedResult
+from .models import PrintedFigure, Publication, PublicationQuerySet, PublishedResult
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +177,8 @@ def _changed(**kwargs: Any) -> None:
 
 def connect_signals() -> None:
     """Renew the generation whenever something the published answers show is saved or deleted."""
-    for model in (Publication, PublishedResult, Campaign, Organisation, Region, Framework, Node, Aggregate):
+    for model in (Publication, PublishedResult, PrintedFigure, Campaign, Organisation, Region, Framework, Node,
+                  Aggregate):  # fmt: skip
         post_save.connect(_changed, sender=model, dispatch_uid=f"published-answers-{model.__name__}-saved")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"published-answers-{model.__name__}-deleted")
 
