@@ -158,15 +158,29 @@ def _plain(request: Request, name: str) -> str:
     return text
 
 
+# The levels a ranking answer is given for: the ranked tables, and the national DTI's one row (the country,
+# with its value and no rank: one figure a year is not a ranking).
+LEVELS = [
+    level.value for level in (Organisation.Level.PROVINCE, Organisation.Level.MINISTRY, Organisation.Level.NATIONAL)
+]
+
+
 class RankingApi(PublicApi):
-    """One ranking table of a published year: every unit of the group, with its value and rank."""
+    """One ranking table of a published year: every unit of the group, with its value and rank; for the
+    national level, the country's row."""
 
     csv_fields = list(RESULT_FIELDS)
 
     @extend_schema(
         parameters=[
             OpenApiParameter("year", OpenApiTypes.INT, required=True),
-            OpenApiParameter("level", OpenApiTypes.STR, required=True, enum=["province", "ministry"]),
+            OpenApiParameter(
+                "level",
+                OpenApiTypes.STR,
+                required=True,
+                enum=LEVELS,
+                description="national: one row, the country's (organisation_code VN), its rank null.",
+            ),
             OpenApiParameter("group", OpenApiTypes.STR),
             OpenApiParameter("index", OpenApiTypes.STR, description="dti, a pillar code or a main-index code"),
             OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
@@ -191,8 +205,8 @@ class RankingApi(PublicApi):
         year = _year(request)
         assert year is not None
         level = request.query_params.get("level", "")
-        if level not in ("province", "ministry"):
-            raise ValidationError({"level": "Cấp phải là province hoặc ministry."})
+        if level not in LEVELS:
+            raise ValidationError({"level": "Cấp phải là province, ministry hoặc national."})
         index = _plain(request, "index") or DTI
         group = _plain(request, "group") or None
 
