@@ -32,7 +32,7 @@ from common.http import HtmxRequest
 
 from .caching import Answer, Audience, build, cached, lookup, not_modified, shareable, store, validate
 from .exports import ranking_csv, ranking_workbook, scorecard_pdf
-from .models import DTI, Publication, PublicationQuerySet, ReportExport
+from .models import DTI, PrintedFigure, Publication, PublicationQuerySet, ReportExport
 from .parameters import is_plain, version_of, year_of
 from .queries import (
     RANKED_LEVELS,
@@ -637,7 +637,12 @@ def _national(audience: Audience, year: int, version: int | None) -> tuple[Page,
         "versions": data.edition.versions,
         "overview": overview,
         "chart": overview.chart(_("DTI quốc gia")),
-        "printed": sorted(data.printed.values(), key=lambda figure: (figure.kind, group_position(figure.group))),
+        "printed": sorted(data.printed.values(), key=_printed_order),
     }
     page = Page(render_to_string("rankings/_national.html", context), {"year": year})
     return page, [*data.edition.publications, *overview.read]
+
+
+def _printed_order(figure: PrintedFigure) -> tuple[int, tuple[int, str]]:
+    """The kinds' order (the indices, then the groups' averages), the groups in the report's order."""
+    return PrintedFigure.Kind.values.index(figure.kind), group_position(figure.group)
