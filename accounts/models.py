@@ -1,4 +1,5 @@
-"""Organisations that are assessed or assess: provinces, ministries and the national authority.
+"""Organisations that are assessed or assess: provinces, ministries, the country (the national DTI's
+one unit) and the national authority.
 
 Organisations change over time (63 provinces became 34 in 2025; ministries were merged the same
 year), so each has the assessment years it exists and links to the units it was formed from.
@@ -69,6 +70,8 @@ class Organisation(models.Model):
     class Level(models.TextChoices):
         PROVINCE = "province", _("Tỉnh, thành phố")
         MINISTRY = "ministry", _("Bộ, ngành")
+        # The country itself: the national DTI, one figure a year, never ranked.
+        NATIONAL = "national", _("Quốc gia")
         AUTHORITY = "authority", _("Cơ quan đánh giá")
 
     class Group(models.TextChoices):
@@ -76,6 +79,7 @@ class Organisation(models.Model):
         PUBLIC_SERVICES = "public_services", _("Bộ, ngành cung cấp dịch vụ công")
         NO_PUBLIC_SERVICES = "no_public_services", _("Bộ, ngành không cung cấp dịch vụ công")
         NOT_ASSESSED = "not_assessed", _("Không thực hiện đánh giá")
+        NATIONAL = "national", _("Quốc gia")
         AUTHORITY = "authority", _("Cơ quan đánh giá")
 
     code = models.CharField(_("mã"), max_length=32, unique=True, help_text=_("Mã hành chính với tỉnh, thành phố."))

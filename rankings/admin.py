@@ -15,6 +15,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.http import AuthenticatedRequest
+from accounts.models import Organisation
 from common.errors import DomainError, Rejected
 from common.text import PlainTextField
 from submissions.models import Campaign
@@ -35,13 +36,23 @@ class PublishForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Tệp kết quả (.csv hoặc .xlsx)"))
     year = forms.IntegerField(label=_("Năm đánh giá"), min_value=2019, max_value=2100)
-    level = forms.ChoiceField(label=_("Cấp"), choices=[("province", _("cấp tỉnh")), ("ministry", _("cấp bộ, ngành"))])
+    level = forms.ChoiceField(
+        label=_("Cấp"),
+        choices=[(Organisation.Level.PROVINCE, _("cấp tỉnh")), (Organisation.Level.MINISTRY, _("cấp bộ, ngành")),
+                 (Organisation.Level.NATIONAL, _("quốc gia"))],
+        help_text=_("Quốc gia: một dòng, của cả nước (mã VN), với giá trị các chỉ số của bộ chỉ số quốc gia do "
+                    "cơ quan đánh giá đo."),
+    )  # fmt: skip
     framework = forms.CharField(label=_("Mã bộ chỉ số (để trống: bộ áp dụng cho năm)"), required=False)
     revision_note = PlainTextField(label=_("Ghi chú sửa đổi (khi nhập lại)"), required=False)
     published_on = forms.DateField(
         label=_("Ngày công bố"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         help_text=_("Ngày bảng được công bố (dd/mm/yyyy), hiển thị là ngày công bố; bắt buộc với lần công bố "
                     "đầu tiên của năm, để trống khi đính chính: hôm nay."),
+    )  # fmt: skip
+    source = PlainTextField(
+        label=_("Nguồn số liệu"), required=False,
+        help_text=_("Văn bản, mục, trang in các số liệu của bảng; hiển thị cùng kết quả."),
     )  # fmt: skip
     partial = forms.BooleanField(
         label=_("Công bố một phần"), required=False,
@@ -55,7 +66,7 @@ class PublicationAdmin(admin.ModelAdmin):
                     "revision_note"]  # fmt: skip
     list_filter = ["source", "campaign__is_trial", "campaign__level", "campaign__year"]
     readonly_fields = ["campaign", "version", "source", "published_at", "coverage_display", "published_by",
-                       "revision_note", "reconciliation"]  # fmt: skip
+                       "revision_note", "source_note", "reconciliation"]  # fmt: skip
 
     @admin.display(description=_("Đơn vị"))
     def coverage_display(self, publication: Publication) -> str:
@@ -109,6 +120,7 @@ class PublicationAdmin(admin.ModelAdmin):
                     level=form.cleaned_data["level"], framework_code=form.cleaned_data["framework"] or None,
                     by=request.user, revision_note=form.cleaned_data["revision_note"],
                     published_on=form.cleaned_data["published_on"], partial=form.cleaned_data["partial"],
+                    source=form.cleaned_data["source"],
                 )  # fmt: skip
             except Rejected as error:
                 problems = error.problems

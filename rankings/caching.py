@@ -45,7 +45,7 @@ from accounts.models import Organisation, Region
 from indicators.models import Aggregate, Framework, Node
 from submissions.models import Campaign
 
-from .models import Publication, PublicationQuerySet, PublishedResult, RobustnessResult
+from .models import PrintedFigure, Publication, PublicationQuerySet, PublishedResult, RobustnessResult
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +179,8 @@ def connect_signals() -> None:
     """Renew the generation whenever something the published answers show is saved or deleted."""
     # The rank bands are computed after their publication: the pages built meanwhile show none, and their
     # arrival starts a new generation.
-    shown = (Publication, PublishedResult, RobustnessResult, Campaign, Organisation, Region, Framework, Node)
+    shown = (Publication, PublishedResult, RobustnessResult, PrintedFigure, Campaign, Organisation, Region, Framework,
+             Node)  # fmt: skip
     for model in (*shown, Aggregate):
         post_save.connect(_changed, sender=model, dispatch_uid=f"published-answers-{model.__name__}-saved")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"published-answers-{model.__name__}-deleted")

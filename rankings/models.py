@@ -73,6 +73,8 @@ class Publication(models.Model):
     # level and year in the ranked groups. Fewer is a partial publication, marked as such everywhere.
     covered_units = models.PositiveSmallIntegerField(_("số đơn vị trong bảng"), default=0)
     expected_units = models.PositiveSmallIntegerField(_("số đơn vị của năm và cấp"), default=0)
+    # Where an imported table's figures were printed (the document, its section or page), shown beside them.
+    source_note = models.TextField(_("nguồn số liệu"), blank=True)
 
     objects = PublicationQuerySet.as_manager()
 
@@ -148,6 +150,35 @@ class PublishedResult(models.Model):
     def value(self) -> Decimal | None:
         """The official figure: as published where the report gives it, else the computed one."""
         return self.published_value if self.published_value is not None else self.computed_value
+
+
+class PrintedFigure(models.Model):
+    """A figure the source of an imported publication prints about its year that no unit's row holds: how
+    many national indices there are and how many are above 0,5, a peer group's average DTI. Shown as
+    printed, with where, beside what the portal computes from the published rows; never used to compute."""
+
+    class Kind(models.TextChoices):
+        INDICES = "indices", _("Số chỉ số")
+        INDICES_ABOVE_HALF = "indices_above_half", _("Số chỉ số có giá trị trên 0,5")
+        GROUP_AVERAGE = "group_average", _("Giá trị DTI trung bình của nhóm")
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="printed_figures")
+    kind = models.CharField(_("loại"), max_length=32, choices=Kind.choices)
+    # The peer group a group average is of; blank for the other kinds.
+    group = models.CharField(_("nhóm xếp hạng"), max_length=32, choices=Organisation.Group.choices, blank=True)
+    value = models.DecimalField(_("giá trị"), max_digits=12, decimal_places=8)
+    source = models.TextField(_("nguồn"))
+
+    class Meta:
+        ordering = ["publication", "kind", "group"]
+        verbose_name = _("số liệu in trong nguồn")
+        verbose_name_plural = _("số liệu in trong nguồn")
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "kind", "group"], name="one_printed_figure"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication} {self.kind} {self.group}: {self.value}".replace("  ", " ")
 
 
 def report_path(instance: ReportExport, filename: str) -> str:

@@ -17,10 +17,12 @@ from common.vocabulary import HEADLINE
 from indicators.models import Node
 from scoring.engine import aggregate_main_values
 
-from .models import DTI, NEWEST_FIRST, Publication, PublicationQuerySet, PublishedResult, result_key
+from .models import DTI, NEWEST_FIRST, PrintedFigure, Publication, PublicationQuerySet, PublishedResult, result_key
 from .ranking import round_value
 
 HALF = Decimal("0.5")
+# The levels whose units are ranked in tables; the national level's one unit, the country, is not.
+RANKED_LEVELS = (Organisation.Level.PROVINCE, Organisation.Level.MINISTRY)
 
 # Levels and peer groups in the order the report and the portal present them: provinces first, then
 # the ministries providing public services (the report's tables 1–2) and those that do not (3–4).
@@ -121,23 +123,32 @@ class Edition:
     publication: Publication
     versions: list[Publication]
     previous: Publication | None
+    # The year's national result, where asked for (`with_national`) and published: a page links to it.
+    national: Publication | None = None
 
     @property
     def publications(self) -> list[Publication]:
         """Every publication the page reads: a new version of any of them changes what it shows."""
-        return [*self.versions, *([self.previous] if self.previous else [])]
+        return [
+            *self.versions,
+            *([self.previous] if self.previous else []),
+            *([self.national] if self.national else []),
+        ]
 
 
-def edition(among: PublicationQuerySet, year: int, level: str, version: int | None = None) -> Edition | None:
-    """`publication_for` with the publication's versions and its previous year, in one query."""
-    candidates = list(
-        (
-            among.filter(campaign__year=year, campaign__level=level)
-            | Publication.objects.official().filter(campaign__year=year - 1, campaign__level=level)
-        )
-        .select_related("campaign__framework")
-        .order_by(*NEWEST_FIRST)
+def edition(
+    among: PublicationQuerySet, year: int, level: str, version: int | None = None, *, with_national: bool = False
+) -> Edition | None:
+    """`publication_for` with the publication's versions and its previous year (and with `with_national`, the
+    year's newest national result), in one query."""
+    wanted = among.filter(campaign__year=year, campaign__level=level) | Publication.objects.official().filter(
+        campaign__year=year - 1, campaign__level=level
     )
+    if with_national:
+        wanted |= among.filter(campaign__year=year, campaign__level=Organisation.Level.NATIONAL)
+    candidates = list(wanted.select_related("campaign__framework").order_by(*NEWEST_FIRST))
+    national = next((p for p in candidates if p.campaign.level != level), None)
+    candidates = [p for p in candidates if p.campaign.level == level]
     # In NEWEST_FIRST order, as `publication_for` picks: an official result before a trial, then the newest.
     this_year = [p for p in candidates if p.campaign.year == year and version in (None, p.version)]
     if not this_year:
@@ -145,7 +156,7 @@ def edition(among: PublicationQuerySet, year: int, level: str, version: int | No
     publication = this_year[0]
     versions = sorted((p for p in candidates if p.campaign_id == publication.campaign_id), key=lambda p: p.version)
     previous = next((p for p in candidates if p.campaign.year == year - 1), None)
-    return Edition(publication, versions, previous)
+    return Edition(publication, versions, previous, national)
 
 
 def indices_of(publication: Publication) -> list[tuple[str, str]]:
@@ -462,3 +473,200 @@ def strengths_and_weaknesses(profile: list[ProfileRow], count: int = 3) -> tuple
     others = [row for row in parts if row not in weakest and (row.value or Decimal(0)) > 0]
     strongest = sorted(others, key=lambda row: row.value or Decimal(0), reverse=True)[:room]
     return strongest, weakest
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A figure as a page shows it: the one the source prints where it prints one (with where), else the
+    one the portal computes from the published rows; both kept, so that a page can say which it shows."""
+
+    printed: PrintedFigure | None
+    computed: Decimal | None
+
+    @property
+    def value(self) -> Decimal | None:
+        return self.printed.value if self.printed is not None else self.computed
+
+    @property
+    def differs(self) -> bool:
+        """The portal's figure is not the printed one (the printed one is shown)."""
+        return self.printed is not None and self.computed is not None and self.computed != self.printed.value
+
+
+@dataclass
+class NationalPoint:
+    """One year of the national DTI over the years: the country's value (where a national result is
+    published) beside each peer group's average DTI."""
+
+    year: int
+    publication: Publication | None
+    value: Decimal | None
+    # Every group of the overview's, with no value in a year it has none.
+    averages: dict[str, Stated]
+
+    @property
+    def trial(self) -> bool:
+        return self.publication is not None and self.publication.is_trial
+
+
+@dataclass
+class NationalOverview:
+    """The national DTI of every published year beside the peer groups' averages, oldest year first."""
+
+    points: list[NationalPoint]
+    # The peer groups with an average in some year, in the report's order, with their names.
+    groups: list[tuple[str, str]]
+    # Every publication read: the national ones and the tables the averages are computed from.
+    read: list[Publication]
+
+    @property
+    def published(self) -> list[NationalPoint]:
+        """The years with a national result."""
+        return [point for point in self.points if point.publication is not None]
+
+    def chart(self, national_label: str) -> dict[str, object]:
+        """The line chart's data: one series for the country, one per group (null where a year has none)."""
+
+        def numbers(values: list[Decimal | None]) -> list[float | None]:
+            return [float(value) if value is not None else None for value in values]
+
+        series = [{"label": national_label, "values": numbers([point.value for point in self.points])}]
+        for group, label in self.groups:
+            values = [point.averages[group].value for point in self.points]
+            series.append({"label": label, "values": numbers(values)})
+        return {"labels": [str(point.year) for point in self.points], "series": series}
+
+
+def national_overview(among: PublicationQuerySet, latest: list[Publication] | None = None) -> NationalOverview:
+    """The national DTI over the years `among` the publications a reader may see, beside the average DTI of
+    each peer group of the ranked levels: the average the national result's source prints for that year
+    where it prints one, else the mean of the group's published DTI values (at the framework's precision).
+
+    Three queries, one fewer given `latest` (`latest_publications(among)`); none but that one while no
+    national result is published, since the overview is then of nothing."""
+    latest = latest_publications(among) if latest is None else latest
+    national = {p.campaign.year: p for p in latest if p.campaign.level == Organisation.Level.NATIONAL}
+    if not national:
+        return NationalOverview([], [], [])
+    tables = [p for p in latest if p.campaign.level in RANKED_LEVELS]
+    values: dict[int, Decimal | None] = {}
+    members: dict[tuple[int, str], list[Decimal]] = defaultdict(list)
+    year_of = {p.pk: p.campaign.year for p in latest}
+    rows = PublishedResult.objects.filter(publication__in=[*national.values(), *tables], index=DTI)
+    for row in rows.only("publication_id", "group", "published_value", "computed_value"):
+        if row.group == Organisation.Group.NATIONAL:
+            values[year_of[row.publication_id]] = row.value
+        elif row.value is not None:
+            members[(year_of[row.publication_id], row.group)].append(row.value)
+    places = {p.campaign.year: p.campaign.framework.precision for p in tables}
+    computed = {key: round_value(sum(found, Decimal(0)) / len(found), places[key[0]]) for key, found in members.items()}
+    printed = {
+        (year_of[figure.publication_id], figure.group): figure
+        for figure in PrintedFigure.objects.filter(
+            publication__in=list(national.values()), kind=PrintedFigure.Kind.GROUP_AVERAGE
+        )
+    }
+    labels = dict(Organisation.Group.choices)
+    groups = sorted({group for _year, group in [*computed, *printed]}, key=group_position)
+    years = sorted({*national, *(p.campaign.year for p in tables)})
+    points = [
+        NationalPoint(
+            year=year,
+            publication=national.get(year),
+            value=values.get(year),
+            averages={group: Stated(printed.get((year, group)), computed.get((year, group))) for group in groups},
+        )
+        for year in years
+    ]
+    return NationalOverview(points, [(group, str(labels.get(group, group))) for group in groups],
+                            [*national.values(), *tables])  # fmt: skip
+
+
+@dataclass
+class NationalIndex:
+    """One published index of the country: the DTI, a pillar or a national index, with its previous year."""
+
+    index: str
+    label: str
+    kind: str
+    value: Decimal | None
+    score: Decimal | None
+    max_points: Decimal | None
+    previous: Decimal | None
+
+    @property
+    def change(self) -> Decimal | None:
+        return self.value - self.previous if self.value is not None and self.previous is not None else None
+
+    @property
+    def growth(self) -> Decimal | None:
+        """The change in per cent of the previous year's value, to one decimal (0,4858 → 0,6110: 25,8)."""
+        change = self.change
+        return round_value(change * 100 / self.previous, 1) if change is not None and self.previous else None
+
+
+@dataclass
+class NationalEdition:
+    """A published year of the national DTI as its page shows it."""
+
+    edition: Edition
+    indices: list[NationalIndex]
+    # What the source prints about the year, by kind and group ("" but for a group's average).
+    printed: dict[tuple[str, str], PrintedFigure]
+
+    @property
+    def dti(self) -> NationalIndex | None:
+        return next((item for item in self.indices if item.index == DTI), None)
+
+    @property
+    def national_indices(self) -> list[NationalIndex]:
+        """The national indices the framework has and the publication gives a value for, in its order."""
+        return [item for item in self.indices if item.kind == Node.Kind.MAIN]
+
+    @property
+    def index_count(self) -> Stated:
+        printed = self.printed.get((PrintedFigure.Kind.INDICES, ""))
+        found = self.national_indices
+        return Stated(printed, Decimal(len(found)) if found else None)
+
+    @property
+    def above_half(self) -> Stated:
+        """How many national indices are above 0,5 (at the published precision)."""
+        printed = self.printed.get((PrintedFigure.Kind.INDICES_ABOVE_HALF, ""))
+        values = [item.value for item in self.national_indices if item.value is not None]
+        places = self.edition.publication.campaign.framework.precision
+        count = sum(1 for value in values if round_value(value, places) > HALF)
+        return Stated(printed, Decimal(count) if values else None)
+
+    @property
+    def share_above_half(self) -> Decimal | None:
+        """The share of the national indices above 0,5, in per cent to one decimal (15 of 24: 62,5)."""
+        above, total = self.above_half.value, self.index_count.value
+        return round_value(above * 100 / total, 1) if above is not None and total else None
+
+
+def national_edition(among: PublicationQuerySet, year: int, version: int | None = None) -> NationalEdition | None:
+    """A published year of the national DTI `among` the publications a reader may see (its newest version,
+    or the one asked for): every index published for the country, in the framework's order, with the
+    previous year's figure; what its source prints about the year."""
+    found = edition(among, year, Organisation.Level.NATIONAL, version)
+    if found is None:
+        return None
+    publication, before = found.publication, found.previous
+    rows = PublishedResult.objects.filter(publication__in=[publication, *([before] if before else [])])
+    by_publication: dict[int, dict[str, PublishedResult]] = defaultdict(dict)
+    for row in rows.filter(group=Organisation.Group.NATIONAL):
+        by_publication[row.publication_id][row.index] = row
+    current, previous = by_publication[publication.pk], by_publication[before.pk] if before else {}
+    kinds = dict(publication.campaign.framework.nodes.values_list("key", "kind"))
+    indices = []
+    for index, label in indices_of(publication):
+        own = current.get(index)
+        if own is None:
+            continue
+        kind = "dti" if index == DTI else kinds.get(index, "pillar")
+        earlier = previous.get(index)
+        indices.append(NationalIndex(index, label, kind, own.value, own.score, own.max_points,
+                                     earlier.value if earlier else None))  # fmt: skip
+    printed = {(figure.kind, figure.group): figure for figure in publication.printed_figures.all()}
+    return NationalEdition(found, indices, printed)

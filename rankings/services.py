@@ -28,7 +28,8 @@ from scoring.engine import NodeResult, aggregate_main_values
 from scoring.services import load_campaign, score_stages
 from submissions.services.publication import lock_for_publication, mark_campaign_published, past_campaign
 
-from .models import DTI, Publication, PublishedResult, ReportExport, RobustnessResult, result_key
+from .models import DTI, PrintedFigure, Publication, PublishedResult, ReportExport, RobustnessResult, result_key
+from .parameters import year_of
 from .queries import group_position
 from .ranking import competition_ranks, round_value
 from .signals import campaign_published
@@ -40,6 +41,10 @@ UNRANKED_GROUPS = (Organisation.Group.NOT_ASSESSED, Organisation.Group.AUTHORITY
 
 # The time of day given to an imported table's publication day.
 NOON = datetime.time(12)
+
+# The national DTI has one unit, the country: its figure is published, never ranked (a rank of 1 among 1
+# would read as a position).
+UNRANKED_LEVELS = frozenset({Organisation.Level.NATIONAL})
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +79,7 @@ def ranked_units(*, year: int, level: str) -> OrganisationQuerySet:
 def import_results(
     *, content: bytes, filename: str, year: int, level: str, framework_code: str | None = None,
     by: User | None = None, revision_note: str = "", published_on: datetime.date | None = None,
-    partial: bool = False,
+    partial: bool = False, source: str = "",
 ) -> ImportedResults:  # fmt: skip
     """Create a published campaign holding a year's results only, from a table of main-index values.
 
@@ -89,7 +94,12 @@ def import_results(
     A table lacking units of that year and level (`ranked_units`) is refused, naming them, unless
     `partial`: then it is published marked as covering n of the year's units. `published_on` is the
     day the table was published, shown as the publication's date; a year's first publication needs
-    it, a later version (a correction, with its revision note) defaults to now.
+    it, a later version (a correction, with its revision note) defaults to now. `source` says where the
+    figures were printed, shown with them.
+
+    The national level takes the same table with one row, the country's, and a column per national
+    index of its framework: the values the authority measured, published without appraisal like any
+    imported table; the national DTI is never ranked.
     """
     framework = _framework_for(year=year, level=level, code=framework_code)
     mains = {node.key: node.max_points or Decimal(0) for node in framework.nodes.filter(kind="main")}
@@ -161,7 +171,7 @@ def import_results(
         raise ResultsImportError(problems)
     coverage = (len([unit for unit in expected if unit in units]), len(expected))
     return _publish_imported(framework, year, level, units, mains, aggregates, by, revision_note,
-                             published_at, coverage)  # fmt: skip
+                             published_at, coverage, source)  # fmt: skip
 
 
 def _publication_moment(
@@ -190,14 +200,15 @@ def _publication_moment(
 
 
 def _ranked(
-    computed: Mapping[Organisation, Mapping[str, NodeResult]], key: str, places: int
+    computed: Mapping[Organisation, Mapping[str, NodeResult]], key: str, places: int, *, ranked: bool = True
 ) -> list[tuple[Organisation, NodeResult | None, Decimal | None, int | None]]:
-    """Each unit's result on `key`, its value and its rank within its peer group, group by group."""
+    """Each unit's result on `key`, its value and its rank within its peer group (none unless `ranked`),
+    group by group."""
     found: list[tuple[Organisation, NodeResult | None, Decimal | None, int | None]] = []
     for group in sorted({unit.group for unit in computed}):
         members = [unit for unit in computed if unit.group == group]
         values = {unit: computed[unit][key].value if key in computed[unit] else None for unit in members}
-        ranks = competition_ranks(values, places=places)
+        ranks = competition_ranks(values, places=places) if ranked else dict.fromkeys(members)
         found.extend((unit, computed[unit].get(key), values[unit], ranks[unit]) for unit in members)
     return found
 
@@ -237,28 +248,31 @@ def _framework_for(*, year: int, level: str, code: str | None) -> Framework:
 def _publish_imported(
     framework: Framework, year: int, level: str, units: dict[Organisation, dict[str, Decimal | int | None]],
     mains: dict[str, Decimal], aggregates: dict[str, tuple[str, ...]], by: User | None, revision_note: str,
-    published_at: datetime.datetime, coverage: tuple[int, int],
+    published_at: datetime.datetime, coverage: tuple[int, int], source: str = "",
 ) -> ImportedResults:  # fmt: skip
     campaign = past_campaign(framework=framework, year=year, level=level,
                              groups=sorted({unit.group for unit in units}), by=by)  # fmt: skip
     publication = Publication.objects.create(
         campaign=campaign, version=Publication.next_version(campaign), source=Publication.Source.IMPORTED,
         published_by=by, revision_note=revision_note, published_at=published_at,
-        covered_units=coverage[0], expected_units=coverage[1],
+        covered_units=coverage[0], expected_units=coverage[1], source_note=source.strip(),
     )  # fmt: skip
+    # A framework without main indices yet (the national one, before its indices are loaded) computes
+    # nothing: its DTI is the figure as published, with no score of 0 out of 0 beside it.
     computed = {unit: aggregate_main_values(mains, aggregates, {k: v for k, v in figures.items() if k in mains})  # type: ignore[misc]
-                for unit, figures in units.items()}  # fmt: skip
+                if mains else {} for unit, figures in units.items()}  # fmt: skip
+    ranked = level not in UNRANKED_LEVELS
     indices = [DTI, *(code for code in aggregates if code != HEADLINE), *mains]
     rows: list[PublishedResult] = []
     reconciliation: list[str] = []
     for index in indices:
-        for unit, result, value, rank in _ranked(computed, result_key(index), framework.precision):
+        for unit, result, value, rank in _ranked(computed, result_key(index), framework.precision, ranked=ranked):
             published_value, published_rank = _official(units[unit], index, is_main=index in mains)
             rows.append(PublishedResult(
                 publication=publication, organisation=unit, group=unit.group, index=index,
                 score=result.score if result else None, max_points=result.max_points if result else None,
                 computed_value=value, published_value=published_value,
-                computed_rank=rank, rank=published_rank or rank,  # type: ignore[misc]
+                computed_rank=rank, rank=(published_rank or rank) if ranked else None,  # type: ignore[misc]
             ))  # fmt: skip
             if index == DTI:
                 reconciliation.extend(_differences(unit, value, rank, published_value, published_rank))
@@ -271,9 +285,167 @@ def _publish_imported(
     PublishedResult.objects.bulk_create(rows, batch_size=2000)
     publication.reconciliation = reconciliation
     publication.save(update_fields=["reconciliation"])
-    request_national_report(publication)
-    request_robustness(publication)
+    if ranked:
+        # The report is of ranking tables; the national DTI's page is its own summary.
+        request_national_report(publication)
+        request_robustness(publication)
     return ImportedResults(publication=publication, units=len(units), reconciliation=reconciliation)
+
+
+# The `figure` of a national figures table's row holding the year's national DTI; the other rows' figures
+# are PrintedFigure kinds.
+NATIONAL_DTI = DTI
+NATIONAL_COLUMNS = ("year", "figure", "group", "value", "source")
+# The peer groups a printed average may be of: the ranked groups of the other levels.
+AVERAGED_GROUPS = (Organisation.Group.PROVINCE, Organisation.Group.PUBLIC_SERVICES,
+                   Organisation.Group.NO_PUBLIC_SERVICES)  # fmt: skip
+
+
+@dataclass
+class NationalYear:
+    """A year's row of a national figures table: its DTI as printed, where, and what else is printed."""
+
+    year: int
+    value: Decimal
+    source: str
+    printed: list[PrintedFigure] = field(default_factory=list)
+
+
+@dataclass
+class NationalImport:
+    published: list[ImportedResults]
+    # The years the table gives that were published before and are left as they are.
+    kept: list[Publication]
+
+
+@transaction.atomic
+def import_national_figures(
+    *, content: bytes, filename: str, published_on: datetime.date | None, by: User | None = None,
+    revision_note: str = "",
+) -> NationalImport:  # fmt: skip
+    """Publish the national DTI of every year a table gives, as its source prints it, with the figures the
+    source prints about that year (how many national indices, how many above 0,5; a peer group's average).
+
+    Columns `year`, `figure`, `group`, `value`, `source`: one row per figure, `figure` being `dti` (the
+    year's national DTI, required) or a PrintedFigure kind; `group` names the peer group of a group
+    average; `source` says where the figure is printed, and is shown with it. Only what the source prints
+    is given: a year's publication holds the country's DTI and nothing computed (the national indices,
+    until the authority loads them with a framework, are not in the portal).
+
+    A year published before is kept as it is, unless `revision_note`: then every year of the table is
+    published again as a correction with that public note. All or nothing.
+    """
+    years, problems = _national_years(read_table(content, filename))
+    country_of: dict[int, Organisation] = {}
+    frameworks: dict[int, Framework] = {}
+    moments: dict[int, datetime.datetime] = {}
+    kept: list[Publication] = []
+    for item in years:
+        previous = Publication.objects.official().latest_for(year=item.year, level=Organisation.Level.NATIONAL)
+        if previous is not None and not revision_note.strip():
+            kept.append(previous)
+            continue
+        countries = list(ranked_units(year=item.year, level=Organisation.Level.NATIONAL))
+        if len(countries) != 1:
+            problems.append(f"Năm {item.year}: cần đúng một đơn vị cấp quốc gia trong dữ liệu tham chiếu, có "
+                            f"{len(countries)}.")  # fmt: skip
+        else:
+            country_of[item.year] = countries[0]
+        try:
+            frameworks[item.year] = _framework_for(year=item.year, level=Organisation.Level.NATIONAL, code=None)
+        except ResultsImportError as error:
+            problems.extend(f"Năm {item.year}: {problem}" for problem in error.problems)
+        moments[item.year] = _publication_moment(year=item.year, level=Organisation.Level.NATIONAL,
+                                                 published_on=published_on, revision_note=revision_note,
+                                                 problems=problems)  # fmt: skip
+    if problems:
+        raise ResultsImportError(problems)
+    published = []
+    for item in years:
+        if item.year not in frameworks:
+            continue
+        country = country_of[item.year]
+        imported = _publish_imported(
+            frameworks[item.year], item.year, Organisation.Level.NATIONAL, {country: {"published_value": item.value}},
+            {}, {}, by, revision_note, moments[item.year], (1, 1), item.source,
+        )  # fmt: skip
+        for figure in item.printed:
+            figure.publication = imported.publication
+        PrintedFigure.objects.bulk_create(item.printed)
+        published.append(imported)
+    return NationalImport(published=published, kept=kept)
+
+
+def _national_years(table: list[list[str]]) -> tuple[list[NationalYear], list[str]]:
+    """The years of a national figures table, oldest first, and every problem it has (row and column)."""
+    if not table:
+        return [], ["Tệp không có dữ liệu."]
+    header = [cell.strip() for cell in table[0]]
+    problems = [f"Dòng 1: thiếu cột “{name}”." for name in NATIONAL_COLUMNS if name not in header]
+    problems += [f"Dòng 1, cột {_column_name(i)}: cột “{name}” không có trong bảng số liệu quốc gia."
+                 for i, name in enumerate(header) if name and name not in NATIONAL_COLUMNS]  # fmt: skip
+    if problems:
+        return [], problems
+    kinds = set(PrintedFigure.Kind.values)
+    found: dict[int, NationalYear] = {}
+    printed: list[tuple[int, PrintedFigure]] = []
+    seen: set[tuple[int, str, str]] = set()
+    for number, row in enumerate(table[1:], start=2):
+        cells = dict(zip(header, (cell.strip() for cell in row), strict=False))
+        if not any(cells.values()):
+            continue
+        year, figure, group = year_of(cells.get("year", "")), cells.get("figure", ""), cells.get("group", "")
+        source, text = cells.get("source", ""), cells.get("value", "")
+        place = f"Dòng {number}"
+        if year is None:
+            problems.append(f"{place}: năm “{cells.get('year', '')}” không phải năm đánh giá.")
+            continue
+        if figure != NATIONAL_DTI and figure not in kinds:
+            problems.append(f"{place}: “{figure}” không phải số liệu nhận được ({NATIONAL_DTI}, "
+                            f"{', '.join(sorted(kinds))}).")  # fmt: skip
+            continue
+        if figure == PrintedFigure.Kind.GROUP_AVERAGE and group not in AVERAGED_GROUPS:
+            problems.append(f"{place}: giá trị trung bình cần nhóm ({', '.join(AVERAGED_GROUPS)}); nhận được "
+                            f"“{group}”.")  # fmt: skip
+            continue
+        if figure != PrintedFigure.Kind.GROUP_AVERAGE and group:
+            problems.append(f"{place}: chỉ giá trị trung bình của một nhóm mới ghi nhóm.")
+            continue
+        if not source:
+            problems.append(f"{place}: thiếu nguồn của số liệu (văn bản, mục, trang).")
+        if (year, figure, group) in seen:
+            problems.append(f"{place}: số liệu “{figure}” năm {year} xuất hiện hai lần.")
+            continue
+        seen.add((year, figure, group))
+        try:
+            value = parse_number(text)
+        except forms.ValidationError:
+            value = None
+        counted = figure in (PrintedFigure.Kind.INDICES, PrintedFigure.Kind.INDICES_ABOVE_HALF)
+        if counted and (value is None or value < 0 or value != value.to_integral_value()):
+            problems.append(f"{place}: số chỉ số phải là số nguyên không âm; nhận được “{text}”.")
+            continue
+        if not counted and (value is None or not Decimal(0) <= value <= Decimal(1)):
+            problems.append(f"{place}: giá trị phải là số từ 0 đến 1; nhận được “{text}”.")
+            continue
+        assert value is not None
+        if figure == NATIONAL_DTI:
+            found[year] = NationalYear(year=year, value=value, source=source)
+        else:
+            printed.append((year, PrintedFigure(kind=figure, group=group, value=value, source=source)))
+    for year, stated in printed:
+        if year in found:
+            found[year].printed.append(stated)
+        else:
+            problems.append(f"Năm {year}: thiếu giá trị DTI quốc gia (dòng “{NATIONAL_DTI}”).")
+    for item in found.values():
+        counts = {figure.kind: figure.value for figure in item.printed}
+        above, total = counts.get(PrintedFigure.Kind.INDICES_ABOVE_HALF), counts.get(PrintedFigure.Kind.INDICES)
+        if above is not None and total is not None and above > total:
+            problems.append(f"Năm {item.year}: số chỉ số trên 0,5 ({above}) lớn hơn số chỉ số ({total}).")
+    if not found and not problems:
+        problems.append("Bảng không có năm nào.")
+    return sorted(found.values(), key=lambda item: item.year), sorted(set(problems), key=problems.index)
 
 
 @transaction.atomic

@@ -8,6 +8,8 @@ app_name = "rankings"
 
 urlpatterns = [
     path("", views.results_index, name="index"),
+    # Before the ranking tables' pattern, which would take "national" for a level.
+    path("<int:year>/national/", views.national, name="national"),
     path("<int:year>/<str:level>/", views.ranking, name="ranking"),
     path("<int:year>/<str:level>/methodology/", views.methodology, name="methodology"),
     path("<int:year>/<str:level>/report/", views.national_report, name="report"),

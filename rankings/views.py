@@ -33,17 +33,21 @@ from scoring.robustness import DRAWS, GEOMETRIC_FLOOR, SPREAD
 
 from .caching import Answer, Audience, build, cached, lookup, not_modified, shareable, store, validate
 from .exports import ranking_csv, ranking_workbook, scorecard_pdf
-from .models import DTI, Publication, PublicationQuerySet, RankBand, ReportExport, RobustnessResult
+from .models import DTI, PrintedFigure, Publication, PublicationQuerySet, RankBand, ReportExport, RobustnessResult
 from .parameters import is_plain, version_of, year_of
 from .queries import (
+    RANKED_LEVELS,
     Edition,
     TableRow,
     UnitYears,
     by_group,
     edition,
+    group_position,
     headline,
     indices_of,
     latest_publications,
+    national_edition,
+    national_overview,
     previous_among,
     publication_for,
     ranking_table,
@@ -159,7 +163,9 @@ def home(request: HttpRequest) -> HttpResponseBase:
 
 
 def _home(audience: Audience) -> tuple[Page, list[Publication]]:
-    publications = latest_publications(audience.publications())
+    latest = latest_publications(audience.publications())
+    # The ranking tables; the national DTI, one figure a year, has a block of its own.
+    publications = [p for p in latest if p.campaign.level in RANKED_LEVELS]
     first = headline(publications)
     latest_year = first.campaign.year if first else None
     shown = [p for p in publications
@@ -175,9 +181,11 @@ def _home(audience: Audience) -> tuple[Page, list[Publication]]:
         ]  # fmt: skip
         levels.append({"publication": publication, "groups": groups})
     years = sorted({p.campaign.year for p in publications}, reverse=True)
+    national = national_overview(audience.publications(), latest)
     context = {"levels": levels, "latest_year": latest_year, "years": years, "publications": publications,
-               "signed_in": audience is Audience.SIGNED_IN}  # fmt: skip
-    return Page(render_to_string("rankings/_home.html", context), {}), publications
+               "signed_in": audience is Audience.SIGNED_IN, "national": national,
+               "national_years": {point.year for point in national.published}}  # fmt: skip
+    return Page(render_to_string("rankings/_home.html", context), {}), [*publications, *national.read]
 
 
 def _distribution(values: list[Decimal]) -> dict[str, Any]:
@@ -219,7 +227,7 @@ def _ranking_data(
 ) -> tuple[RankingData, list[Publication]]:
     if level not in LEVELS or year_of(year) is None:
         raise Http404("No such level or year")
-    found = edition(audience.publications(), year, level, version)
+    found = edition(audience.publications(), year, level, version, with_national=True)
     if found is None:
         raise Http404("Not published")
     indices = indices_of(found.publication)
@@ -320,6 +328,7 @@ def _ranking_page(
         # The DTI table's bands: shown with it, or said to be on their way.
         "robustness": data.robustness,
         "bands_pending": index == DTI and data.robustness is None,
+        "national": data.edition.national,
     }
     return Page(render_to_string("rankings/_ranking.html", context), title)
 
@@ -401,7 +410,8 @@ def profile(request: HttpRequest, code: str) -> HttpResponseBase:
 def _unit_year(among: PublicationQuerySet, code: str, year: str) -> tuple[Organisation, UnitYears, Publication | None]:
     """The unit a profile URL names, where it appears, and the publication shown: the newest official
     year's (see `headline`), or the `year` asked for; 404 when there is none."""
-    organisation = get_object_or_404(Organisation.objects.select_related("region"), code=code)
+    # The country's results are the national DTI's page, not a unit's profile.
+    organisation = get_object_or_404(Organisation.objects.select_related("region"), code=code, level__in=RANKED_LEVELS)
     years = unit_years(organisation, among)
     if not years.publications and not years.predecessors:
         raise Http404("No published results")
@@ -606,7 +616,8 @@ def _methodology(audience: Audience, year: int, level: str, version: int | None)
 def results_index(request: HttpRequest) -> HttpResponse:
     """The newest published ranking (the newest official one before any trial), or the home page when
     nothing is published yet."""
-    publication = headline(latest_publications(_visible(request)))
+    ranked = [p for p in latest_publications(_visible(request)) if p.campaign.level in RANKED_LEVELS]
+    publication = headline(ranked)
     if publication is None:
         return redirect("home")
     latest = publication.campaign
@@ -632,3 +643,45 @@ def national_report(request: HtmxRequest, year: int, level: str) -> HttpResponse
     template = "rankings/_report_status.html" if request.htmx else "rankings/report.html"
     response = render(request, template, {"publication": publication, "export": export, "year": year, "level": level})
     return _private(response, publication)
+
+
+@require_GET
+def national(request: HttpRequest, year: int) -> HttpResponseBase:
+    """The national DTI of a published year: its value and change, what its source prints about it, every
+    national index where the authority published their values, and the national DTI over the years beside
+    the peer groups' average DTI (as a chart and as a table)."""
+    if year_of(year) is None:
+        raise Http404("No such year")
+    version = _version(request)
+    audience = Audience.of(request.user)
+    whole = _whole_page(request, audience, "version")
+    if (kept := _kept(request, whole)) is not None:
+        return kept
+    found = cached(("national", audience, get_language(), year, version), lambda: _national(audience, year, version))
+    return _respond(request, audience, found, "rankings/national.html", whole)
+
+
+def _national(audience: Audience, year: int, version: int | None) -> tuple[Page, list[Publication]]:
+    data = national_edition(audience.publications(), year, version)
+    if data is None:
+        raise Http404("Not published")
+    overview = national_overview(audience.publications())
+    publication = data.edition.publication
+    context = {
+        "year": year,
+        "data": data,
+        "publication": publication,
+        "framework": publication.campaign.framework,
+        "previous": data.edition.previous,
+        "versions": data.edition.versions,
+        "overview": overview,
+        "chart": overview.chart(_("DTI quốc gia")),
+        "printed": sorted(data.printed.values(), key=_printed_order),
+    }
+    page = Page(render_to_string("rankings/_national.html", context), {"year": year})
+    return page, [*data.edition.publications, *overview.read]
+
+
+def _printed_order(figure: PrintedFigure) -> tuple[int, tuple[int, str]]:
+    """The kinds' order (the indices, then the groups' averages), the groups in the report's order."""
+    return PrintedFigure.Kind.values.index(figure.kind), group_position(figure.group)

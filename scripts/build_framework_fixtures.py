@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scripts import frameworks_2020, frameworks_2022  # noqa: E402
+from scripts import frameworks_2020, frameworks_2022, frameworks_national  # noqa: E402
 from scripts.fixture_files import write_or_check  # noqa: E402
 
 OUTPUT = ROOT / "fixtures" / "frameworks"
@@ -29,7 +29,7 @@ DEFAULT_SEEDS = ROOT.parent / "shared" / "seeds"
 
 def build(seeds: Path) -> dict[str, dict]:
     """Return every framework's fixture form, by framework code."""
-    fixtures = [*frameworks_2020.build(seeds), *frameworks_2022.build(seeds)]
+    fixtures = [*frameworks_2020.build(seeds), *frameworks_2022.build(seeds), *frameworks_national.build(seeds)]
     return {fixture["code"]: fixture for fixture in fixtures}
 
 

@@ -1,4 +1,4 @@
-"""Regenerate fixtures/organisations.json: the units assessed in each year, and the authority.
+"""Regenerate fixtures/organisations.json: the units assessed in each year, the country, and the authority.
 
     python scripts/build_organisations.py [--check]
 
@@ -193,6 +193,7 @@ class OrganisationEntry(TypedDict):
     name: str
     short_name: str
     group: str
+    name_en: NotRequired[str]
     variants: NotRequired[list[str]]
     region: NotRequired[str]
     valid_from: NotRequired[int]
@@ -213,6 +214,10 @@ def build() -> dict:
     organisations: list[OrganisationEntry] = [
         {"code": "authority", "level": "authority", "name": "Cục Chuyển đổi số quốc gia",
          "short_name": "Cục Chuyển đổi số quốc gia", "group": "authority"},
+        # The national DTI's one unit (seed 002: "DTI bao gồm 03 cấp: DTI cấp tỉnh; DTI cấp bộ và DTI của
+        # quốc gia"); VN is its ISO 3166-1 code.
+        {"code": "VN", "level": "national", "name": "Việt Nam", "short_name": "Việt Nam", "name_en": "Viet Nam",
+         "group": "national"},
     ]  # fmt: skip
     for code, name, region, variants in PROVINCES:
         short = next((printed[normalise_name(v)] for v in [name, *variants] if normalise_name(v) in printed), None)

@@ -185,6 +185,8 @@ def _plain(request: Request, name: str) -> str:
     return text
 
 
+# The levels a published answer is given for: the ranked tables, and the national DTI's one row (the
+# country, with its value and no rank: one figure a year is not a ranking).
 PUBLISHED_LEVELS = [(level, label) for level, label in Organisation.Level.choices if level != "authority"]
 
 
@@ -203,7 +205,7 @@ class RankingFilter(django_filters.FilterSet):
 
 class RankingApi(PublicApi):
     """One ranking table of a published year: every unit of the group, with its value and rank, in pages
-    (the CSV download is the whole table)."""
+    (the CSV download is the whole table); for the national level, the country's row."""
 
     # The CSV's columns as they were before the region was added to the JSON rows.
     csv_fields = [name for name in RESULT_FIELDS if name != "region"]
@@ -211,7 +213,13 @@ class RankingApi(PublicApi):
     @extend_schema(
         parameters=[
             OpenApiParameter("year", OpenApiTypes.INT, required=True),
-            OpenApiParameter("level", OpenApiTypes.STR, required=True, enum=["province", "ministry"]),
+            OpenApiParameter(
+                "level",
+                OpenApiTypes.STR,
+                required=True,
+                enum=[level for level, _label in PUBLISHED_LEVELS],
+                description="national: one row, the country's (organisation_code VN), its rank null.",
+            ),
             OpenApiParameter(
                 "group",
                 OpenApiTypes.STR,

@@ -1,5 +1,5 @@
 // Charts of published results and of the campaign dashboard. Each
-// <canvas data-chart="ID" data-kind="bar|hbar|line|histogram|grouped|average|stacked|bands">
+// <canvas data-chart="ID" data-kind="bar|hbar|line|lines|histogram|grouped|average|stacked|bands">
 // reads its data from <script type="application/json" id="ID"> (no inline code: the CSP forbids it).
 // Optional data-x-label and data-y-label name the axes; a "bands" chart names its three series with
 // data-band-label, data-median-label and data-rank-label.
@@ -41,6 +41,18 @@
     if (kind === "line") {
       return { type: "line", data: { labels: data.map(function (d) { return d.label; }), datasets: [{ data: data.map(function (d) { return d.value; }), borderColor: blue, backgroundColor: blue }] },
         options: { plugins: { legend: { display: false }, tooltip: tooltip }, scales: { y: valueAxis } } };
+    }
+    if (kind === "lines") {
+      // Several series over the same labels (years), {labels, series: [{label, values}]}; a null value is a
+      // year the series has no figure for, and the line goes on across it. Each series has its own colour
+      // and point shape, so that the lines are told apart without colour too.
+      var shapes = ["circle", "rect", "triangle", "rectRot", "star", "crossRot"];
+      return { type: "line", data: { labels: data.labels, datasets: data.series.map(function (s, i) {
+        return { label: s.label, data: s.values, borderColor: series[i % series.length], backgroundColor: series[i % series.length],
+          pointStyle: shapes[i % shapes.length], pointRadius: 5, borderWidth: i === 0 ? 3 : 2, spanGaps: true };
+      }) },
+        options: { maintainAspectRatio: false, plugins: { tooltip: tooltip, legend: { labels: { usePointStyle: true } } },
+          scales: { x: { title: axisTitle(axes.x) }, y: { beginAtZero: true, suggestedMax: 1, title: axisTitle(axes.y), ticks: valueAxis.ticks } } } };
     }
     if (kind === "grouped") {
       return { type: "bar", data: { labels: data.labels, datasets: data.series.map(function (s, i) { return { label: s.label, data: s.values, backgroundColor: palette[i % palette.length] }; }) },

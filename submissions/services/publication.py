@@ -65,7 +65,8 @@ def past_campaign(*, framework: Framework, year: int, level: str, groups: list[s
 
     Never a trial campaign of the same year and framework (the demo's, say), even once it is published:
     an official table is not filed under a trial."""
-    level_label = "cấp tỉnh" if level == Organisation.Level.PROVINCE else "cấp bộ"
+    labels: dict[str, str] = {Organisation.Level.PROVINCE: "cấp tỉnh", Organisation.Level.NATIONAL: "quốc gia"}
+    level_label = labels.get(level, "cấp bộ")
     publication_day = datetime.date(year + 1, 12, 31)
     campaign, _created = Campaign.objects.get_or_create(
         year=year,

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 SEED_2020 = SEEDS / "001_2df82e070e417e2a.txt"
-FRAMEWORK_CODES = ["dti-2020-ministry", "dti-2020-province", "dti-2022-ministry", "dti-2022-province"]
+FRAMEWORK_CODES = ["dti-2020-ministry", "dti-2020-national", "dti-2020-province", "dti-2022-ministry",
+                   "dti-2022-national", "dti-2022-province"]  # fmt: skip
 
 
 def framework_fixture(code: str) -> FrameworkData:
@@ -98,8 +99,10 @@ def test_no_shipped_framework_is_complete(reference_data: None) -> None:
 
     assert complete == {
         "dti-2020-ministry": False,
+        "dti-2020-national": False,
         "dti-2020-province": False,
         "dti-2022-ministry": False,
+        "dti-2022-national": False,
         "dti-2022-province": False,
     }
 

@@ -22,7 +22,9 @@ FRAMEWORKS = ["thu-nghiem", "thu-nghiem-bo", "nope"]
 # The results pages and API refuse a NUL character in a code before it reaches PostgreSQL, which would
 # fail on it; the other apps' routes are tried without it (SQLite, the tests' database, accepts it anyway).
 OTHER_UNITS = [code for code in UNITS if code != "%00"]
+NATIONAL_YEARS = ["2024", "2021", "2020", "0", "99999999999999999999"]
 PATHS: dict[str, list[str]] = {
+    "results/<int:year>/national/": [f"/results/{year}/national/" for year in NATIONAL_YEARS],
     "results/<int:year>/<str:level>/": [f"/results/{part}/" for part in YEARS_AND_LEVELS],
     "results/<int:year>/<str:level>/methodology/": [f"/results/{part}/methodology/" for part in YEARS_AND_LEVELS],
     "results/<int:year>/<str:level>/report/": [f"/results/{part}/report/" for part in YEARS_AND_LEVELS],

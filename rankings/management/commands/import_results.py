@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from accounts.models import Organisation
 from common.errors import Rejected
 from rankings.models import Publication
 from rankings.services import import_results
@@ -28,6 +29,10 @@ def publication_day(text: str) -> datetime.date:
         raise argparse.ArgumentTypeError(f"“{text}” không phải là ngày dd/mm/yyyy.") from None
 
 
+# The levels a table is published for: the ranked tables, and the national DTI (the country's one row).
+IMPORTED_LEVELS = (Organisation.Level.PROVINCE, Organisation.Level.MINISTRY, Organisation.Level.NATIONAL)
+
+
 class Command(BaseCommand):
     help = (
         "Create a published campaign holding results only, from FILE (.csv or .xlsx): a column `organisation` "
@@ -38,7 +43,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("--level", choices=["province", "ministry"], required=True)
+        parser.add_argument("--level", choices=[level.value for level in IMPORTED_LEVELS], required=True)
         parser.add_argument("--framework", help="Framework code; by default the one applying to the year.")
         parser.add_argument("--revision-note", default="", help="Publish again as a new version, with this note.")
         parser.add_argument(
@@ -47,6 +52,7 @@ class Command(BaseCommand):
             help="The day the table was published (dd/mm/yyyy or yyyy-mm-dd), shown as its publication date; "
             "required for a year's first publication, a correction defaults to now.",
         )
+        parser.add_argument("--source", default="", help="Where the table's figures are printed, shown with them.")
         parser.add_argument(
             "--partial",
             action="store_true",
@@ -73,6 +79,7 @@ class Command(BaseCommand):
                 revision_note=options["revision_note"],
                 published_on=options["published_on"],
                 partial=options["partial"],
+                source=options["source"],
             )
         except Rejected as error:
             raise CommandError("Không nhập được, không có gì được lưu:\n" + "\n".join(error.problems)) from error

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rankings', '0003_publication_coverage'),
+        ('rankings', '0004_national_figures'),
     ]
 
     operations = [
