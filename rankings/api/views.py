@@ -20,6 +20,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -32,6 +33,7 @@ from rest_framework.views import APIView
 from accounts.models import Organisation
 from common.spreadsheets import csv_cell
 from rankings.caching import Audience, cached, lookup, not_modified, shareable, store, validate
+from rankings.maps import feature_collection
 from rankings.models import DTI, Publication, PublicationQuerySet
 from rankings.parameters import is_plain, year_of
 from rankings.queries import TableRow, edition, latest_publications, ranking_tables, unit_profile, unit_years
@@ -66,6 +68,21 @@ class CsvRenderer(BaseRenderer):
         for row in rows:
             writer.writerow({key: _cell(value) for key, value in row.items()})
         return buffer.getvalue().encode(self.charset)
+
+
+class GeoJsonRenderer(JSONRenderer):
+    """`?format=geojson` on a provincial ranking: its rows as a GeoJSON FeatureCollection (RFC 7946), each
+    unit's shape with organisation_code, organisation_name, value and rank; the table's year, level,
+    index, version and publication date as foreign members. An error keeps its JSON shape."""
+
+    media_type = "application/geo+json"
+    format = "geojson"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        if isinstance(data, dict) and "results" in data and "year" in data:
+            members = {key: data[key] for key in ("year", "level", "index", "version", "published_at")}
+            data = {**feature_collection(data["year"], data["results"]), **members}
+        return super().render(data, accepted_media_type, renderer_context)
 
 
 def _cell(value: Any) -> Any:
@@ -158,10 +175,39 @@ def _plain(request: Request, name: str) -> str:
     return text
 
 
+FEATURE_COLLECTION = inline_serializer(
+    "RankingMap",
+    {
+        "type": serializers.ChoiceField(choices=["FeatureCollection"]),
+        "features": inline_serializer(
+            "RankingFeature",
+            {
+                "type": serializers.ChoiceField(choices=["Feature"]),
+                "geometry": serializers.JSONField(
+                    allow_null=True, help_text="The unit's MultiPolygon (WGS 84), null where none is known."
+                ),
+                "properties": inline_serializer(
+                    "RankingFeatureProperties",
+                    {key: RESULT_FIELDS[key] for key in ("organisation_code", "organisation_name", "value", "rank")},
+                ),
+            },
+            many=True,
+        ),
+        "year": serializers.IntegerField(),
+        "level": serializers.CharField(),
+        "index": serializers.CharField(),
+        "version": serializers.IntegerField(),
+        "published_at": serializers.DateTimeField(),
+    },
+)
+
+
 class RankingApi(PublicApi):
-    """One ranking table of a published year: every unit of the group, with its value and rank."""
+    """One ranking table of a published year: every unit of the group, with its value and rank; a
+    provincial table also as GeoJSON (`format=geojson`), each unit with its shape."""
 
     csv_fields = list(RESULT_FIELDS)
+    renderer_classes = [*PublicApi.renderer_classes, GeoJsonRenderer]
 
     @extend_schema(
         parameters=[
@@ -169,10 +215,16 @@ class RankingApi(PublicApi):
             OpenApiParameter("level", OpenApiTypes.STR, required=True, enum=["province", "ministry"]),
             OpenApiParameter("group", OpenApiTypes.STR),
             OpenApiParameter("index", OpenApiTypes.STR, description="dti, a pillar code or a main-index code"),
-            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                enum=["json", "csv", "geojson"],
+                description="geojson: provinces only, a FeatureCollection of the units' shapes",
+            ),
         ],
         responses={
-            200: inline_serializer(
+            (200, "application/geo+json"): FEATURE_COLLECTION,
+            (200, "application/json"): inline_serializer(
                 "Ranking",
                 {
                     "year": serializers.IntegerField(),
@@ -195,6 +247,10 @@ class RankingApi(PublicApi):
             raise ValidationError({"level": "Cấp phải là province hoặc ministry."})
         index = _plain(request, "index") or DTI
         group = _plain(request, "group") or None
+        if request.accepted_renderer.format == GeoJsonRenderer.format and level != "province":
+            raise ValidationError(
+                {"format": _("Chỉ bảng xếp hạng cấp tỉnh có bản đồ: bộ, ngành không phải là địa danh.")}
+            )
 
         def one_group(body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
             rows = [row for row in body["results"] if group is None or row["group"] == group]
