@@ -1,4 +1,4 @@
-// The choropleth maps (rankings/_map.html): a unit's name, value and rank — its link's aria-label — shown
+// The choropleth maps (rankings/_map.html): a unit's name, value and rank — its aria-label — shown
 // in a tooltip while the pointer is over it or it has the keyboard's focus; Escape hides it. No inline
 // code or style (CSP): the tooltip is placed through the CSSOM.
 (function () {
@@ -9,7 +9,8 @@
     var shown = null;
 
     function unitOf(node) {
-      return node && node.closest ? node.closest("a[data-organisation-code]") : null;
+      // A unit with results is a link; one without is a shape named "…: không có kết quả".
+      return node && node.closest ? node.closest("[data-organisation-code][aria-label]") : null;
     }
 
     function show(unit) {
