@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: help install setup run test lint check messages vendor stack stack-stop load load-public faults bench-public clean
+.PHONY: help install setup run test lint check messages vendor map-data stack stack-stop load load-public faults bench-public clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -86,6 +86,14 @@ vendor:  ## Refresh the front-end libraries in static/vendor from npm (package.j
 	mkdir -p static/vendor/chart.js
 	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map \
 		node_modules/chart.js/LICENSE.md static/vendor/chart.js/
+
+# Natural Earth's provinces as QGIS ships them (Debian's qgis-common), and shapely: for the generator only.
+MAP_SOURCE := var/map-source
+map-data: install  ## Rebuild the map shapes in static/vendor/natural-earth-vietnam (Debian's qgis-common, shapely); the result is committed
+	@mkdir -p $(MAP_SOURCE)
+	cd $(MAP_SOURCE) && rm -f qgis-common_*.deb && apt-get download qgis-common && dpkg-deb -x qgis-common_*.deb .
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade --target $(MAP_SOURCE)/python 'shapely>=2.1,<3'
+	PYTHONPATH=$(MAP_SOURCE)/python $(PY) scripts/build_map.py --source $(MAP_SOURCE)/usr/share/qgis/resources/data/world_map.gpkg
 
 clean:  ## Remove the virtual environment and local state (database, evidence, static files)
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .hypothesis

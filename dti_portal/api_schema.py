@@ -50,6 +50,12 @@ class PortalAutoSchema(AutoSchema):
             for code, response in responses.items():
                 if code[0] in "24":  # asked for CSV, errors come as CSV too
                     response.setdefault("content", {})["text/csv"] = {"schema": {"type": "string"}}
+            # Asked for another JSON-based format (GeoJSON), errors come as JSON in that media type.
+            for media_type in {renderer.media_type for renderer in self.view.get_renderers()}:
+                if media_type.endswith("+json"):
+                    for code, response in responses.items():
+                        if code[0] == "4":
+                            response.setdefault("content", {}).setdefault(media_type, {"schema": ERROR})
         return operation
 
     def _possible_errors(self, operation: dict[str, Any]) -> list[str]:

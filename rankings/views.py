@@ -33,6 +33,7 @@ from scoring.robustness import DRAWS, GEOMETRIC_FLOOR, SPREAD
 
 from .caching import Answer, Audience, build, cached, lookup, not_modified, shareable, store, validate
 from .exports import ranking_csv, ranking_workbook, scorecard_pdf
+from .maps import Choropleth, Figure, choropleth
 from .models import DTI, PrintedFigure, Publication, PublicationQuerySet, RankBand, ReportExport, RobustnessResult
 from .parameters import is_plain, version_of, year_of
 from .queries import (
@@ -179,13 +180,26 @@ def _home(audience: Audience) -> tuple[Page, list[Publication]]:
              "distribution": _distribution([row.value for row in rows if row.value is not None])}
             for group, rows in by_group(table)
         ]  # fmt: skip
-        levels.append({"publication": publication, "groups": groups})
+        caption = _("Bản đồ DTI %(year)s") % {"year": publication.campaign.year}
+        shown_map = _map(publication, table, caption, dom_id=f"map-{publication.campaign.level}")
+        levels.append({"publication": publication, "groups": groups, "map": shown_map})
     years = sorted({p.campaign.year for p in publications}, reverse=True)
     national = national_overview(audience.publications(), latest)
     context = {"levels": levels, "latest_year": latest_year, "years": years, "publications": publications,
                "signed_in": audience is Audience.SIGNED_IN, "national": national,
                "national_years": {point.year for point in national.published}}  # fmt: skip
     return Page(render_to_string("rankings/_home.html", context), {}), [*publications, *national.read]
+
+
+def _map(
+    publication: Publication, table: list[TableRow], caption: str, *, dom_id: str, current: str | None = None
+) -> Choropleth | None:
+    """The map of a provincial table (ministries are not places: none for them), `current` highlighted."""
+    if publication.campaign.level != Organisation.Level.PROVINCE:
+        return None
+    return choropleth(dom_id=dom_id, caption=caption, year=publication.campaign.year,
+                      figures=[Figure(row.organisation.code, row.name, row.value, row.rank) for row in table],
+                      places=publication.campaign.framework.precision, current=current)  # fmt: skip
 
 
 def _distribution(values: list[Decimal]) -> dict[str, Any]:
@@ -329,6 +343,13 @@ def _ranking_page(
         "robustness": data.robustness,
         "bands_pending": index == DTI and data.robustness is None,
         "national": data.edition.national,
+        # Every unit of the index, whatever the filters: the map is the country's.
+        "map": _map(
+            publication,
+            data.table,
+            _("Bản đồ %(index)s %(year)s") % {"index": indices[index], "year": year},
+            dom_id="ranking-map",
+        ),
     }
     return Page(render_to_string("rankings/_ranking.html", context), title)
 
@@ -457,9 +478,21 @@ def _profile(audience: Audience, code: str, year: str) -> tuple[Page, list[Publi
             for row in rows
             if row.kind == "main" and row.value is not None and row.group_average is not None
         ],
+        "map": _profile_map(publication, organisation) if publication else None,
     }
     page = Page(render_to_string("rankings/_profile.html", context), {"unit_name": organisation.short_name})
     return page, years.read
+
+
+def _profile_map(publication: Publication, organisation: Organisation) -> Choropleth | None:
+    """The DTI map of the profile's year with the unit highlighted; the table under it is read once per
+    publication for all its units' profiles."""
+    if publication.campaign.level != Organisation.Level.PROVINCE:
+        return None
+    table = cached(("map-table", publication.pk),
+                   lambda: (ranking_tables([(publication, None)])[0], [publication])).body  # fmt: skip
+    caption = _("Bản đồ DTI %(year)s") % {"year": publication.campaign.year}
+    return _map(publication, table, caption, dom_id="profile-map", current=organisation.code)
 
 
 def _scorecard(request: HttpRequest, code: str, year: str) -> HttpResponse:

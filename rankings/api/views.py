@@ -22,6 +22,7 @@ import django_filters
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -36,6 +37,7 @@ from common.filters import checked, year_filter
 from common.pagination import Pages
 from common.spreadsheets import csv_cell
 from rankings.caching import Audience, cached, lookup, not_modified, shareable, store, validate
+from rankings.maps import feature_collection
 from rankings.models import DTI, Publication, PublicationQuerySet, PublishedResult
 from rankings.parameters import is_plain, year_of
 from rankings.queries import TableRow, edition, latest_publications, ranking_tables, unit_profile, unit_years
@@ -72,6 +74,25 @@ class CsvRenderer(BaseRenderer):
         for row in rows:
             writer.writerow({key: _cell(value) for key, value in row.items()})
         return buffer.getvalue().encode(self.charset)
+
+
+# Formats answered whole, never in pages: a CSV download, and a map of every unit.
+WHOLE_FORMATS = ("csv", "geojson")
+
+
+class GeoJsonRenderer(JSONRenderer):
+    """`?format=geojson` on a provincial ranking: its rows as a GeoJSON FeatureCollection (RFC 7946), each
+    unit's shape with organisation_code, organisation_name, value and rank; the table's year, level,
+    index, version and publication date as foreign members. An error keeps its JSON shape."""
+
+    media_type = "application/geo+json"
+    format = "geojson"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        if isinstance(data, dict) and "results" in data and "year" in data:
+            members = {key: data[key] for key in ("year", "level", "index", "version", "published_at")}
+            data = {**feature_collection(data["year"], data["results"]), **members}
+        return super().render(data, accepted_media_type, renderer_context)
 
 
 def _cell(value: Any) -> Any:
@@ -124,7 +145,7 @@ class PublicApi(APIView):
     def listing(self, request: Request, params: dict[str, Any]) -> tuple[str, object]:
         """The address of a paginated answer (with only `params` and the page size: the links it gives
         are the same for every request the cache answers with it) and the variant it is rendered as."""
-        if request.accepted_renderer.format == "csv":  # a download is the whole table, in no pages
+        if request.accepted_renderer.format in WHOLE_FORMATS:  # a download or a map is the whole table, in no pages
             return "", tuple(params.items())
         query = {name: value for name, value in params.items() if value is not None}
         if "page_size" in request.query_params:
@@ -135,7 +156,7 @@ class PublicApi(APIView):
     def paged(
         self, request: Request, body: dict[str, Any], rows: list[dict[str, Any]], url: str
     ) -> tuple[dict[str, Any], bool]:
-        """The body with one page of `rows` (all of them for CSV), and whether to keep it rendered:
+        """The body with one page of `rows` (all of them for CSV and GeoJSON), and whether to keep it rendered:
         not for a page size of the client's choosing, which would fill the cache with copies."""
         if not url:
             return {**body, "results": rows}, True
@@ -185,6 +206,33 @@ def _plain(request: Request, name: str) -> str:
     return text
 
 
+FEATURE_COLLECTION = inline_serializer(
+    "RankingMap",
+    {
+        "type": serializers.ChoiceField(choices=["FeatureCollection"]),
+        "features": inline_serializer(
+            "RankingFeature",
+            {
+                "type": serializers.ChoiceField(choices=["Feature"]),
+                "geometry": serializers.JSONField(
+                    allow_null=True, help_text="The unit's MultiPolygon (WGS 84), null where none is known."
+                ),
+                "properties": inline_serializer(
+                    "RankingFeatureProperties",
+                    {key: RESULT_FIELDS[key] for key in ("organisation_code", "organisation_name", "value", "rank")},
+                ),
+            },
+            many=True,
+        ),
+        "year": serializers.IntegerField(),
+        "level": serializers.CharField(),
+        "index": serializers.CharField(),
+        "version": serializers.IntegerField(),
+        "published_at": serializers.DateTimeField(),
+    },
+)
+
+
 # The levels a published answer is given for: the ranked tables, and the national DTI's one row (the
 # country, with its value and no rank: one figure a year is not a ranking).
 PUBLISHED_LEVELS = [(level, label) for level, label in Organisation.Level.choices if level != "authority"]
@@ -205,10 +253,12 @@ class RankingFilter(django_filters.FilterSet):
 
 class RankingApi(PublicApi):
     """One ranking table of a published year: every unit of the group, with its value and rank, in pages
-    (the CSV download is the whole table); for the national level, the country's row."""
+    (the CSV download is the whole table); for the national level, the country's row; a provincial
+    table also as GeoJSON (`format=geojson`), each unit with its shape."""
 
     # The CSV's columns as they were before the region was added to the JSON rows.
     csv_fields = [name for name in RESULT_FIELDS if name != "region"]
+    renderer_classes = [*PublicApi.renderer_classes, GeoJsonRenderer]
 
     @extend_schema(
         parameters=[
@@ -230,10 +280,16 @@ class RankingApi(PublicApi):
             OpenApiParameter("index", OpenApiTypes.STR, description="dti, a pillar code or a main-index code"),
             OpenApiParameter("page", OpenApiTypes.INT, description=Pages.page_query_description),
             OpenApiParameter("page_size", OpenApiTypes.INT, description=Pages.page_size_query_description),
-            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                enum=["json", "csv", "geojson"],
+                description="geojson: provinces only, a FeatureCollection of the units' shapes",
+            ),
         ],
         responses={
-            200: inline_serializer(
+            (200, "application/geo+json"): FEATURE_COLLECTION,
+            (200, "application/json"): inline_serializer(
                 "Ranking",
                 {
                     "year": serializers.IntegerField(),
@@ -267,6 +323,10 @@ class RankingApi(PublicApi):
                 "region": region.code if region else None,
             },
         )
+        if request.accepted_renderer.format == GeoJsonRenderer.format and level != "province":
+            raise ValidationError(
+                {"format": _("Chỉ bảng xếp hạng cấp tỉnh có bản đồ: bộ, ngành không phải là địa danh.")}
+            )
 
         def one_part(body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
             rows = [row for row in body["results"] if (group is None or row["group"] == group)
