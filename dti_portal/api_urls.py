@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import OrganisationViewSet, TokenApi
 from indicators.api.views import FrameworkViewSet
-from rankings.api.views import CampaignListApi, OrganisationResultsApi, RankingApi
+from rankings.api.views import CampaignListApi, ExploreApi, OrganisationResultsApi, RankingApi
 
 router = DefaultRouter()
 router.register("frameworks", FrameworkViewSet, basename="framework")
@@ -16,6 +16,7 @@ router.register("organisations", OrganisationViewSet, basename="organisation")
 urlpatterns = [
     path("auth/token/", TokenApi.as_view(), name="api-token"),
     path("rankings/", RankingApi.as_view(), name="api-rankings"),
+    path("rankings/explore/", ExploreApi.as_view(), name="api-rankings-explore"),
     path("campaigns/", CampaignListApi.as_view(), name="api-campaigns"),
     path("organisations/<str:code>/results/", OrganisationResultsApi.as_view(), name="api-organisation-results"),
     path("", include("submissions.api.urls")),
