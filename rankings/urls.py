@@ -13,5 +13,4 @@ urlpatterns = [
     path("<int:year>/<str:level>/report/", views.national_report, name="report"),
     path("units/<str:code>/", views.profile, name="profile"),
     path("compare/", views.compare, name="compare"),
-    path("explore/", views.explore, name="explore"),
 ]

@@ -605,9 +605,9 @@ def national_report(request: HtmxRequest, year: int, level: str) -> HttpResponse
 def explore(request: HttpRequest) -> HttpResponseBase:
     """The data explorer: one index of chosen units (one by one, a peer group or a region) over the
     chosen years of one level, as a line chart, a bar chart of one year and a table, with the same
-    selection as CSV, Excel and from the API. The URL holds the selection; a parameter naming nothing
-    published is refused next to its field (400). Official publications only, for every reader: what
-    the API gives."""
+    selection as CSV, Excel and from the API. The URL holds the selection, each selection at one address
+    (another spelling of it is redirected there); a parameter naming nothing published is refused next
+    to its field (400). Official publications only, for every reader: what the API gives."""
     output = request.GET.get("format")
     audience = Audience.of(request.user)
     whole = _whole_page(request, audience, *EXPLORE_PARAMETERS)
@@ -621,6 +621,10 @@ def explore(request: HttpRequest) -> HttpResponseBase:
     selection = form.selection()
     if output in ("csv", "xlsx"):
         return _explore_download(request, selection, output)
+    canonical = urlencode(selection.parameters())
+    if request.GET and request.GET.urlencode() != canonical:
+        # One address per selection, as the form's fields name it in whatever order: the one to share.
+        return redirect(f"{reverse('explore')}?{canonical}")
     found = cached(("explore", get_language(), selection.key()), lambda: _explore_page(form))
     return _respond(request, audience, found, "rankings/explore.html", whole)
 
@@ -663,7 +667,7 @@ def _explore_context(form: ExploreForm, explored: Explored | None) -> dict[str, 
         ],
         "units": units,
         "unit_sections": [
-            (label, members, any(unit.code in units for unit in members)) for label, members in sections if members
+            (label, members, sum(unit.code in units for unit in members)) for label, members in sections if members
         ],
         "group": asked.group if asked else data.get("group", ""),
         "groups": [(group, group_labels.get(group, group)) for group in found.groups],

@@ -30,7 +30,8 @@
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   Chart.defaults.color = "#1b1f24";
   Chart.defaults.animation = false;
-  var valueAxis = { beginAtZero: true, suggestedMax: 1, ticks: { callback: function (value) { return number.format(value); } } };
+  var tick = new Intl.NumberFormat(lang === "vi" ? "vi-VN" : "en-GB", { maximumFractionDigits: 2 });
+  var valueAxis = { beginAtZero: true, suggestedMax: 1, ticks: { callback: function (value) { return tick.format(value); } } };
 
   function note(derived) { return derived ? " (" + data.derivedNote + ")" : ""; }
 

@@ -21,9 +21,11 @@ from pytest_django import DjangoAssertNumQueries
 from accounts.models import User
 from rankings.explore import Selection, explore
 from rankings.forms import explore_form
+from rankings.models import Publication
 from rankings.services import import_results
 from tests.factories import REGION
-from tests.rankings.conftest import RESULTS, published_2021, small_years  # noqa: F401
+from tests.rankings.conftest import RESULTS
+from tests.rankings.test_trial_publication import signed_in, trial_2026  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +46,7 @@ def publish_2020_sample() -> None:
 
 
 @pytest.fixture
-def published_2020_2021(published_2021: None) -> None:  # noqa: F811
+def published_2020_2021(published_2021: None) -> None:
     """DTI 2021 as `make setup` publishes it, and the 2020 sample before it."""
     publish_2020_sample()
 
@@ -130,6 +132,19 @@ def test_the_selection_names_itself_in_a_fixed_order_for_the_page_the_downloads_
     assert ("year", "2024") not in selection.parameters(bar_year=False)
 
 
+def test_each_selection_has_one_address_to_which_other_spellings_of_it_are_sent(
+    client: Client, small_years: None
+) -> None:
+    answer = client.get(f"{PAGE}?units=46&region=&years=2025&units=48-2025&index=dti&group=&year=")
+
+    assert (answer.status_code, answer["Location"]) == (
+        302,
+        f"{PAGE}?level=province&index=dti&units=46&units=48-2025&years=2025",
+    )
+    assert client.get(answer["Location"]).status_code == 200
+    assert client.get(PAGE).status_code == 200  # no selection: the form, every unit of every year
+
+
 def test_the_table_gives_da_nangs_and_hues_dti_and_ranks_as_the_2021_report_prints_them(
     client: Client, published_2021: None
 ) -> None:
@@ -145,7 +160,7 @@ def test_the_table_gives_da_nangs_and_hues_dti_and_ranks_as_the_2021_report_prin
 def test_a_merged_unit_continues_its_predecessors_line_marked_derived_and_without_a_rank(
     client: Client, small_years: None
 ) -> None:
-    page = client.get(f"{PAGE}?units=48-2025").content.decode()
+    page = client.get(f"{PAGE}?level=province&index=dti&units=48-2025").content.decode()
 
     row = page.split('<tr data-code="48-2025">')[1].split("</tr>")[0]
     # 2024: the mean of Đà Nẵng's and Quảng Nam's main indices (0,6 and 0,6), aggregated: 0,6.
@@ -168,7 +183,7 @@ def test_a_merged_units_main_index_is_its_predecessors_mean_before_it_existed(sm
 
 
 def test_a_renamed_unit_keeps_one_row_and_each_years_name_in_the_downloads(client: Client, small_years: None) -> None:
-    page = client.get(f"{PAGE}?units=46").content.decode()
+    page = client.get(f"{PAGE}?level=province&index=dti&units=46").content.decode()
     rows = list(csv.DictReader(io.StringIO(client.get(f"{PAGE}?units=46&format=csv").content.decode("utf-8-sig"))))
 
     assert '<a href="/results/units/46/">Huế</a>' in page
@@ -197,8 +212,11 @@ def test_the_csv_and_the_excel_file_hold_exactly_the_rows_of_the_table(
 def test_the_api_gives_the_rows_of_the_table_at_the_address_the_page_shows(
     client: Client, published_2020_2021: None
 ) -> None:
-    page = client.get(f"{PAGE}?units=48&units=46&years=2020&years=2021&year=2020").content.decode()
-    address = re.search(r'<a href="([^"]+)" id="explore-api"', page).group(1).replace("&amp;", "&")  # type: ignore[union-attr]
+    query = "level=province&index=dti&units=48&units=46&years=2020&years=2021&year=2020"
+    page = client.get(f"{PAGE}?{query}").content.decode()
+    link = re.search(r'<a href="([^"]+)" id="explore-api"', page)
+    assert link is not None
+    address = link.group(1).replace("&amp;", "&")
     answer = client.get(address).json()
 
     assert address == f"{API}?level=province&index=dti&units=48&units=46&years=2020&years=2021"
@@ -227,7 +245,7 @@ def test_the_api_speaks_csv_with_the_downloads_fields(client: Client, small_year
 def test_an_index_published_in_some_years_only_says_which_and_a_partial_year_is_marked(
     client: Client, published_2020_2021: None
 ) -> None:
-    page = client.get(f"{PAGE}?units=48&index=CQS/1").content.decode()
+    page = client.get(f"{PAGE}?level=province&index=CQS%2F1&units=48").content.decode()
 
     assert '<option value="CQS">Chính quyền số</option>' in page  # both years: no years named
     assert '<option value="1">1. Nhận thức số (2021)</option>' in page
@@ -298,11 +316,16 @@ def test_the_public_navigation_links_to_the_explorer(client: Client, published_2
 
     assert '<a href="/results/explore/">Khám phá dữ liệu</a>' in home
     assert '<a href="/results/explore/" aria-current="page">Khám phá dữ liệu</a>' in page
+    assert page.count('aria-current="page"') == 1  # the explorer, not the results too
 
 
 @pytest.mark.parametrize(
     ("url", "queries"),
-    [(f"{PAGE}?units=48&units=46", 6), (f"{API}?units=48&units=46", 6), (f"{PAGE}?units=48&format=csv", 6)],
+    [
+        (f"{PAGE}?level=province&index=dti&units=48&units=46", 6),
+        (f"{API}?units=48&units=46", 6),
+        (f"{PAGE}?units=48&format=csv", 6),
+    ],
 )
 def test_the_page_the_api_and_the_downloads_read_six_queries_cold_and_none_warm(
     client: Client, published_2021: None, django_assert_num_queries: DjangoAssertNumQueries, url: str, queries: int
@@ -321,10 +344,10 @@ def test_the_page_the_api_and_the_downloads_read_six_queries_cold_and_none_warm(
 def test_another_selection_of_a_level_and_index_already_read_reads_no_query(
     client: Client, published_2021: None, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
-    client.get(f"{PAGE}?units=48")
+    client.get(f"{PAGE}?level=province&index=dti&units=48")
 
     with django_assert_num_queries(0):
-        region = client.get(f"{PAGE}?region=dong-bang-song-hong&year=2021")
+        region = client.get(f"{PAGE}?level=province&index=dti&region=dong-bang-song-hong&year=2021")
         api = client.get(f"{API}?units=01&units=79")
 
     assert (region.status_code, api.status_code) == (200, 200)
@@ -341,10 +364,25 @@ def test_merged_units_lines_add_four_queries_whatever_the_years(
 
 
 def test_a_new_version_of_a_year_shows_at_once(client: Client, small_years: None, administrator: User) -> None:
-    before = table_of(client.get(f"{PAGE}?units=48&years=2024").content.decode())
+    before = table_of(client.get(f"{PAGE}?level=province&index=dti&units=48&years=2024").content.decode())
     import_results(content=b"organisation,1,2\n48,0.9,0.5\n49,0.4,0.7\n46,0.5,0.5\n", filename="kq.csv", year=2024,
                    level="province", framework_code="thu-nghiem", by=administrator,
                    revision_note="Đính chính chỉ số 1 của Đà Nẵng.")  # fmt: skip
-    after = table_of(client.get(f"{PAGE}?units=48&years=2024").content.decode())
+    after = table_of(client.get(f"{PAGE}?level=province&index=dti&units=48&years=2024").content.decode())
 
     assert (before, after) == ([("48", 2024, "0,6800", "1")], [("48", 2024, "0,7400", "1")])
+
+
+def test_a_signed_in_reader_explores_the_official_years_only_on_a_page_of_their_own(
+    client: Client,
+    signed_in: Client,  # noqa: F811
+    trial_2026: Publication,  # noqa: F811
+) -> None:
+    url = f"{PAGE}?level=province&index=dti&units=48-2025"
+    theirs = signed_in.get(url)
+    public = client.get(url)
+
+    assert [cell[1] for cell in table_of(theirs.content.decode())] == [2024, 2025]  # not the trial's 2026
+    assert "Chạy thử" not in theirs.content.decode()
+    assert theirs["Cache-Control"] == "private"
+    assert public["Cache-Control"] == "public, max-age=300"

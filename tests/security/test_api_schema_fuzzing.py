@@ -99,10 +99,9 @@ def test_the_schemas_links_lead_from_a_list_to_its_objects_and_their_writes(
         def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
             case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
 
-    Integrator.run(
-        settings=settings(max_examples=25, stateful_step_count=4, deadline=None, derandomize=True, database=None,
-                          suppress_health_check=list(HealthCheck))  # fmt: skip
-    )
+    run = settings(max_examples=25, stateful_step_count=4, deadline=None, derandomize=True, database=None,
+                   suppress_health_check=list(HealthCheck))  # fmt: skip
+    Integrator.run(settings=run)
 
     reached = {label for label, status in followed if status == 200}
     assert {"GET /api/v1/submissions/", "GET /api/v1/submissions/{submission_id}/"} <= reached
