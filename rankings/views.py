@@ -631,9 +631,10 @@ def explore(request: HttpRequest) -> HttpResponseBase:
 
 def _explore_page(form: ExploreForm) -> tuple[Page, list[Publication]]:
     explored = explore_selection(form.selection())
-    return Page(render_to_string("rankings/_explore.html", _explore_context(form, explored)), {}), list(
-        explored.catalogue.publications
-    )
+    level = LEVELS.get(explored.selection.level, explored.selection.level)
+    title = {"explore_title": f"{explored.index.label}, {level}"} if explored.catalogue.publications else {}
+    content = render_to_string("rankings/_explore.html", _explore_context(form, explored))
+    return Page(content, title), list(explored.catalogue.publications)
 
 
 def _explore_context(form: ExploreForm, explored: Explored | None) -> dict[str, Any]:
@@ -723,7 +724,7 @@ def _explore_download(request: HttpRequest, selection: Selection, output: str) -
 
     def make() -> tuple[tuple[bytes, str, str], list[Publication]]:
         explored = explore_selection(selection)
-        index = "".join(c if c.isalnum() else "-" for c in selection.index)
+        index = "".join(c if c.isascii() and c.isalnum() else "-" for c in selection.index)
         name = f"dti-kham-pha-{selection.level}-{index}"
         read = explored.catalogue.publications
         if output == "xlsx":

@@ -155,6 +155,7 @@ def test_the_table_gives_da_nangs_and_hues_dti_and_ranks_as_the_2021_report_prin
         ("46", 2021, *published_2021_figure("Thừa Thiên - Huế")),
     ]
     assert table_of(page)[0][2:] == ("0,6419", "1")
+    assert "<title>Khám phá dữ liệu — DTI, cấp tỉnh · DTI</title>" in page
 
 
 def test_a_merged_unit_continues_its_predecessors_line_marked_derived_and_without_a_rank(
