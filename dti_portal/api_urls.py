@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import OrganisationViewSet, TokenApi
 from indicators.api.views import FrameworkViewSet
-from rankings.api.views import CampaignListApi, OrganisationResultsApi, RankingApi, RobustnessApi
+from rankings.api.views import CampaignListApi, ExploreApi, OrganisationResultsApi, RankingApi, RobustnessApi
 
 router = DefaultRouter()
 router.register("frameworks", FrameworkViewSet, basename="framework")
@@ -17,6 +17,7 @@ urlpatterns = [
     path("auth/token/", TokenApi.as_view(), name="api-token"),
     path("rankings/robustness/", RobustnessApi.as_view(), name="api-rankings-robustness"),
     path("rankings/", RankingApi.as_view(), name="api-rankings"),
+    path("rankings/explore/", ExploreApi.as_view(), name="api-rankings-explore"),
     path("campaigns/", CampaignListApi.as_view(), name="api-campaigns"),
     path("organisations/<str:code>/results/", OrganisationResultsApi.as_view(), name="api-organisation-results"),
     path("", include("submissions.api.urls")),

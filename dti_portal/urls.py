@@ -15,6 +15,8 @@ from . import views
 urlpatterns = [
     path("", rankings_views.home, name="home"),
     path("start/", views.start, name="start"),
+    # Outside the results' namespace, so that the navigation marks the explorer, not the results, as the page.
+    path("results/explore/", rankings_views.explore, name="explore"),
     path("results/", include("rankings.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("frameworks/", include("indicators.urls")),

@@ -23,6 +23,7 @@ from openpyxl.styles import Font
 from accounts.models import Organisation
 from common.spreadsheets import csv_row, workbook_bytes, write_row
 
+from .explore import Explored, ExploreRow
 from .models import DTI, Publication, PublishedResult, trial_note
 from .queries import TableRow, group_position, indices_of, ranking_table, summarise, unit_history, unit_profile
 from .ranking import round_value
@@ -133,6 +134,54 @@ def ranking_csv(table: list[TableRow], publication: Publication) -> str:
 
 def _plain(value: Decimal | None, places: int) -> Decimal | None:
     return None if value is None else round_value(value, places)
+
+
+EXPLORE_FIELDS = ["organisation_code", "organisation_name", "group", "year", "value", "rank", "derived"]
+
+
+def _explore_cells(row: ExploreRow) -> list[Any]:
+    return [row.organisation_code, row.organisation_name, row.group, row.year, row.value, row.rank,
+            "yes" if row.derived else ""]  # fmt: skip
+
+
+def explore_csv(rows: list[ExploreRow]) -> str:
+    """The explorer's selection as CSV, one row per unit and year, with the API's field names; safe to open
+    in Excel like every CSV of the portal (`csv_row`). `derived` is "yes" for a merged unit's figure
+    derived from its predecessors'."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPLORE_FIELDS)
+    for row in rows:
+        writer.writerow(csv_row(_explore_cells(row)))
+    return buffer.getvalue()
+
+
+def explore_workbook(explored: Explored, level_label: str) -> bytes:
+    """The explorer's selection as Excel: a caption, then the CSV's rows under Vietnamese headers, values
+    with the published precision."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Dữ liệu")
+    years = ", ".join(str(year) for year in explored.years)
+    write_row(sheet, [f"{explored.index.label} — {level_label} — {years}"])
+    sheet["A1"].font = Font(bold=True)
+    write_row(sheet, [_("Mã"), _("Đơn vị"), _("Nhóm"), _("Năm"), _("Giá trị"), _("Hạng"),
+                      _("Tính từ các đơn vị trước sáp nhập")])  # fmt: skip
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    precision = max((p.campaign.framework.precision for p in explored.publications), default=4)
+    groups = dict(Organisation.Group.choices)
+    for row in explored.rows():
+        cells = _explore_cells(row)
+        cells[2] = str(groups.get(row.group, row.group))
+        cells[4] = float(row.value) if row.value is not None else None
+        cells[6] = _("có") if row.derived else None
+        write_row(sheet, cells)
+    for (cell,) in sheet.iter_rows(min_row=3, min_col=5, max_col=5):
+        cell.number_format = "0." + "0" * precision
+    sheet.column_dimensions["B"].width = 34
+    sheet.freeze_panes = "C3"
+    return workbook_bytes(workbook)
 
 
 def _pdf(template: str, context: dict[str, Any]) -> bytes:

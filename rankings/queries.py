@@ -14,7 +14,7 @@ from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery, Value
 
 from accounts.models import Organisation
 from common.vocabulary import HEADLINE
-from indicators.models import Node
+from indicators.models import Aggregate, Node
 from scoring.engine import aggregate_main_values
 
 from .models import DTI, NEWEST_FIRST, PrintedFigure, Publication, PublicationQuerySet, PublishedResult, result_key
@@ -193,55 +193,79 @@ def previous_figures(
     before: Publication, index: str, rows_before: list[PublishedResult], units: list[Organisation]
 ) -> dict[int, Previous]:
     """Each of `units`' figure for `index` in `before`, the previous year's publication (`rows_before`: its
-    rows for `index`).
-
-    A unit formed by merging (2025) has no figure of its own: its previous figure is derived from
-    the mean of its predecessors' main-index values, aggregated with the previous framework's points
-    (the rule used for DTI 2024), and carries no rank.
-    """
+    rows for `index`); a unit formed by merging (2025), which has no figure of its own there, gets its
+    `derived_figures`."""
     figures = {row.organisation_id: Previous(row.value, row.rank) for row in rows_before}
     missing = [unit.pk for unit in units if unit.pk not in figures]
     if not missing:
         return figures
     # Only a year after mergers reads further: the new units' predecessors and their figures.
-    links = Organisation.predecessors.through.objects.filter(from_organisation_id__in=missing)
+    derived = derived_figures([before], index, missing)
+    figures.update({unit: figure for (_publication, unit), figure in derived.items()})
+    return figures
+
+
+def derived_figures(publications: list[Publication], index: str, units: list[int]) -> dict[tuple[int, int], Previous]:
+    """The figure for `index` of each of `units` (ids) formed by merging, in each of `publications`, years
+    before the unit existed, keyed by (publication id, unit id): derived from the mean of its
+    predecessors' main-index values there, aggregated with that publication's framework points (the
+    rule used for DTI 2024), with no rank. A unit none of whose predecessors has figures in a
+    publication has none there. Four queries at most, however many publications and units.
+    """
+    if not publications or not units:
+        return {}
+    links = Organisation.predecessors.through.objects.filter(from_organisation_id__in=units)
     predecessors_of: dict[int, list[int]] = defaultdict(list)
     for unit, predecessor in links.values_list("from_organisation_id", "to_organisation_id"):
         predecessors_of[unit].append(predecessor)
     if not predecessors_of:
-        return figures
-    framework = before.campaign.framework
-    mains = {node.key: node.max_points or Decimal(0) for node in framework.nodes.filter(kind=Node.Kind.MAIN)}
-    by_unit: dict[int, dict[str, PublishedResult]] = defaultdict(dict)
-    predecessors = [pk for pks in predecessors_of.values() for pk in pks]
-    figures_before = PublishedResult.objects.filter(publication=before, index__in=list(mains))
-    for row in figures_before.filter(organisation_id__in=predecessors):
-        by_unit[row.organisation_id][row.index] = row
-    aggregates = (
-        {
-            aggregate.code: tuple(aggregate.main_indices.values_list("key", flat=True))
-            for aggregate in framework.aggregates.all()
-        }
-        if index not in mains
-        else {}
-    )
-    for unit, predecessor_ids in predecessors_of.items():
-        figured = [by_unit[pk] for pk in predecessor_ids if pk in by_unit]
-        if not figured:
-            continue
-        means: dict[str, Decimal] = {}
-        for key in mains:
-            values = [value for rows_ in figured if key in rows_ and (value := rows_[key].value) is not None]
-            if values:
-                means[key] = sum(values, Decimal(0)) / len(values)
-        if index in mains:
-            value = means.get(index)
-        else:
-            aggregated = aggregate_main_values(mains, aggregates, means)
-            result = aggregated.get(result_key(index))
-            value = result.value if result else None
-        figures[unit] = Previous(value, None, derived=True)
-    return figures
+        return {}
+    frameworks = {publication.campaign.framework_id for publication in publications}
+    mains_of: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    found_mains = Node.objects.filter(framework_id__in=frameworks, kind=Node.Kind.MAIN).order_by()
+    for framework_id, key, points in found_mains.values_list("framework_id", "key", "max_points"):
+        mains_of[framework_id][key] = points or Decimal(0)
+    # The aggregate asked for (the DTI or a pillar), in each framework where `index` is not a main index.
+    aggregates_of: dict[int, dict[str, tuple[str, ...]]] = defaultdict(dict)
+    if any(index not in mains_of[framework] for framework in frameworks):
+        members: dict[int, list[str]] = defaultdict(list)
+        found_members = Aggregate.main_indices.through.objects.filter(
+            aggregate__framework_id__in=frameworks, aggregate__code=result_key(index)
+        ).order_by()
+        for framework_id, key in found_members.values_list("aggregate__framework_id", "node__key"):
+            members[framework_id].append(key)
+        for framework_id, keys in members.items():
+            aggregates_of[framework_id][result_key(index)] = tuple(keys)
+    predecessors = {pk for pks in predecessors_of.values() for pk in pks}
+    all_mains = {key for mains in mains_of.values() for key in mains}
+    by_unit: dict[tuple[int, int], dict[str, PublishedResult]] = defaultdict(dict)
+    figures_before = PublishedResult.objects.filter(
+        publication__in=publications, index__in=all_mains, organisation_id__in=predecessors
+    ).only("publication_id", "organisation_id", "index", "published_value", "computed_value")
+    framework_of = {publication.pk: publication.campaign.framework_id for publication in publications}
+    for row in figures_before:
+        if row.index in mains_of[framework_of[row.publication_id]]:
+            by_unit[row.publication_id, row.organisation_id][row.index] = row
+    derived: dict[tuple[int, int], Previous] = {}
+    for publication in publications:
+        mains = mains_of[publication.campaign.framework_id]
+        for unit, predecessor_ids in predecessors_of.items():
+            figured = [by_unit[publication.pk, pk] for pk in predecessor_ids if (publication.pk, pk) in by_unit]
+            if not figured:
+                continue
+            means: dict[str, Decimal] = {}
+            for key in mains:
+                values = [value for rows_ in figured if key in rows_ and (value := rows_[key].value) is not None]
+                if values:
+                    means[key] = sum(values, Decimal(0)) / len(values)
+            if index in mains:
+                value = means.get(index)
+            else:
+                aggregated = aggregate_main_values(mains, aggregates_of[publication.campaign.framework_id], means)
+                result = aggregated.get(result_key(index))
+                value = result.value if result else None
+            derived[publication.pk, unit] = Previous(value, None, derived=True)
+    return derived
 
 
 def ranking_table(publication: Publication, index: str = DTI, group: str | None = None) -> list[TableRow]:

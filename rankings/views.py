@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -32,7 +33,12 @@ from common.http import HtmxRequest
 from scoring.robustness import DRAWS, GEOMETRIC_FLOOR, SPREAD
 
 from .caching import Answer, Audience, build, cached, lookup, not_modified, shareable, store, validate
-from .exports import ranking_csv, ranking_workbook, scorecard_pdf
+from .explore import Explored, Selection, UnitChoice
+from .explore import explore as explore_selection
+from .exports import explore_csv, explore_workbook, ranking_csv, ranking_workbook, scorecard_pdf
+from .forms import LEVELS as EXPLORE_LEVELS
+from .forms import PARAMETERS as EXPLORE_PARAMETERS
+from .forms import ExploreForm, explore_form
 from .maps import Choropleth, Figure, choropleth
 from .models import DTI, PrintedFigure, Publication, PublicationQuerySet, RankBand, ReportExport, RobustnessResult
 from .parameters import is_plain, version_of, year_of
@@ -718,3 +724,141 @@ def _national(audience: Audience, year: int, version: int | None) -> tuple[Page,
 def _printed_order(figure: PrintedFigure) -> tuple[int, tuple[int, str]]:
     """The kinds' order (the indices, then the groups' averages), the groups in the report's order."""
     return PrintedFigure.Kind.values.index(figure.kind), group_position(figure.group)
+
+
+def explore(request: HttpRequest) -> HttpResponseBase:
+    """The data explorer: one index of chosen units (one by one, a peer group or a region) over the
+    chosen years of one level, as a line chart, a bar chart of one year and a table, with the same
+    selection as CSV, Excel and from the API. The URL holds the selection, each selection at one address
+    (another spelling of it is redirected there); a parameter naming nothing published is refused next
+    to its field (400). Official publications only, for every reader: what the API gives."""
+    output = request.GET.get("format")
+    audience = Audience.of(request.user)
+    whole = _whole_page(request, audience, *EXPLORE_PARAMETERS)
+    if (kept := _kept(request, whole)) is not None:
+        return kept
+    form = explore_form(request.GET)
+    if not form.is_valid():
+        content = render_to_string("rankings/_explore.html", _explore_context(form, None), request=request)
+        # The content was rendered, escaped, by the portal's own template.
+        return render(request, "rankings/explore.html", {"content": mark_safe(content)}, status=400)  # noqa: S308
+    selection = form.selection()
+    if output in ("csv", "xlsx"):
+        return _explore_download(request, selection, output)
+    canonical = urlencode(selection.parameters())
+    if request.GET and request.GET.urlencode() != canonical:
+        # One address per selection, as the form's fields name it in whatever order: the one to share.
+        return redirect(f"{reverse('explore')}?{canonical}")
+    found = cached(("explore", get_language(), selection.key()), lambda: _explore_page(form))
+    return _respond(request, audience, found, "rankings/explore.html", whole)
+
+
+def _explore_page(form: ExploreForm) -> tuple[Page, list[Publication]]:
+    explored = explore_selection(form.selection())
+    level = LEVELS.get(explored.selection.level, explored.selection.level)
+    title = {"explore_title": f"{explored.index.label}, {level}"} if explored.catalogue.publications else {}
+    content = render_to_string("rankings/_explore.html", _explore_context(form, explored))
+    return Page(content, title), list(explored.catalogue.publications)
+
+
+def _explore_context(form: ExploreForm, explored: Explored | None) -> dict[str, Any]:
+    """The form as asked (its values, each refusal next to its field) and, for a valid selection, its
+    charts, table and links."""
+    found = form.catalogue
+    data = form.query
+    asked = explored.selection if explored is not None else None
+    units = set(asked.units if asked else data.getlist("units"))
+    # No year chosen is every year: each is shown ticked.
+    years = {str(year) for year in asked.years} if asked else set(data.getlist("years"))
+    group_labels = dict(Organisation.Group.choices)
+    # The units' choices by region (provinces) or by peer group, a unit's latest (ministries).
+    sections: list[tuple[str, list[UnitChoice]]] = []
+    if found.level == Organisation.Level.PROVINCE:
+        for code, name in [*found.regions, ("", "")]:
+            sections.append((name, [unit for unit in found.units if unit.region == code]))
+    else:
+        for group in found.groups:
+            members = [unit for unit in found.units if unit.groups[max(unit.groups)] == group]
+            sections.append((str(group_labels.get(group, group)), members))
+    context: dict[str, Any] = {
+        "form": form,
+        "catalogue": found,
+        "level": found.level,
+        "level_asked": data.get("level", found.level),
+        "levels": EXPLORE_LEVELS,
+        "index": asked.index if asked else data.get("index", ""),
+        "index_groups": [
+            (label, [choice for choice in found.indices if choice.kind == kind]) for kind, label in INDEX_KINDS
+        ],
+        "units": units,
+        "unit_sections": [
+            (label, members, sum(unit.code in units for unit in members)) for label, members in sections if members
+        ],
+        "group": asked.group if asked else data.get("group", ""),
+        "groups": [(group, group_labels.get(group, group)) for group in found.groups],
+        "region": asked.region if asked else data.get("region", ""),
+        "years": years or {str(year) for year in found.years},
+        "bar_year": str(asked.year) if asked and asked.year is not None else data.get("year", ""),
+        "explored": explored,
+    }
+    if explored is None:
+        return context
+    query = urlencode(explored.selection.parameters())
+    context.update({
+        "query": query,
+        "api_url": f"{reverse('api-rankings-explore')}?{urlencode(explored.selection.parameters(bar_year=False))}",
+        "table": [(unit, [(year, points.get(year)) for year in explored.years]) for unit, points in explored.units],
+        "partial": [p for p in explored.publications if p.is_partial],
+        "chart": _explore_chart(explored),
+        "derived": any(point.derived for _unit, points in explored.units for point in points.values()),
+        "level_label": str(LEVELS[found.level]) if found.level in LEVELS else found.level,
+    })  # fmt: skip
+    return context
+
+
+# The explorer's index choices, grouped by kind (`explore.KINDS`).
+INDEX_KINDS = [("dti", gettext_lazy("Chỉ số tổng hợp")), ("pillar", gettext_lazy("Trụ cột")),
+               ("main", gettext_lazy("Chỉ số chính")), ("component", gettext_lazy("Chỉ số thành phần"))]  # fmt: skip
+
+
+def _explore_chart(explored: Explored) -> dict[str, Any]:
+    """The line chart (one line per unit over the years, derived points marked) and the bar chart (the
+    units' values in one year, highest first), for static/js/explore.js."""
+    series = []
+    for unit, points in explored.units:
+        values = [points.get(year) for year in explored.years]
+        series.append({"label": unit.name, "code": unit.code,
+                       "values": [float(p.value) if p and p.value is not None else None for p in values],
+                       "derived": [bool(p and p.derived) for p in values]})  # fmt: skip
+    bar = [(unit, points[explored.bar_year]) for unit, points in explored.units
+           if explored.bar_year in points and points[explored.bar_year].value is not None]  # fmt: skip
+    bar.sort(key=lambda item: -(item[1].value or Decimal(0)))
+    return {
+        "years": [str(year) for year in explored.years],
+        "series": series,
+        "bar": {"year": explored.bar_year, "labels": [unit.name for unit, _point in bar],
+                "values": [float(point.value or 0) for _unit, point in bar],
+                "derived": [point.derived for _unit, point in bar]},
+        "derivedNote": _("ước tính từ các đơn vị trước sáp nhập"),
+    }  # fmt: skip
+
+
+def _explore_download(request: HttpRequest, selection: Selection, output: str) -> HttpResponseBase:
+    """The selection as CSV or Excel: the rows of the table, built once per publication generation."""
+
+    def make() -> tuple[tuple[bytes, str, str], list[Publication]]:
+        explored = explore_selection(selection)
+        index = "".join(c if c.isascii() and c.isalnum() else "-" for c in selection.index)
+        name = f"dti-kham-pha-{selection.level}-{index}"
+        read = explored.catalogue.publications
+        if output == "xlsx":
+            level = str(LEVELS.get(selection.level, selection.level))
+            xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            return (explore_workbook(explored, level), f"{name}.xlsx", xlsx), read
+        return (explore_csv(explored.rows()).encode("utf-8-sig"), f"{name}.csv", "text/csv; charset=utf-8"), read
+
+    found = cached(("explore-download", get_language(), selection.key(), output), make)
+    if (unchanged := not_modified(request, found)) is not None:
+        return validate(request, unchanged, found, shared=True)
+    content, filename, content_type = found.body
+    return validate(request, _download(content, filename, content_type), found, shared=True)

@@ -33,10 +33,13 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from accounts.models import Organisation, Region
+from common.errors import InvalidInput
 from common.filters import checked, year_filter
 from common.pagination import Pages
 from common.spreadsheets import csv_cell
 from rankings.caching import Audience, cached, lookup, not_modified, shareable, store, validate
+from rankings.explore import Selection, explore
+from rankings.forms import LEVELS, explore_form
 from rankings.maps import feature_collection
 from rankings.models import DTI, Publication, PublicationQuerySet, PublishedResult
 from rankings.parameters import is_plain, year_of
@@ -638,3 +641,106 @@ def _campaigns() -> tuple[dict[str, Any], list[Publication]]:
                           "revision_note": p.revision_note} for p in sorted(versions, key=lambda p: p.version)],
         })  # fmt: skip
     return {"results": results}, publications
+
+
+EXPLORE_FIELDS: dict[str, serializers.Field] = {
+    "organisation_code": serializers.CharField(),
+    "organisation_name": serializers.CharField(help_text="The unit's name in that year."),
+    "group": serializers.CharField(help_text="The peer group its rank was given in."),
+    "year": serializers.IntegerField(),
+    "value": serializers.FloatField(allow_null=True),
+    "rank": serializers.IntegerField(allow_null=True, help_text="Within its group; none for a derived figure."),
+    "derived": serializers.BooleanField(
+        help_text="A unit formed by merging, before it existed: derived from the mean of its predecessors' "
+        "main-index values, as the ranking tables' change since the previous year is."
+    ),
+}
+
+
+class ExploreApi(PublicApi):
+    """The data explorer's selection (`/results/explore/`, same parameters): one index of chosen units over
+    the published years of a level, one row per unit and year."""
+
+    csv_fields = list(EXPLORE_FIELDS)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "level", OpenApiTypes.STR, enum=["province", "ministry"], description="The level; province when absent."
+            ),
+            OpenApiParameter(
+                "index",
+                OpenApiTypes.STR,
+                description="dti (when absent), a pillar code, a main-index or a component key.",
+            ),
+            OpenApiParameter("units", OpenApiTypes.STR, many=True, description="Organisation codes, repeated."),
+            OpenApiParameter("group", OpenApiTypes.STR, description="Every unit published in this peer group."),
+            OpenApiParameter("region", OpenApiTypes.STR, description="Every province of this region (its code)."),
+            OpenApiParameter(
+                "years",
+                OpenApiTypes.INT,
+                many=True,
+                description="Published years, repeated; every published year when absent.",
+            ),
+            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
+        ],
+        responses={
+            200: inline_serializer(
+                "Explore",
+                {
+                    "level": serializers.CharField(),
+                    "index": serializers.CharField(),
+                    "index_label": serializers.CharField(),
+                    "years": serializers.ListField(child=serializers.IntegerField()),
+                    "publications": inline_serializer(
+                        "ExplorePublication",
+                        {
+                            "year": serializers.IntegerField(),
+                            "version": serializers.IntegerField(),
+                            "published_at": serializers.DateTimeField(),
+                            "coverage": COVERAGE,
+                        },
+                        many=True,
+                    ),
+                    "results": inline_serializer("ExploreRow", EXPLORE_FIELDS, many=True),
+                },
+            ),
+            404: OpenApiResponse(description="Nothing is published at that level yet."),
+        },
+        description="Units: those named, and every unit published in the group or of the region in the years "
+        "asked; when none of these is given, every unit published in those years. A parameter naming nothing "
+        "published is refused (400) with a message by field.",
+    )
+    def get(self, request: Request) -> HttpResponseBase:
+        data = request.query_params.copy()
+        data.pop("year", None)  # the page's bar-chart year: no part of the data
+        form = explore_form(data)
+        errors = form.errors
+        if "level" not in errors and not form.catalogue.publications:
+            level = str(dict(LEVELS)[form.catalogue.level]).lower()
+            raise NotFound(_("Chưa công bố kết quả DTI nào cấp %(level)s.") % {"level": level})
+        if errors:
+            raise InvalidInput(
+                {name: " ".join(str(message) for message in messages) for name, messages in errors.items()}
+            )
+        selection = form.selection()
+        return self.respond(request, ("explore", *selection.key()), lambda: _explored(selection))
+
+
+def _explored(selection: Selection) -> tuple[dict[str, Any], list[Publication]]:
+    explored = explore(selection)
+    body = {
+        "level": selection.level,
+        "index": selection.index,
+        "index_label": explored.index.label,
+        "years": explored.years,
+        "publications": [{"year": p.campaign.year, "version": p.version, "published_at": p.published_at,
+                          "coverage": p.coverage} for p in explored.publications],
+        "results": [
+            {"organisation_code": row.organisation_code, "organisation_name": row.organisation_name,
+             "group": row.group, "year": row.year, "value": _number(row.value), "rank": row.rank,
+             "derived": row.derived}
+            for row in explored.rows()
+        ],
+    }  # fmt: skip
+    return body, explored.catalogue.publications

@@ -56,6 +56,9 @@ QUERIES = [
     # units: mixed levels, unknown, malformed, repeated, too many, not published that year
     "unit=48&unit=BTC", "unit=48&unit=BTC&year=2024", "unit=BTC&level=province", "unit=nope", "unit=%00",
     "unit=authority", "unit=48&unit=48", "unit=48&unit=46&unit=49&unit=48-2025", "unit=48-2025&year=2024",
+    # the explorer's lists: units, years and the bar chart's year
+    "units=48&units=BTC", "units=%00", "units=48-2025&years=2024", "years=%C2%B2", "years=99999999999999999999",
+    "years=2024&year=2025", "units=48&level=ministry", "region=nope&group=nope&index=nothing&years=abc",
     # several at once
     "year=2024&level=province&index=%00", "year=2024&level=province&group=%00", "year=2024&level=ministry&index=x",
     "year=2024&level=province&format=csv", "year=abc&level=city&index=%00&group=%00&format=xyz",
@@ -64,7 +67,8 @@ QUERIES = [
 
 # The published results' routes read these parameters, and are tried with every query above; the other
 # public routes read none of them (or their own), and are tried with one of each kind.
-RESULTS_ROUTES = {"", "api/v1/rankings/", "api/v1/campaigns/", "api/v1/organisations/<str:code>/results/"}
+RESULTS_ROUTES = {"", "api/v1/rankings/", "api/v1/rankings/explore/", "api/v1/campaigns/",
+                  "api/v1/organisations/<str:code>/results/"}  # fmt: skip
 FEW_QUERIES = ["", "year=%C2%B2", "version=99999999999999999999", "level=%00", "format=csv", "format=xyz",
                "unit=48&unit=BTC", "q=" + "x" * 300]  # fmt: skip
 
