@@ -132,7 +132,7 @@ def test_the_rankings_api_serves_the_country_as_the_national_row(set_up: None) -
     assert (body["year"], body["level"], body["index"], body["coverage"]) == (2021, "national", "dti",
                                                                               {"units": 1, "of": 1})  # fmt: skip
     assert body["results"] == [{
-        "organisation_code": "VN", "organisation_name": "Việt Nam", "group": "national", "value": 0.611,
+        "organisation_code": "VN", "organisation_name": "Việt Nam", "group": "national", "region": None, "value": 0.611,
         "computed_value": None, "rank": None, "score": None, "max_points": None, "rank_change": None,
         "value_change": 0.1252, "previous_derived": False,
     }]  # fmt: skip

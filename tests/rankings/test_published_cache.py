@@ -52,8 +52,9 @@ def test_the_ranking_page_and_api_read_at_most_four_queries_cold_and_none_warm(
     assert again.content == first.content
 
 
-# The profile's 8th query is its map's: the year's DTI table, read once for every profile of that year.
-@pytest.mark.parametrize(("url", "queries"), [(PROFILE, 8), (HOME, 2)])
+# Of the profile's 9 queries, one is its map's (the year's DTI table, read once for every profile of
+# that year) and one its rank band's.
+@pytest.mark.parametrize(("url", "queries"), [(PROFILE, 9), (HOME, 2)])
 def test_a_profile_and_the_home_page_read_a_few_queries_cold_and_none_warm(
     client: Client, published_2021: None, django_assert_num_queries: DjangoAssertNumQueries, url: str, queries: int
 ) -> None:
