@@ -143,7 +143,8 @@ def _previewed() -> frozenset[int]:
     found = cached(
         ("previewed",), lambda: (frozenset(SocialPreview.objects.values_list("publication_id", flat=True)), [])
     )
-    return found.body  # type: ignore[no-any-return]
+    built: frozenset[int] = found.body
+    return built
 
 
 def _leaders(groups: list[tuple[str, list[TableRow]]], places: int) -> str:
