@@ -32,6 +32,7 @@ setup: install  ## Install, migrate, load the reference data and create the demo
 	$(PY) manage.py import_results fixtures/results/dti-2021-province.csv --year 2021 --level province --published-on 08/08/2022
 	$(PY) manage.py import_results fixtures/results/dti-2021-ministry.csv --year 2021 --level ministry --published-on 08/08/2022
 	$(PY) manage.py import_national_figures fixtures/results/dti-national.csv --published-on 08/08/2022
+	$(PY) manage.py build_previews
 	$(PY) manage.py demo_data
 
 run: setup  ## Set up, then serve the portal on 127.0.0.1:$PORT (default 8000)

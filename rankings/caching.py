@@ -45,7 +45,14 @@ from accounts.models import Organisation, Region
 from indicators.models import Aggregate, Framework, Node
 from submissions.models import Campaign
 
-from .models import PrintedFigure, Publication, PublicationQuerySet, PublishedResult, RobustnessResult
+from .models import (
+    PrintedFigure,
+    Publication,
+    PublicationQuerySet,
+    PublishedResult,
+    RobustnessResult,
+    SocialPreview,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -178,9 +185,9 @@ def _changed(**kwargs: Any) -> None:
 def connect_signals() -> None:
     """Renew the generation whenever something the published answers show is saved or deleted."""
     # The rank bands are computed after their publication: the pages built meanwhile show none, and their
-    # arrival starts a new generation.
-    shown = (Publication, PublishedResult, RobustnessResult, PrintedFigure, Campaign, Organisation, Region, Framework,
-             Node)  # fmt: skip
+    # arrival starts a new generation. So do the preview images, which the pages' og:image names once built.
+    shown = (Publication, PublishedResult, RobustnessResult, SocialPreview, PrintedFigure, Campaign, Organisation,
+             Region, Framework, Node)  # fmt: skip
     for model in (*shown, Aggregate):
         post_save.connect(_changed, sender=model, dispatch_uid=f"published-answers-{model.__name__}-saved")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"published-answers-{model.__name__}-deleted")

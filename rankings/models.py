@@ -267,3 +267,20 @@ class RankBand:
     median: int
     low: int
     high: int
+
+
+class SocialPreview(models.Model):
+    """The social-preview image of a publication's table (`rankings.previews`), built once in the background
+    after publication. Kept in the database, as the published results are: a few tens of kilobytes per
+    publication, served from every web process with no shared file storage."""
+
+    publication = models.OneToOneField(Publication, on_delete=models.CASCADE, related_name="preview")
+    image = models.BinaryField(_("ảnh PNG"))
+    built_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ảnh xem trước khi chia sẻ")
+        verbose_name_plural = _("ảnh xem trước khi chia sẻ")
+
+    def __str__(self) -> str:
+        return f"{self.publication}: preview"

@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, OrganisationQuerySet, User, match_organisation
 from accounts.names import vietnamese_sort_key
 from common.errors import Forbidden, Rejected, WorkflowError
-from common.formatting import parse_number
+from common.formatting import format_number, parse_number
 from common.spreadsheets import read_table
 from common.vocabulary import HEADLINE, Stage
 from indicators.models import Framework, Node
@@ -28,9 +30,19 @@ from scoring.engine import NodeResult, aggregate_main_values
 from scoring.services import load_campaign, score_stages
 from submissions.services.publication import lock_for_publication, mark_campaign_published, past_campaign
 
-from .models import DTI, PrintedFigure, Publication, PublishedResult, ReportExport, RobustnessResult, result_key
+from . import previews
+from .models import (
+    DTI,
+    PrintedFigure,
+    Publication,
+    PublishedResult,
+    ReportExport,
+    RobustnessResult,
+    SocialPreview,
+    result_key,
+)
 from .parameters import year_of
-from .queries import group_position
+from .queries import by_group, group_position, ranking_tables
 from .ranking import competition_ranks, round_value
 from .signals import campaign_published
 
@@ -289,6 +301,7 @@ def _publish_imported(
         # The report is of ranking tables; the national DTI's page is its own summary.
         request_national_report(publication)
         request_robustness(publication)
+        request_preview(publication)
     return ImportedResults(publication=publication, units=len(units), reconciliation=reconciliation)
 
 
@@ -492,6 +505,7 @@ def publish_campaign(*, campaign_id: int, by: User, revision_note: str = "") -> 
     )
     request_national_report(publication)
     request_robustness(publication)
+    request_preview(publication)
     campaign_published.send(sender=Publication, publication=publication)
     return publication
 
@@ -660,3 +674,58 @@ def _rank_bands(publication: Publication, *, seed: int, draws: int, spread: floa
                 "rank_p95": int(bands.p95[position]),
             })  # fmt: skip
     return found
+
+
+def request_preview(publication: Publication) -> None:
+    """Queue the social-preview image of a publication's table once the transaction commits (publishing
+    calls it). Building it again is harmless: a built image is left alone."""
+    publication_id = publication.pk
+    transaction.on_commit(lambda: _queue_preview(publication_id))
+
+
+def _queue_preview(publication_id: int) -> None:
+    from .tasks import build_preview_task
+
+    try:
+        build_preview_task.delay(publication_id=publication_id)
+    except Exception:
+        # The publication stands; its pages show the default image until `build_previews` is run.
+        logger.exception("Could not build or queue the preview image of publication %s", publication_id)
+
+
+def build_preview(*, publication_id: int, again: bool = False) -> SocialPreview:
+    """Draw the publication's preview image (`rankings.previews`): the DTI of each group's leading units
+    under the table's title, in the portal's language. Left alone when built, unless `again`."""
+    publication = Publication.objects.select_related("campaign__framework").get(pk=publication_id)
+    if not again and (found := SocialPreview.objects.filter(publication=publication).first()) is not None:
+        return found
+    with translation.override(settings.LANGUAGE_CODE):
+        image = previews.draw(*preview_content(publication))
+    with transaction.atomic():
+        # A save, not an update: the published pages' cache renews on it and their og:image names it.
+        preview, _created = SocialPreview.objects.select_for_update().get_or_create(
+            publication=publication, defaults={"image": image}
+        )
+        if not _created:
+            preview.image, preview.built_at = image, timezone.now()
+            preview.save(update_fields=["image", "built_at"])
+    return preview
+
+
+def preview_content(publication: Publication) -> tuple[str, str, list[previews.Group]]:
+    """The preview's title, subtitle and bars, in the active language."""
+    campaign = publication.campaign
+    places = campaign.framework.precision
+    labels = dict(Organisation.Group.choices)
+    groups = [
+        previews.Group(str(labels.get(group, group)), [
+            previews.Bar(row.name, float(row.value), format_number(row.value, places))
+            for row in sorted(rows, key=lambda row: (row.rank is None, row.rank or 0)) if row.value is not None
+        ])
+        for group, rows in by_group(ranking_tables([(publication, None)])[0])
+    ]  # fmt: skip
+    title = _("DTI %(year)s — %(level)s") % {"year": campaign.year, "level": campaign.get_level_display()}
+    subtitle = _("Chỉ số chuyển đổi số: các đơn vị dẫn đầu")
+    if publication.is_trial:
+        subtitle = f"{subtitle} ({_('chạy thử')})"
+    return title, subtitle, [group for group in groups if group.bars]

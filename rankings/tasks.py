@@ -1,4 +1,4 @@
-"""Background work of publication: the national report's PDF and the rank bands."""
+"""Background work of publication: the national report's PDF, the rank bands and the preview image."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from .exports import national_report_pdf
 from .models import ReportExport
-from .services import compute_robustness
+from .services import build_preview, compute_robustness
 
 logger = logging.getLogger(__name__)
 
@@ -45,3 +45,9 @@ def build_national_report(*, export_id: int) -> None:
 def compute_robustness_task(*, result_id: int) -> None:
     """The rank bands of one publication; safe to run twice (computed bands are left alone)."""
     compute_robustness(result_id=result_id)
+
+
+@shared_task(acks_late=True)
+def build_preview_task(*, publication_id: int) -> None:
+    """The social-preview image of one publication; safe to run twice (a built image is left alone)."""
+    build_preview(publication_id=publication_id)

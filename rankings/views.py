@@ -9,18 +9,21 @@ page is kept, per address and language, and served as it is."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
-from django.utils.http import urlencode
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -29,6 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import Organisation, Region
 from accounts.names import search_form, vietnamese_sort_key
 from common.errors import Rejected
+from common.formatting import format_number
 from common.http import HtmxRequest
 from scoring.robustness import DRAWS, GEOMETRIC_FLOOR, SPREAD
 
@@ -40,7 +44,16 @@ from .forms import LEVELS as EXPLORE_LEVELS
 from .forms import PARAMETERS as EXPLORE_PARAMETERS
 from .forms import ExploreForm, explore_form
 from .maps import Choropleth, Figure, choropleth
-from .models import DTI, PrintedFigure, Publication, PublicationQuerySet, RankBand, ReportExport, RobustnessResult
+from .models import (
+    DTI,
+    PrintedFigure,
+    Publication,
+    PublicationQuerySet,
+    RankBand,
+    ReportExport,
+    RobustnessResult,
+    SocialPreview,
+)
 from .parameters import is_plain, version_of, year_of
 from .queries import (
     RANKED_LEVELS,
@@ -67,6 +80,8 @@ from .queries import (
 from .services import request_national_report, robustness_of
 
 LEVELS = {"province": gettext_lazy("cấp tỉnh"), "ministry": gettext_lazy("cấp bộ, ngành")}
+# What a level's ranked units are called in a count ("63 tỉnh, thành phố").
+UNITS = {"province": gettext_lazy("tỉnh, thành phố"), "ministry": gettext_lazy("bộ, ngành")}
 
 
 def _visible(request: HttpRequest) -> PublicationQuerySet:
@@ -108,6 +123,40 @@ class Page:
 
     content: str
     title: dict[str, Any]
+
+
+def _share(title: str, description: str, publication: Publication | None = None) -> dict[str, Any]:
+    """What a shared link of the page shows (its Open Graph and Twitter card tags, `rankings/_share.html`):
+    the page's title and description, and the preview image of `publication`'s table once it is built (the
+    portal's default image until then). Built with the page, so it changes with what the page shows."""
+    image = static("img/og-default.png")
+    if publication is not None and publication.pk in _previewed():
+        campaign = publication.campaign
+        # The version in the address: a correction is another picture, which no reader's copy stands for.
+        image = f"{reverse('rankings:preview', args=[campaign.year, campaign.level])}?version={publication.version}"
+    return {"share": {"title": title, "description": description, "image": image}}
+
+
+def _previewed() -> frozenset[int]:
+    """The publications whose preview image is built: one query per cache generation for every page (an
+    image's arrival starts a new one)."""
+    found = cached(
+        ("previewed",), lambda: (frozenset(SocialPreview.objects.values_list("publication_id", flat=True)), [])
+    )
+    built: frozenset[int] = found.body
+    return built
+
+
+def _leaders(groups: list[tuple[str, list[TableRow]]], places: int) -> str:
+    """Who leads: "Đà Nẵng dẫn đầu với 0,6419", or the leader of each group when there are several."""
+    firsts = [(name, next(row for row in sorted(rows, key=SORTS["rank"]) if row.value is not None))
+              for name, rows in groups if any(row.value is not None for row in rows)]  # fmt: skip
+    if len(firsts) == 1:
+        row = firsts[0][1]
+        return _("%(name)s dẫn đầu với %(value)s") % {"name": row.name, "value": format_number(row.value, places)}
+    return _("dẫn đầu: %(leaders)s") % {
+        "leaders": "; ".join(f"{row.name} ({format_number(row.value, places)})" for _name, row in firsts)
+    }
 
 
 def _whole_page(request: HttpRequest, audience: Audience, *parameters: str) -> tuple[object, ...] | None:
@@ -194,7 +243,16 @@ def _home(audience: Audience) -> tuple[Page, list[Publication]]:
     context = {"levels": levels, "latest_year": latest_year, "years": years, "publications": publications,
                "signed_in": audience is Audience.SIGNED_IN, "national": national,
                "national_years": {point.year for point in national.published}}  # fmt: skip
-    return Page(render_to_string("rankings/_home.html", context), {}), [*publications, *national.read]
+    provincial = next((p for p in shown if p.campaign.level == Organisation.Level.PROVINCE), first)
+    if first is not None:
+        description = _(
+            "Kết quả đánh giá chỉ số chuyển đổi số (DTI) năm %(year)s của các tỉnh, thành phố và các bộ, ngành: "
+            "bảng xếp hạng, bản đồ, hồ sơ từng đơn vị và DTI quốc gia."
+        ) % {"year": latest_year}
+    else:
+        description = _("Kết quả đánh giá chỉ số chuyển đổi số (DTI) của các tỉnh, thành phố và các bộ, ngành.")
+    share = _share(_("Chỉ số chuyển đổi số DTI"), description, provincial)
+    return Page(render_to_string("rankings/_home.html", context), share), [*publications, *national.read]
 
 
 def _map(
@@ -330,6 +388,14 @@ def _ranking_page(
         "level_label": str(LEVELS[level]),
         "title_index": "" if index == DTI else indices[index],
     }
+    ranked = [row for row in data.table if row.rank is not None]
+    named = indices[index] if index != DTI else "DTI"
+    description = _("%(index)s %(year)s %(level)s: bảng xếp hạng %(count)s %(units)s — %(leaders)s") % {
+        "index": named, "year": year, "level": LEVELS[level], "count": len(ranked), "units": UNITS[level],
+        "leaders": _leaders(by_group(ranked), precision),
+    }  # fmt: skip
+    heading = _("Bảng xếp hạng %(index)s %(year)s %(level)s") % {"index": named, "year": year, "level": LEVELS[level]}
+    title = {**title, **_share(heading, description, publication)}
     context = {
         **title,
         "publication": publication,
@@ -419,6 +485,27 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 
 @require_GET
+def preview(request: HttpRequest, year: int, level: str) -> HttpResponseBase:
+    """The table's social-preview image (PNG), built in the background after publication: 404 until then.
+    The public may keep it (a proxy too) with its ETag; a trial's is its signed-in reader's only."""
+    publication = _publication(year, level, request)
+    found = SocialPreview.objects.filter(publication=publication).first()
+    if found is None:
+        raise Http404("No preview image yet")
+    image = bytes(found.image)
+    tag = f'"{hashlib.sha256(image).hexdigest()[:32]}"'
+    unchanged = get_conditional_response(request, etag=tag, last_modified=int(found.built_at.timestamp()))
+    response = unchanged if unchanged is not None else HttpResponse(image, content_type="image/png")
+    response["ETag"] = tag
+    response["Last-Modified"] = http_date(int(found.built_at.timestamp()))
+    if publication.is_trial:
+        patch_cache_control(response, private=True)
+    else:
+        patch_cache_control(response, public=True, max_age=settings.PUBLISHED_CACHE_SECONDS)
+    return response
+
+
+@require_GET
 def profile(request: HttpRequest, code: str) -> HttpResponseBase:
     """A unit's published values and ranks, its history, strengths and weaknesses, its group's average."""
     if not is_plain(code):
@@ -486,7 +573,22 @@ def _profile(audience: Audience, code: str, year: str) -> tuple[Page, list[Publi
         ],
         "map": _profile_map(publication, organisation) if publication else None,
     }
-    page = Page(render_to_string("rankings/_profile.html", context), {"unit_name": organisation.short_name})
+    name = organisation.short_name
+    if publication is not None and dti is not None and dti.value is not None:
+        places = publication.campaign.framework.precision
+        figures = {"name": name, "year": publication.campaign.year, "value": format_number(dti.value, places)}
+        if dti.rank is not None:
+            description = _(
+                "Kết quả đánh giá chuyển đổi số của %(name)s: DTI %(year)s đạt %(value)s, hạng %(rank)s/%(size)s "
+                "%(units)s; các chỉ số chính, điểm mạnh, điểm yếu và kết quả qua các năm."
+            ) % {**figures, "rank": dti.rank, "size": dti.group_size, "units": UNITS.get(organisation.level, "")}
+        else:
+            description = _("Kết quả đánh giá chuyển đổi số của %(name)s: DTI %(year)s đạt %(value)s.") % figures
+    else:
+        description = _("Kết quả đánh giá chuyển đổi số của %(name)s qua các năm.") % {"name": name}
+    title = {"unit_name": name,
+             **_share(_("%(name)s — kết quả đánh giá") % {"name": name}, description, publication)}  # fmt: skip
+    page = Page(render_to_string("rankings/_profile.html", context), title)
     return page, years.read
 
 
@@ -572,7 +674,14 @@ def _compare(audience: Audience, codes: list[str], asked_level: str, year: str) 
         "slots": range(3),
         "chart": _compare_chart(indices, columns),
     }
-    return Page(render_to_string("rankings/_compare.html", context), {}), list(publications)
+    if publication is not None and columns:
+        description = _("So sánh kết quả DTI %(year)s của %(units)s: từng chỉ số, cạnh nhau.") % {
+            "year": publication.campaign.year, "units": ", ".join(column["name"] for column in columns)
+        }  # fmt: skip
+    else:
+        description = _("So sánh kết quả đánh giá chuyển đổi số của hai hoặc ba đơn vị cùng cấp, từng chỉ số.")
+    share = _share(_("So sánh đơn vị"), description, publication)
+    return Page(render_to_string("rankings/_compare.html", context), share), list(publications)
 
 
 def _unit_rows(publication: Publication, unit: Organisation) -> list[Any]:
@@ -647,7 +756,16 @@ def _methodology(audience: Audience, year: int, level: str, version: int | None)
         "spread_percent": round((float(analysis.spread) if analysis else SPREAD) * 100),
         "floor": analysis.geometric_floor if analysis and analysis.geometric_floor is not None else GEOMETRIC_FLOOR,
     }
-    title = {"year": publication.campaign.year, "level_name": publication.campaign.get_level_display()}
+    figures = {"year": publication.campaign.year, "level": publication.campaign.get_level_display()}
+    description = (
+        _(
+            "Phương pháp đánh giá DTI %(year)s — %(level)s: cấu trúc bộ chỉ số, điểm tối đa, quy tắc tính, các "
+            "trường hợp loại trừ, độ vững của thứ hạng và lịch sử đính chính."
+        )
+        % figures
+    )
+    title = {"year": figures["year"], "level_name": figures["level"],
+             **_share(_("Phương pháp đánh giá %(year)s — %(level)s") % figures, description, publication)}  # fmt: skip
     return Page(render_to_string("rankings/_methodology.html", context), title), [publication, *versions]
 
 
@@ -717,7 +835,18 @@ def _national(audience: Audience, year: int, version: int | None) -> tuple[Page,
         "chart": overview.chart(_("DTI quốc gia")),
         "printed": sorted(data.printed.values(), key=_printed_order),
     }
-    page = Page(render_to_string("rankings/_national.html", context), {"year": year})
+    dti = data.dti
+    places = publication.campaign.framework.precision
+    if dti is not None and dti.value is not None:
+        description = _("DTI quốc gia %(year)s: %(value)s") % {"year": year, "value": format_number(dti.value, places)}
+        if dti.previous is not None:
+            description += _(" (năm %(year)s: %(value)s)") % {"year": year - 1,
+                                                              "value": format_number(dti.previous, places)}  # fmt: skip
+        description += _("; các chỉ số quốc gia và DTI quốc gia qua các năm bên cạnh DTI trung bình các nhóm.")
+    else:
+        description = _("DTI quốc gia %(year)s và DTI quốc gia qua các năm.") % {"year": year}
+    title = {"year": year, **_share(_("DTI quốc gia %(year)s") % {"year": year}, description)}
+    page = Page(render_to_string("rankings/_national.html", context), title)
     return page, [*data.edition.publications, *overview.read]
 
 
@@ -756,7 +885,19 @@ def explore(request: HttpRequest) -> HttpResponseBase:
 def _explore_page(form: ExploreForm) -> tuple[Page, list[Publication]]:
     explored = explore_selection(form.selection())
     level = LEVELS.get(explored.selection.level, explored.selection.level)
-    title = {"explore_title": f"{explored.index.label}, {level}"} if explored.catalogue.publications else {}
+    title: dict[str, Any] = (
+        {"explore_title": f"{explored.index.label}, {level}"} if explored.catalogue.publications else {}
+    )
+    if explored.catalogue.publications and explored.years:
+        description = _(
+            "Khám phá dữ liệu DTI: %(index)s, %(level)s, %(count)s đơn vị, năm %(first)s–%(last)s — biểu đồ, bảng "
+            "và tải về CSV, Excel."
+        ) % {"index": explored.index.label, "level": level, "count": len(explored.units),
+             "first": min(explored.years), "last": max(explored.years)}  # fmt: skip
+    else:
+        description = _("Khám phá dữ liệu DTI: chọn chỉ số, đơn vị và năm; xem biểu đồ, bảng và tải về CSV, Excel.")
+    heading = _("Khám phá dữ liệu") + (f" — {title['explore_title']}" if title else "")
+    title.update(_share(heading, description))
     content = render_to_string("rankings/_explore.html", _explore_context(form, explored))
     return Page(content, title), list(explored.catalogue.publications)
 

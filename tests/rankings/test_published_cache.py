@@ -37,9 +37,10 @@ def cold() -> None:
     caches["published"].clear()
 
 
-# The ranking page and the profile read the DTI table's rank bands too: one query each.
-@pytest.mark.parametrize(("url", "queries"), [(RANKING, 4), (RANKING_API, 2)])
-def test_the_ranking_page_and_api_read_at_most_four_queries_cold_and_none_warm(
+# The ranking page and the profile read the DTI table's rank bands too: one query each. A page reads which
+# preview images are built (its og:image), once per cache generation for every page: one query more, cold.
+@pytest.mark.parametrize(("url", "queries"), [(RANKING, 5), (RANKING_API, 2)])
+def test_the_ranking_page_and_api_read_at_most_five_queries_cold_and_none_warm(
     client: Client, published_2021: None, django_assert_num_queries: DjangoAssertNumQueries, url: str, queries: int
 ) -> None:
     cold()
@@ -52,9 +53,10 @@ def test_the_ranking_page_and_api_read_at_most_four_queries_cold_and_none_warm(
     assert again.content == first.content
 
 
-# Of the profile's 9 queries, one is its map's (the year's DTI table, read once for every profile of
-# that year) and one its rank band's.
-@pytest.mark.parametrize(("url", "queries"), [(PROFILE, 9), (HOME, 2)])
+# Of the profile's 10 queries, one is its map's (the year's DTI table, read once for every profile of
+# that year), one its rank band's and one the preview images built (the home page's 3rd), once per cache
+# generation.
+@pytest.mark.parametrize(("url", "queries"), [(PROFILE, 10), (HOME, 3)])
 def test_a_profile_and_the_home_page_read_a_few_queries_cold_and_none_warm(
     client: Client, published_2021: None, django_assert_num_queries: DjangoAssertNumQueries, url: str, queries: int
 ) -> None:

@@ -25,6 +25,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "results/": (PUBLIC, "/results/"),
     "results/<int:year>/national/": (PUBLIC, "/results/2021/national/"),
     "results/<int:year>/<str:level>/": (PUBLIC, "/results/2021/province/"),
+    "results/<int:year>/<str:level>/preview.png": (PUBLIC, "/results/2021/province/preview.png"),
     "results/<int:year>/<str:level>/methodology/": (PUBLIC, "/results/2021/province/methodology/"),
     "results/<int:year>/<str:level>/report/": (PUBLIC, "/results/2021/province/report/"),
     "results/units/<str:code>/": (PUBLIC, "/results/units/48/"),
