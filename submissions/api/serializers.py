@@ -222,19 +222,24 @@ class AnswerSavedSerializer(serializers.Serializer):
 MOST_LEAVES_PER_REQUEST = 1000
 
 
+class ByLeafField(serializers.DictField):
+    """A bulk body's entries by leaf key, each checked by the child serializer; at most
+    MOST_LEAVES_PER_REQUEST of them, counted before any is checked."""
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, dict) and len(data) > MOST_LEAVES_PER_REQUEST:
+            raise serializers.ValidationError(
+                _("Tối đa %(count)s chỉ số trong một yêu cầu.") % {"count": MOST_LEAVES_PER_REQUEST}
+            )
+        return super().to_internal_value(data)
+
+
 class AnswersInputSerializer(serializers.Serializer):
-    answers = serializers.DictField(
+    answers = ByLeafField(
         child=AnswerInputSerializer(),
         allow_empty=False,
         help_text="By leaf key, each as the single PUT's body; all are saved, or none.",
     )
-
-    def validate_answers(self, answers: dict[str, Any]) -> dict[str, Any]:
-        if len(answers) > MOST_LEAVES_PER_REQUEST:
-            raise serializers.ValidationError(
-                _("Tối đa %(count)s chỉ số trong một yêu cầu.") % {"count": MOST_LEAVES_PER_REQUEST}
-            )
-        return answers
 
 
 class AnswersSavedSerializer(serializers.Serializer):
@@ -288,18 +293,11 @@ class AppraisalInputSerializer(serializers.Serializer):
 
 
 class DecisionsInputSerializer(serializers.Serializer):
-    decisions = serializers.DictField(
+    decisions = ByLeafField(
         child=AppraisalInputSerializer(),
         allow_empty=False,
         help_text="By leaf key, each as the single appraisal POST's body; all are recorded, or none.",
     )
-
-    def validate_decisions(self, decisions: dict[str, Any]) -> dict[str, Any]:
-        if len(decisions) > MOST_LEAVES_PER_REQUEST:
-            raise serializers.ValidationError(
-                _("Tối đa %(count)s chỉ số trong một yêu cầu.") % {"count": MOST_LEAVES_PER_REQUEST}
-            )
-        return decisions
 
 
 class AppraisalSerializer(serializers.Serializer):

@@ -427,3 +427,12 @@ def test_after_the_explanation_one_request_settles_every_contested_leaf(
         f"/api/v1/submissions/{submitted_danang.pk}/transitions/", finalise, format="json"
     )
     assert finalised.json()["state"] == "finalised"
+
+
+def test_a_bulk_body_of_more_leaves_than_any_framework_has_is_refused_before_any_is_read(
+    danang_submission: Submission, reporter_client: APIClient
+) -> None:
+    response = bulk(reporter_client, danang_submission, {f"9.{n}": {"value": 1, "version": 0} for n in range(1001)})
+
+    assert response.status_code == 400
+    assert response.json() == {"answers": ["Tối đa 1000 chỉ số trong một yêu cầu."]}
