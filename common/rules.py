@@ -62,6 +62,15 @@ DEFAULT_TARGET = Decimal(100)
 DEFAULT_ZSCORE_BOUND = Decimal(3)
 
 
+def input_fields(rule: str) -> tuple[str, ...]:
+    """The fields of an answer a rule reads: numerator and denominator, a level's choice, or a value."""
+    if rule == Rule.RATIO:
+        return ("numerator", "denominator")
+    if rule == Rule.LEVELS:
+        return ("choice",)
+    return ("value",)
+
+
 def described_parameters(rule: str, parameters: Mapping[str, Any]) -> dict[str, Any]:
     """A leaf's rule parameters as a program reads them: every level with a `key` (its place, "1" first,
     which an answer may send as its choice instead of the label), the target or cap with its default

@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.models import Organisation, match_organisation
 from common.formatting import parse_number
+from common.rules import input_fields
 from common.spreadsheets import (
     SpreadsheetError,
     as_text,
@@ -94,7 +95,7 @@ def write_submission_workbook(submission: Submission) -> bytes:
              answer.denominator, answer.choice, answer.explanation, answer.version],
         )  # fmt: skip
         row = sheet.max_row
-        inputs = _inputs_for(node.rule)
+        inputs = input_fields(node.rule)
         for column in (*inputs, "explanation"):
             sheet[f"{column_letter(column)}{row}"].fill = editable
         cell = f"{column_letter('value')}{row}"
@@ -121,14 +122,6 @@ def write_submission_workbook(submission: Submission) -> bytes:
         sheet.column_dimensions[column_letter(column)].width = width
     sheet.freeze_panes = "C3"
     return workbook_bytes(workbook)
-
-
-def _inputs_for(rule: str) -> tuple[str, ...]:
-    if rule == Rule.RATIO:
-        return ("numerator", "denominator")
-    if rule == Rule.LEVELS:
-        return ("choice",)
-    return ("value",)
 
 
 @dataclass(frozen=True, order=True)
@@ -210,7 +203,7 @@ def read_submission_workbook(file: IO[bytes] | bytes, submission: Submission) ->
             continue
         values: dict[str, Any] = {"explanation": as_text(cells.get("explanation"))}
         problems = []
-        for column in _inputs_for(answer.node.rule):
+        for column in input_fields(answer.node.rule):
             try:
                 values[column] = _cell_value(answer, column, cells.get(column))
             except forms.ValidationError as error:

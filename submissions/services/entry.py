@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from common.errors import Forbidden, LeafErrors, StaleLeaves
 from common.formatting import format_number
-from common.rules import level_label
+from common.rules import input_fields, level_label
 from common.vocabulary import Stage
 from indicators.models import Node
 from indicators.rules import Rule
@@ -57,15 +57,6 @@ REPORTED_FIELDS = (*VALUE_FIELDS, "explanation")
 LARGEST_NUMBER = Decimal("99999999999999")
 
 
-def rule_fields(rule: str) -> tuple[str, ...]:
-    """The input fields a leaf's rule reads: numerator and denominator, a level's choice, or a value."""
-    if rule == Rule.RATIO:
-        return ("numerator", "denominator")
-    if rule == Rule.LEVELS:
-        return ("choice",)
-    return ("value",)
-
-
 def unfit_field_message(rule: str) -> str:
     """The refusal of a field the leaf's rule does not read, naming the fields it does."""
     if rule == Rule.RATIO:
@@ -93,7 +84,7 @@ def validate_answer(node: Node, given: AnswerInput) -> dict[str, Any]:
         # The columns hold 20 digits, 6 of them decimals: a larger number would fail the database.
         raise AnswerInvalid(too_large)
     unfit = {name: unfit_field_message(rule) for name in ("value", "numerator", "denominator", "choice")
-             if name not in rule_fields(rule) and getattr(given, name) not in (None, "")}  # fmt: skip
+             if name not in input_fields(rule) and getattr(given, name) not in (None, "")}  # fmt: skip
     if unfit:
         # A field the rule does not read would be silently dropped: the sender believes it saved a value.
         raise AnswerInvalid(unfit)
