@@ -264,3 +264,27 @@ class User(AbstractUser):
         if wrong:
             return [f"Vai trò {', '.join(wrong)} không dùng cho {self.organisation.get_level_display().lower()}."]
         return []
+
+
+class Department(models.Model):
+    """A department of a province or ministry (a Sở, Ban, ngành, a district's People's Committee) that an
+    improvement plan can make responsible for an index (seed 003 §IV–VI). Kept by the unit's office or
+    leader."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("tổ chức"), on_delete=models.CASCADE, related_name="departments"
+    )
+    name = models.CharField(_("tên cơ quan, đơn vị"), max_length=200)
+    short_name = models.CharField(_("tên viết tắt"), max_length=60, blank=True)
+    contact = models.CharField(_("đầu mối liên hệ"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        verbose_name = _("cơ quan, đơn vị thực hiện")
+        verbose_name_plural = _("cơ quan, đơn vị thực hiện")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="one_department_name_per_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name

@@ -782,6 +782,34 @@ class Exclusion(models.Model):
         return f"{self.campaign} — {self.node.code}"
 
 
+class FocusIndexQuerySet(models.QuerySet["FocusIndex"]):
+    def notes_by_key(self, campaign_id: int) -> dict[str, str]:
+        """The campaign's focus indices: {node key: the authority's note}."""
+        return dict(self.filter(campaign_id=campaign_id).values_list("node__key", "note"))
+
+
+class FocusIndex(models.Model):
+    """A component index the national authority singles out for a campaign as weak nationally ("chỉ số cần
+    tập trung", seed 000): flagged to every unit where it enters, reads and plans its figures."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="focus_indices")
+    node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="focus_marks")
+    note = models.TextField(_("ghi chú"), blank=True)
+    marked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    objects = FocusIndexQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["campaign", "node__order"]
+        verbose_name = _("chỉ số cần tập trung")
+        verbose_name_plural = _("chỉ số cần tập trung")
+        constraints = [models.UniqueConstraint(fields=["campaign", "node"], name="one_focus_mark_per_index")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} — {self.node.code}"
+
+
 class Expert(models.Model):
     """A member of a unit's expert panel (seed 004 §3: 15–20 people, 40 % / 30 % / 30 % by category)."""
 
