@@ -23,6 +23,7 @@ urlpatterns = [
     path("submissions/", include("submissions.urls")),
     path("submissions/", include("scoring.urls")),
     path("accounts/", include("accounts.urls")),
+    path("plans/", include("plans.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     # The language switch sets only the visitor's language cookie, so it takes no CSRF token: the public's
     # pages carry none, and a proxy may then keep one copy for every reader (rankings.caching).

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "submissions",
     "scoring",
     "rankings",
+    # What a unit does with its results: the improvement plan.
+    "plans",
     # Listens to the stages above and tells integrators' systems what happened.
     "webhooks",
 ]
