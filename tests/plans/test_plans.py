@@ -27,7 +27,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def plan(finalised_campaign: Campaign, danang_office: User) -> ImprovementPlan:
     recompute_campaign(campaign_id=finalised_campaign.pk)
-    return generate_plan(organisation_id=danang_office.organisation_id, by=danang_office)
+    return generate_plan(organisation_id=unit_of(danang_office), by=danang_office)
+
+
+def unit_of(user: User) -> int:
+    assert user.organisation_id is not None
+    return user.organisation_id
 
 
 def items_of(plan: ImprovementPlan) -> list[tuple[str, Decimal, Decimal, Decimal]]:
@@ -74,7 +79,7 @@ def test_a_focus_index_of_the_campaign_is_flagged_in_the_plan_with_its_note(
     node = finalised_campaign.framework.nodes.get(key="1.2")
     FocusIndex.objects.create(campaign=finalised_campaign, node=node, note="Văn bản 3243/BTTTT-CĐSQG")
     recompute_campaign(campaign_id=finalised_campaign.pk)
-    plan = generate_plan(organisation_id=danang_office.organisation_id, by=danang_office)
+    plan = generate_plan(organisation_id=unit_of(danang_office), by=danang_office)
     assert [(item.code, item.focus, item.focus_note) for item in plan.items.order_by("order")] == [
         ("1.1", False, ""),
         ("2.1", False, ""),
@@ -94,7 +99,7 @@ def test_a_unit_without_a_final_result_cannot_generate_a_plan(
     danang_submission: Submission, danang_office: User
 ) -> None:
     with pytest.raises(WorkflowError, match="chưa có kết quả thẩm định cuối cùng"):
-        generate_plan(organisation_id=danang_office.organisation_id, by=danang_office)
+        generate_plan(organisation_id=unit_of(danang_office), by=danang_office)
 
 
 def test_the_leader_approves_a_complete_plan_and_the_history_keeps_every_step(
