@@ -22,9 +22,16 @@ class ValueField(forms.CharField):
         return parse_number(str(value or ""))
 
 
+class DepartmentField(forms.ModelChoiceField):
+    """The unit's departments by their full names, as the plan's document names them."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
 class PlanItemForm(forms.Form):
     chosen = forms.BooleanField(label=_("Đưa chỉ số này vào kế hoạch"), required=False)
-    department = forms.ModelChoiceField(
+    department = DepartmentField(
         label=_("Cơ quan, đơn vị chủ trì"), queryset=Department.objects.none(), required=False, empty_label="—"
     )
     tasks = PlainTextField(

@@ -97,7 +97,8 @@ def plan_item(request: AuthenticatedRequest, plan_id: int, item_id: int) -> Http
                 return redirect(f"{plan.get_absolute_url()}#item-{item.pk}")
     else:
         form = PlanItemForm(
-            initial={"chosen": item.chosen or not plan.items.chosen().exists(), "department": item.department,
+            # The page is reached to assign the index or to edit its assignment: ticked, and unticking drops it.
+            initial={"chosen": True, "department": item.department,
                      "tasks": item.tasks, "target_value": _shown(item.target_value), "deadline": item.deadline,
                      "version": plan.version},
             organisation_id=plan.organisation_id,
