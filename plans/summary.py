@@ -126,6 +126,8 @@ def summary_rows(source: Source) -> list[SummaryRow]:
     else:
         rows = _computed_rows(source)
         before = Publication.objects.official().latest_for(year=source.campaign.year - 1, level=source.campaign.level)
+    # A node worth nothing (Đô thị thông minh, 0 points in 2021) has neither value nor rank.
+    rows = [row for row in rows if row.value is not None or row.rank is not None]
     if before is not None:
         previous = {row.index: row for row in unit_profile(before, source.organisation)}
         for row in rows:

@@ -6,6 +6,7 @@ import pytest
 
 from accounts.models import Department, Organisation, Role, User
 from tests.factories import UserFactory
+from tests.rankings.conftest import published_2021  # noqa: F401
 from tests.rankings.test_publication import finalise, finalised_campaign  # noqa: F401
 from tests.submissions.conftest import (  # noqa: F401
     campaign,
