@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.errors import Rejected
 
-from .models import Organisation, Region, User
+from .models import Department, Organisation, Region, User
 from .services import deactivate_account, import_accounts, read_account_rows
 
 
@@ -22,6 +22,26 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "short_name"]
     filter_horizontal = ["predecessors"]
     list_select_related = ["region"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    """Read only: a unit's office and leader keep its list on the unit's own page, through the checks of
+    `accounts.departments`; the authority reads every unit's here."""
+
+    list_display = ["name", "short_name", "organisation", "contact"]
+    list_filter = ["organisation__level"]
+    search_fields = ["name", "short_name", "contact", "organisation__short_name", "organisation__code"]
+    list_select_related = ["organisation"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Department | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Department | None = None) -> bool:
+        return False
 
 
 class AccountListForm(forms.Form):

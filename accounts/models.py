@@ -7,15 +7,17 @@ year), so each has the assessment years it exists and links to the units it was 
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .names import normalise_name
+from .names import normalise_name, vietnamese_sort_key
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -171,6 +173,8 @@ class Role(models.TextChoices):
 
 UNIT_ROLES = frozenset({Role.REPORTER, Role.IT_LEAD, Role.OFFICE, Role.LEADER})
 AUTHORITY_ROLES = frozenset({Role.APPRAISER, Role.ADMIN})
+# The unit's office and leader keep its list of departments; its other people read it.
+DEPARTMENT_KEEPERS = frozenset({Role.OFFICE, Role.LEADER})
 
 
 class User(AbstractUser):
@@ -240,6 +244,20 @@ class User(AbstractUser):
             return False
         return role in AUTHORITY_ROLES or self.organisation_id == organisation_id
 
+    @property
+    def holds_unit_role(self) -> bool:
+        """Whether the user works for a province or ministry (reporter, IT lead, office or leader)."""
+        return self.organisation_id is not None and any(self.has_role(role) for role in UNIT_ROLES)
+
+    def may_keep_departments(self, organisation_id: int) -> bool:
+        """Whether the user adds, edits, imports and removes the unit's departments."""
+        return any(self.may_act_as(role, organisation_id) for role in DEPARTMENT_KEEPERS)
+
+    def may_read_departments(self, organisation_id: int) -> bool:
+        """Whether the user sees the unit's list of departments: its own people, and the authority's
+        administrator for any unit."""
+        return self.is_administrator or any(self.may_act_as(role, organisation_id) for role in UNIT_ROLES)
+
     def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
         """The authority's administrators hold every admin permission; each ModelAdmin still narrows it."""
         return self.has_role(Role.ADMIN) or super().has_perm(perm, obj)
@@ -266,6 +284,26 @@ class User(AbstractUser):
         return []
 
 
+def department_name_key(name: str) -> str:
+    """The form of a department's name that uniqueness compares: case, Unicode form and the spacing
+    around and between words ignored ("Sở Nội vụ" and " sở  nội VỤ " are one department)."""
+    return unicodedata.normalize("NFC", " ".join(name.split())).casefold()
+
+
+class DepartmentQuerySet(models.QuerySet["Department"]):
+    def of_unit(self, organisation_id: int) -> DepartmentQuerySet:
+        return self.filter(organisation_id=organisation_id)
+
+    def by_name_key(self) -> dict[str, Department]:
+        """Map each department's `department_name_key` to it (scope to one unit first)."""
+        return {department.name_key: department for department in self}
+
+    def in_reading_order(self) -> list[Department]:
+        """The departments in Vietnamese alphabetical order of their names (the database's collation
+        puts "Đ" after "Z")."""
+        return sorted(self, key=lambda department: vietnamese_sort_key(department.name))
+
+
 class Department(models.Model):
     """A department of a province or ministry (a Sở, Ban, ngành, a district's People's Committee) that an
     improvement plan can make responsible for an index (seed 003 §IV–VI). Kept by the unit's office or
@@ -278,6 +316,8 @@ class Department(models.Model):
     short_name = models.CharField(_("tên viết tắt"), max_length=60, blank=True)
     contact = models.CharField(_("đầu mối liên hệ"), max_length=300, blank=True)
 
+    objects = DepartmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["organisation", "name"]
         verbose_name = _("cơ quan, đơn vị thực hiện")
@@ -288,3 +328,10 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:department", args=[self.pk])
+
+    @property
+    def name_key(self) -> str:
+        return department_name_key(self.name)

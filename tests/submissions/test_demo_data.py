@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from pytest_django.fixtures import Settings
 
-from accounts.models import User
+from accounts.models import Department, Organisation, User
 from indicators.models import Node
 from rankings.models import Publication, PublishedResult
 from rankings.services import publish_campaign
@@ -43,6 +43,9 @@ def what_the_data_holds() -> dict[str, object]:
         "answers": sorted(Answer.objects.values_list("pk", "version", "review_version")),
         "events": Event.objects.count(),
         "notifications": Notification.objects.count(),
+        "departments": sorted(
+            Department.objects.values_list("pk", "organisation__code", "name", "short_name", "contact")
+        ),
     }
 
 
@@ -54,6 +57,7 @@ def test_demo_data_opens_the_2020_campaigns_and_the_2022_trial_once(
     call_command("demo_data")
 
     assert what_the_data_holds() == after_one_run
+    danang = Organisation.objects.get(code="48")
     campaigns = {campaign.framework.code: campaign for campaign in Campaign.objects.select_related("framework")}
     assert {code: (c.year, c.state, c.is_trial) for code, c in campaigns.items()} == {
         "dti-2020-ministry": (2020, "open", True),
@@ -62,9 +66,17 @@ def test_demo_data_opens_the_2020_campaigns_and_the_2022_trial_once(
     }
     assert Submission.objects.filter(campaign=campaigns["dti-2020-province"]).count() == 63
     assert Submission.objects.filter(campaign=campaigns["dti-2020-ministry"]).count() == 26
+    # The demo province's departments, for its improvement plans, as its office would import them.
+    assert [department.name for department in Department.objects.of_unit(danang.pk).in_reading_order()] == [
+        "Sở Giáo dục và Đào tạo", "Sở Kế hoạch và Đầu tư", "Sở Nội vụ", "Sở Tài chính",
+        "Sở Thông tin và Truyền thông", "Sở Y tế", "Trung tâm Phục vụ hành chính công", "UBND quận Hải Châu",
+        "Văn phòng UBND thành phố",
+    ]  # fmt: skip
+    assert Department.objects.exclude(organisation=danang).exists() is False
     output = capsys.readouterr().out
     assert "Demo campaign DTI 2020 cấp tỉnh (chạy thử): already open" in output
     assert output.count("62 units simulated to their final results") == 1
+    assert output.count("Demo departments of TP. Đà Nẵng: 9 added, 0 updated") == 1
     # Each demo unit account reaches its own unit's submissions, one per campaign of its level.
     for username, count in [("danang.baocao", 2), ("hue.baocao", 2), ("btc.baocao", 1)]:
         user = User.objects.get(username=username)

@@ -24,6 +24,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.departments import DepartmentInput, DepartmentSheet, SheetRow, import_departments
 from accounts.models import Organisation, Role, User
 from accounts.services import save_account
 from indicators.models import Framework
@@ -63,6 +64,22 @@ DEMO_CAMPAIGNS: list[tuple[str, int, str, str, list[str], bool, bool]] = [
 # accounts the printed path follows. Huế is simulated too, so that publishing waits for Đà Nẵng alone.
 DEMO_UNITS_BY_HAND = ["48"]
 
+# The departments of the demo province (Đà Nẵng) that its improvement plans can make responsible for an
+# index: (name, short name, contact). Imported as a sheet would be, so a second run changes nothing.
+DEMO_DEPARTMENTS_UNIT = "48"
+DEMO_DEPARTMENTS_KEEPER = "danang.vanphong"
+DEMO_DEPARTMENTS: list[tuple[str, str, str]] = [
+    ("Sở Thông tin và Truyền thông", "Sở TT&TT", "Phòng Công nghệ thông tin — 0236 3822 222"),
+    ("Sở Nội vụ", "SNV", "Phòng Cải cách hành chính — 0236 3821 111"),
+    ("Sở Kế hoạch và Đầu tư", "Sở KH&ĐT", "Văn phòng Sở — 0236 3822 333"),
+    ("Văn phòng UBND thành phố", "VP UBND", "Phòng Kiểm soát thủ tục hành chính — 0236 3822 444"),
+    ("Sở Tài chính", "STC", "Phòng Ngân sách — 0236 3822 555"),
+    ("Sở Giáo dục và Đào tạo", "Sở GD&ĐT", "Phòng Kế hoạch — Tài chính — 0236 3822 666"),
+    ("Sở Y tế", "SYT", "Phòng Nghiệp vụ Y — 0236 3822 777"),
+    ("UBND quận Hải Châu", "UBND Hải Châu", "Văn phòng HĐND và UBND quận — 0236 3822 888"),
+    ("Trung tâm Phục vụ hành chính công", "TT PVHCC", "Bộ phận tiếp nhận — 0236 3822 999"),
+]  # fmt: skip
+
 ACCOUNTS_TEXT = {
     "vi": (
         "Bắt đầu từ đợt “DTI 2022 cấp tỉnh (chạy thử)”: mọi đơn vị khác (cả Huế) đã được mô phỏng đến khi "
@@ -97,6 +114,7 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         self.save_accounts()
+        self.save_departments()
         administrator = User.objects.get(username="quantri")
         for name, year, level, framework_code, groups, trial, simulated in DEMO_CAMPAIGNS:
             self.create_campaign(name, year, level, framework_code, groups, trial, simulated, administrator)
@@ -134,6 +152,20 @@ class Command(BaseCommand):
                 user.is_superuser = True
                 user.save(update_fields=["is_superuser"])
             self.stdout.write(f"{'Created' if created else 'Updated'} demo account {username}")
+
+    def save_departments(self) -> None:
+        """Give the demo province its departments, as its office would import them."""
+        office = User.objects.get(username=DEMO_DEPARTMENTS_KEEPER)
+        unit = Organisation.objects.get(code=DEMO_DEPARTMENTS_UNIT)
+        rows = [
+            SheetRow(number, DepartmentInput(name=name, short_name=short_name, contact=contact))
+            for number, (name, short_name, contact) in enumerate(DEMO_DEPARTMENTS, start=2)
+        ]
+        summary = import_departments(user=office, organisation_id=unit.pk, sheet=DepartmentSheet(rows=rows))
+        if summary.added or summary.updated:
+            self.stdout.write(
+                f"Demo departments of {unit.short_name}: {summary.added} added, {summary.updated} updated"
+            )
 
     def create_campaign(
         self,
