@@ -12,6 +12,7 @@ from django.test import Client
 from docx import Document as WordDocument
 from pypdf import PdfReader
 
+from accounts.departments import remove_department
 from accounts.models import Department, Organisation, Role, User
 from common.errors import Forbidden, InvalidInput, StaleError, WorkflowError
 from plans.models import ImprovementPlan, PlanEvent, PlanSource, PlanState
@@ -234,3 +235,22 @@ def test_another_units_people_do_not_see_the_plan_and_a_reporter_only_reads_it(
     item = plan.items.get(code="1.1")
     assert client.get(f"/plans/{plan.pk}/items/{item.pk}/").status_code == 403
     assert Client().get(f"/plans/{plan.pk}/").status_code == 302
+
+
+def test_a_department_a_plan_names_cannot_be_removed_and_an_unnamed_one_can(
+    plan: ImprovementPlan, danang_office: User, departments: dict[str, Department]
+) -> None:
+    assign(plan, "1.1", danang_office, departments["SNV"], "0.8")
+    with pytest.raises(WorkflowError, match="đang được giao nhiệm vụ trong kế hoạch cải thiện"):
+        remove_department(user=danang_office, department_id=departments["SNV"].pk)
+    assert remove_department(user=danang_office, department_id=departments["DRT"].pk) == (
+        "Đài Phát thanh - Truyền hình Đà Nẵng"
+    )
+    assert sorted(Department.objects.values_list("short_name", flat=True)) == ["SNV", "STTTT"]
+
+
+def test_an_office_without_departments_is_sent_to_make_its_list(plan: ImprovementPlan, danang_office: User) -> None:
+    client = Client()
+    client.force_login(danang_office)
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert 'Đơn vị chưa có danh sách cơ quan, đơn vị thực hiện. <a href="/accounts/departments/">' in page
