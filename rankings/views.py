@@ -717,7 +717,7 @@ def _compare_chart(indices: list[tuple[str, str]], columns: list[dict[str, Any]]
 @require_GET
 def methodology(request: HttpRequest, year: int, level: str) -> HttpResponseBase:
     """The published year's method, generated from its framework: structure, points, rules in words,
-    exclusions of that year and the revision log."""
+    exclusions and focus indices of that year and the revision log."""
     if level not in LEVELS or year_of(year) is None:
         raise Http404("No such level or year")
     version = _version(request)
@@ -741,6 +741,9 @@ def _methodology(audience: Audience, year: int, level: str, version: int | None)
         depth[node.pk] = 0 if node.parent_id is None else depth[node.parent_id] + 1
     versions = list(Publication.objects.filter(campaign=publication.campaign).order_by("version"))
     analysis = robustness_of(publication)
+    # The components the authority asked every unit to focus on in that year (seed 000's letter, or the
+    # administrator's marks): fixed once the campaign is published, as the rest of the page.
+    focus_indices = list(publication.campaign.focus_indices.select_related("node"))
     context = {
         "publication": publication,
         "framework": framework,
@@ -748,6 +751,8 @@ def _methodology(audience: Audience, year: int, level: str, version: int | None)
         "leaf_count": len(nodes) - len({node.parent_id for node in nodes if node.parent_id is not None}),
         "aggregates": framework.aggregates.prefetch_related("main_indices"),
         "exclusions": publication.campaign.exclusions.active().select_related("node"),
+        "focus_indices": focus_indices,
+        "focus_nodes": {mark.node_id for mark in focus_indices},
         "versions": versions,
         "missing": framework.missing.all(),
         "robustness": analysis,

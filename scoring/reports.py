@@ -20,7 +20,7 @@ from common import rules
 from common.spreadsheets import workbook_bytes, write_row
 from common.vocabulary import HEADLINE
 from indicators.models import Node
-from submissions.models import Answer, Decision, FinalDecision, Submission
+from submissions.models import FOCUS_NOTE, Answer, Decision, FinalDecision, FocusIndex, FocusMarks, Submission
 
 from .models import Recompute, Result
 
@@ -42,6 +42,9 @@ class LostRow:
     appraised: str = ""
     final: str = ""
     reasons: list[str] = field(default_factory=list)
+    # A component index the authority marked for the campaign as one to focus on, or a leaf under one.
+    focus: bool = False
+    focus_note: str = ""
 
     @property
     def lost(self) -> Decimal:
@@ -65,26 +68,38 @@ class PointsLost:
 
 def points_lost(submission: Submission) -> PointsLost:
     """Build the report's rows: adjusted leaves sorted by points lost, then the tree of main indices
-    and components in framework order, and the DTI total."""
+    and components in framework order, and the DTI total; each row flagged where it is, or lies under,
+    one of the campaign's focus indices."""
     results = {
         row.key: row
         for row in Result.objects.filter(campaign_id=submission.campaign_id, organisation_id=submission.organisation_id)
     }
-    nodes = list(Node.objects.filter(framework_id=submission.campaign.framework_id).order_by("order"))
+    nodes = list(
+        Node.objects.filter(framework_id=submission.campaign.framework_id)
+        .annotate(**{FOCUS_NOTE: FocusIndex.objects.note_of_outer_node(submission.campaign_id)})
+        .order_by("order")
+    )
+    by_id = {node.pk: node for node in nodes}
+    focus = FocusMarks.annotated(nodes)
     depth: dict[int, int] = {}
     for node in nodes:
         depth[node.pk] = 0 if node.parent_id is None else depth[node.parent_id] + 1
 
-    def row(key: str, code: str, name: str, kind: str, level: int) -> LostRow:
+    def row(key: str, code: str, name: str, kind: str, level: int, node: Node | None = None) -> LostRow:
         result = results.get(key)
         scores = (result.self_score, result.appraised_score, result.final_score) if result else (ZERO, ZERO, ZERO)
-        return LostRow(key, code, name, kind, level, result.max_points if result else ZERO, *scores)
+        built = LostRow(key, code, name, kind, level, result.max_points if result else ZERO, *scores)
+        mark = focus.of(node, by_id) if node is not None and focus else None
+        if mark is not None:
+            built.focus, built.focus_note = True, mark.note
+        return built
 
     leaves = []
-    for answer in Answer.objects.filter(submission=submission).select_related("node").order_by("node__order"):
-        node = answer.node
+    for answer in Answer.objects.filter(submission=submission).order_by("node__order"):
+        # The tree's own node, read above with its focus note: the answer's texts read its rule.
+        node = answer.node = by_id[answer.node_id]
         adjusted = answer.appraisal_decision == Decision.ADJUST or answer.final_decision == FinalDecision.REVISE
-        leaf = row(node.key, node.code, node.name, node.kind, depth[node.pk])
+        leaf = row(node.key, node.code, node.name, node.kind, depth[node.pk], node)
         if not adjusted and leaf.lost <= 0:
             continue
         leaf.reported, leaf.appraised, leaf.final = answer.reported_text, answer.appraised_text, answer.final_text
@@ -101,7 +116,7 @@ def points_lost(submission: Submission) -> PointsLost:
     leaves.sort(key=lambda item: (-item.lost, item.key))
     parents = {node.parent_id for node in nodes if node.parent_id is not None}
     structure = [
-        row(node.key, node.code, node.name, node.kind, depth[node.pk])
+        row(node.key, node.code, node.name, node.kind, depth[node.pk], node)
         for node in nodes
         if node.pk in parents and node.kind in (Node.Kind.PILLAR, Node.Kind.MAIN, Node.Kind.COMPONENT)
     ]
@@ -130,21 +145,23 @@ def points_lost_workbook(report: PointsLost) -> bytes:
     write_row(leaves, [_("Báo cáo điểm bị trừ khi thẩm định — %(unit)s — %(campaign)s")
                        % {"unit": unit, "campaign": report.submission.campaign.name}])  # fmt: skip
     leaves["A1"].font = Font(bold=True)
+    focus = [_("Cần tập trung"), _("Ghi chú chỉ số cần tập trung")]
     header = [_("Mã"), _("Chỉ số"), _("Tối đa"), _("Tự đánh giá"), _("Thẩm định"), _("Cuối cùng"), _("Điểm bị trừ"),
-              _("Đơn vị báo cáo"), _("Giá trị thẩm định"), _("Giá trị cuối cùng"), _("Lý do")]  # fmt: skip
+              _("Đơn vị báo cáo"), _("Giá trị thẩm định"), _("Giá trị cuối cùng"), _("Lý do"), *focus]  # fmt: skip
     write_row(leaves, header)
     for item in report.leaves:
         write_row(leaves, [item.code, item.name, _number(item.max_points), _number(item.self_score),
                            _number(item.appraised_score), _number(item.final_score), _number(item.lost),
-                           item.reported, item.appraised, item.final, "\n".join(item.reasons)])  # fmt: skip
+                           item.reported, item.appraised, item.final, "\n".join(item.reasons),
+                           *_focus_cells(item)])  # fmt: skip
     structure = workbook.create_sheet("Theo chi so thanh phan")
     write_row(structure, [_("Mã"), _("Chỉ số"), _("Tối đa"), _("Tự đánh giá"), _("Thẩm định"), _("Cuối cùng"),
-                          _("Bị trừ khi thẩm định"), _("Chưa đạt so với tối đa")])  # fmt: skip
+                          _("Bị trừ khi thẩm định"), _("Chưa đạt so với tối đa"), *focus])  # fmt: skip
     rows = [*report.structure, *([report.total] if report.total else [])]
     for item in rows:
         write_row(structure, [item.code, item.name, _number(item.max_points), _number(item.self_score),
                               _number(item.appraised_score), _number(item.final_score), _number(item.lost),
-                              _number(item.lost_from_max)])  # fmt: skip
+                              _number(item.lost_from_max), *_focus_cells(item)])  # fmt: skip
         structure.cell(row=structure.max_row, column=2).alignment = Alignment(indent=item.depth)
     for sheet in (leaves, structure):
         sheet.column_dimensions["B"].width = 60
@@ -155,7 +172,15 @@ def points_lost_workbook(report: PointsLost) -> bytes:
                 if isinstance(cell.value, float):
                     cell.number_format = "0.00"
     leaves.column_dimensions["K"].width = 80
+    for sheet, flag, note in ((leaves, "L", "M"), (structure, "I", "J")):
+        sheet.column_dimensions[flag].width = 14
+        sheet.column_dimensions[note].width = 60
     return workbook_bytes(workbook)
+
+
+def _focus_cells(item: LostRow) -> list[str]:
+    """The "Cần tập trung" column ("Có" or empty) and the authority's note beside it."""
+    return [_("Có") if item.focus else "", item.focus_note]
 
 
 def points_lost_pdf(report: PointsLost) -> bytes:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -787,6 +787,12 @@ class FocusIndexQuerySet(models.QuerySet["FocusIndex"]):
         """The campaign's focus indices: {node key: the authority's note}."""
         return dict(self.filter(campaign_id=campaign_id).values_list("node__key", "note"))
 
+    def note_of_outer_node(self, campaign_id: int) -> Subquery:
+        """For annotating a query of nodes: the note of the campaign's mark on each node (NULL where the
+        node is not marked, "" where it is marked without a note). The pages that load the framework's
+        tree anyway read the marks with it, so flagging them costs no query of its own."""
+        return Subquery(self.filter(campaign_id=campaign_id, node=OuterRef("pk")).order_by().values("note")[:1])
+
 
 class FocusIndex(models.Model):
     """A component index the national authority singles out for a campaign as weak nationally ("chỉ số cần
@@ -808,6 +814,44 @@ class FocusIndex(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} — {self.node.code}"
+
+
+# The attribute `FocusIndexQuerySet.note_of_outer_node` is annotated as on a framework's nodes.
+FOCUS_NOTE = "focus_note"
+
+
+@dataclass(frozen=True)
+class FocusMark:
+    """The focus index a node is, or lies under, with the authority's note."""
+
+    component: Node
+    note: str
+
+
+@dataclass(frozen=True)
+class FocusMarks:
+    """A campaign's focus indices as the readers of its framework's tree see them: a marked component is
+    flagged, and so is every criterion under it (a leaf is flagged when its component is)."""
+
+    marks: dict[int, FocusMark]
+
+    @classmethod
+    def annotated(cls, nodes: Iterable[Node]) -> FocusMarks:
+        """From nodes annotated with `FOCUS_NOTE` (see `FocusIndexQuerySet.note_of_outer_node`)."""
+        return cls({
+            node.pk: FocusMark(node, note) for node in nodes if (note := getattr(node, FOCUS_NOTE, None)) is not None
+        })  # fmt: skip
+
+    def of(self, node: Node, nodes: Mapping[int, Node]) -> FocusMark | None:
+        """The mark of `node` or of the nearest node above it that is marked; `nodes` maps the
+        framework's node ids to nodes."""
+        for candidate in (node, *reversed(node.ancestors(nodes))):
+            if candidate.pk in self.marks:
+                return self.marks[candidate.pk]
+        return None
+
+    def __bool__(self) -> bool:
+        return bool(self.marks)
 
 
 class Expert(models.Model):

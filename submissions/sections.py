@@ -15,7 +15,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 
 from indicators.models import Node
 
-from .models import Answer, Submission, answered_filter
+from .models import FOCUS_NOTE, Answer, FocusIndex, FocusMark, FocusMarks, Submission, answered_filter
 
 # A main index with more leaves than this is entered component by component.
 LARGEST_SECTION = 25
@@ -31,6 +31,10 @@ class LeafState:
     evidence: int
     explained: bool
     self_score: Decimal | None
+    # The component index the leaf lies under (None for a leaf that is a component itself).
+    component: Node | None = None
+    # The campaign's focus index the leaf is, or lies under ("chỉ số cần tập trung").
+    focus: FocusMark | None = None
 
     @property
     def is_reported(self) -> bool:
@@ -92,6 +96,16 @@ class Section:
         return self.node.max_points or Decimal(0)
 
     @property
+    def focus(self) -> FocusMark | None:
+        """The section's mark where the section is itself a focus index (a component of a large main index)."""
+        return next((leaf.focus for leaf in self.leaves if leaf.focus and leaf.focus.component == self.node), None)
+
+    @property
+    def focus_indices(self) -> list[FocusMark]:
+        """The focus indices among the section's leaves or above them, in framework order, once each."""
+        return list({leaf.focus.component.pk: leaf.focus for leaf in self.leaves if leaf.focus}.values())
+
+    @property
     def self_points(self) -> Decimal | None:
         """The leaves' own self-assessed points; None when a leaf is scored against its peer group
         (only the campaign's computation scores those, shown in the totals)."""
@@ -137,6 +151,10 @@ class Overview:
     def evidence_files(self) -> int:
         return sum(section.files for section in self.sections)
 
+    @property
+    def focus_indices(self) -> list[FocusMark]:
+        return [mark for section in self.sections for mark in section.focus_indices]
+
     def by_main(self) -> list[tuple[Node, Node | None, list[Section]]]:
         """The sections grouped under their main index, in framework order."""
         groups: dict[int, tuple[Node, Node | None, list[Section]]] = {}
@@ -146,8 +164,15 @@ class Overview:
 
 
 def submission_overview(submission: Submission) -> Overview:
-    """Every leaf of the submission in its section, with completeness; three queries."""
-    nodes = {node.pk: node for node in Node.objects.filter(framework_id=submission.campaign.framework_id)}
+    """Every leaf of the submission in its section, with completeness and the campaign's focus indices;
+    three queries (the marks are read with the framework's tree)."""
+    nodes = {
+        node.pk: node
+        for node in Node.objects.filter(framework_id=submission.campaign.framework_id).annotate(
+            **{FOCUS_NOTE: FocusIndex.objects.note_of_outer_node(submission.campaign_id)}
+        )
+    }
+    focus = FocusMarks.annotated(nodes.values())
     rows = (
         Answer.objects.filter(submission=submission)
         .annotate(
@@ -158,11 +183,17 @@ def submission_overview(submission: Submission) -> Overview:
     )
     leaves = [
         LeafState(answer_id=pk, node=nodes[node_id], answered=bool(answered), evidence=files,
-                  explained=bool(explanation.strip()), self_score=self_score)
+                  explained=bool(explanation.strip()), self_score=self_score,
+                  component=_component_above(nodes[node_id], nodes),
+                  focus=focus.of(nodes[node_id], nodes) if focus else None)
         for pk, node_id, answered, files, explanation, self_score in rows
     ]  # fmt: skip
     leaves.sort(key=lambda leaf: leaf.node.order)
     return Overview(sections=build_sections(leaves, nodes))
+
+
+def _component_above(node: Node, nodes: dict[int, Node]) -> Node | None:
+    return next((above for above in reversed(node.ancestors(nodes)) if above.kind == Node.Kind.COMPONENT), None)
 
 
 def build_sections(leaves: Iterable[LeafState], nodes: dict[int, Node]) -> list[Section]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import appraisal, approval, authority_values, dashboard, entry, exclusions, expert_panel, sections
+from .views import appraisal, approval, authority_values, dashboard, entry, exclusions, expert_panel, focus, sections
 
 app_name = "submissions"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/authority-values/", authority_values.authority_values, name="authority-values"),
     path("campaigns/<int:campaign_id>/coverage/", exclusions.campaign_coverage, name="coverage"),
     path("campaigns/<int:campaign_id>/dashboard/", dashboard.campaign_dashboard, name="dashboard"),
+    path("campaigns/<int:campaign_id>/focus/", focus.campaign_focus, name="focus"),
     path("campaigns/<int:campaign_id>/remind/", dashboard.campaign_remind, name="remind"),
     path("<int:submission_id>/review/", appraisal.submission_review, name="review"),
     path("<int:submission_id>/review/accept/", appraisal.review_accept_undecided, name="review-accept"),

@@ -11,7 +11,16 @@ from rest_framework import serializers
 from common.rules import Direction
 from common.text import PlainTextSerializerField
 from common.vocabulary import Stage
-from submissions.models import TRANSITIONS, Answer, Submission, SubmissionState
+from submissions.models import (
+    FOCUS_NOTE,
+    TRANSITIONS,
+    Answer,
+    FocusIndex,
+    FocusMark,
+    FocusMarks,
+    Submission,
+    SubmissionState,
+)
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -87,6 +96,24 @@ class AnswerSerializer(serializers.Serializer):
     final_decision = serializers.SerializerMethodField()
     final_reason = serializers.SerializerMethodField()
     review_version = serializers.SerializerMethodField()
+    focus = serializers.SerializerMethodField()
+    focus_note = serializers.SerializerMethodField()
+
+    def _focus(self, answer: Answer) -> FocusMark | None:
+        marks: FocusMarks = self.context["focus"]
+        return marks.of(answer.node, self.context["nodes"]) if marks else None
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_focus(self, answer: Answer) -> bool:
+        """True where the leaf is, or lies under, a component index the authority marked for the campaign
+        as one to focus on ("chỉ số cần tập trung")."""
+        return self._focus(answer) is not None
+
+    @extend_schema_field(serializers.CharField())
+    def get_focus_note(self, answer: Answer) -> str:
+        """The authority's note on that focus index; empty where the leaf is not flagged."""
+        mark = self._focus(answer)
+        return mark.note if mark else ""
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_path(self, answer: Answer) -> list[str]:
@@ -179,10 +206,17 @@ class SubmissionDetailSerializer(SubmissionSerializer):
     class Meta(SubmissionSerializer.Meta):
         fields = [*SubmissionSerializer.Meta.fields, "answers"]
 
-    @extend_schema_field({"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Answer"}})
+    # By leaf key; the serializer itself, so the schema declares its component (a bare $ref named none).
+    @extend_schema_field(serializers.DictField(child=AnswerSerializer()))
     def get_answers(self, submission: Submission) -> dict[str, Any]:
-        # The whole tree in one query, for the leaves' nodes and the path above each.
-        nodes = {node.pk: node for node in submission.campaign.framework.nodes.all()}
+        # The whole tree in one query, for the leaves' nodes and the path above each, with the campaign's
+        # focus indices.
+        nodes = {
+            node.pk: node
+            for node in submission.campaign.framework.nodes.annotate(
+                **{FOCUS_NOTE: FocusIndex.objects.note_of_outer_node(submission.campaign_id)}
+            )
+        }
         answers = sorted(
             submission.answers.prefetch_related("evidence"), key=lambda answer: nodes[answer.node_id].order
         )
@@ -193,6 +227,7 @@ class SubmissionDetailSerializer(SubmissionSerializer):
             "shows_appraisal": user is not None and submission.shows_appraisal_to(user),
             "nodes": nodes,
             "group": submission.organisation.group,
+            "focus": FocusMarks.annotated(nodes.values()),
         }
         # One list serializer for all the answers: a serializer per answer copies its ~20 fields each
         # time, which took nine tenths of the response's time.

@@ -10,11 +10,13 @@ from accounts.models import Organisation, User
 from common.errors import WorkflowError
 
 from ..models import Answer, Campaign, Submission
+from .focus import seed_focus_indices
 
 
 @transaction.atomic
 def open_campaign(*, campaign: Campaign, by: User) -> int:
-    """Open a campaign: one submission per unit of its year, level and groups, with an answer per leaf.
+    """Open a campaign: one submission per unit of its year, level and groups, with an answer per leaf,
+    and the framework's focus indices (seed 000) as the campaign's first marks.
 
     The framework must pass the integrity check unless the campaign is marked as a trial.
     Returns the number of submissions created.
@@ -48,6 +50,9 @@ def open_campaign(*, campaign: Campaign, by: User) -> int:
     Answer.objects.bulk_create(
         Answer(submission=submission, node=leaf) for submission in submissions for leaf in leaves
     )
+    # The framework is fixed from now on (the admin freezes it once the campaign is open): its record of
+    # the indices to focus on becomes the campaign's, which the administrator may then change.
+    seed_focus_indices(campaign=campaign, by=by)
     campaign.state = Campaign.State.OPEN
     campaign.opened_at = timezone.now()
     campaign.save(update_fields=["state", "opened_at"])

@@ -15,6 +15,7 @@ from common.errors import WorkflowError
 from indicators.models import Framework
 
 from ..models import Action, Campaign, Submission, SubmissionState
+from .focus import seed_focus_indices
 from .workflow import apply_transition
 
 PUBLISHABLE_STATES = frozenset({SubmissionState.FINALISED, SubmissionState.PUBLISHED})
@@ -61,14 +62,15 @@ def mark_campaign_published(
 
 
 def past_campaign(*, framework: Framework, year: int, level: str, groups: list[str], by: User | None) -> Campaign:
-    """The campaign a past year's published table belongs to; created, already published, on first import.
+    """The campaign a past year's published table belongs to; created, already published, on first import,
+    with its framework's focus indices (seed 000) as its marks.
 
     Never a trial campaign of the same year and framework (the demo's, say), even once it is published:
     an official table is not filed under a trial."""
     labels: dict[str, str] = {Organisation.Level.PROVINCE: "cấp tỉnh", Organisation.Level.NATIONAL: "quốc gia"}
     level_label = labels.get(level, "cấp bộ")
     publication_day = datetime.date(year + 1, 12, 31)
-    campaign, _created = Campaign.objects.get_or_create(
+    campaign, created = Campaign.objects.get_or_create(
         year=year,
         level=level,
         framework=framework,
@@ -86,4 +88,7 @@ def past_campaign(*, framework: Framework, year: int, level: str, groups: list[s
             "created_by": by,
         },
     )
+    if created:
+        # Born published, it is never opened: it takes its framework's focus indices now, for its method page.
+        seed_focus_indices(campaign=campaign, by=by)
     return campaign

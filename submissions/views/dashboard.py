@@ -157,6 +157,7 @@ def campaign_dashboard(request: AuthenticatedRequest, campaign_id: int) -> HttpR
         "group_choices": [(value, label) for value, label in Organisation.Group.choices if value in groups],
         "region_choices": [(code, key[1]) for code, key in sorted(regions.items(), key=lambda item: item[1])],
         "may_remind": user.is_administrator,
+        "may_mark_focus": user.is_administrator,
     }
     return render(request, "submissions/campaign_dashboard.html", context)
 

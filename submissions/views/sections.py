@@ -29,7 +29,7 @@ from submissions.evidence import EvidenceRejected
 from submissions.forms import AnswerForm, CommentForm, EvidenceForm
 from submissions.models import Action, Answer, Event, Evidence, Submission
 from submissions.queries import steps_of
-from submissions.sections import Overview, Section, submission_overview
+from submissions.sections import LeafState, Overview, Section, submission_overview
 from submissions.services.entry import SectionEntry, save_answer, save_section, upload_evidence
 
 from .appraisal import appraisal_outcome
@@ -85,7 +85,7 @@ def section_page(request: AuthenticatedRequest, submission_id: int, section_key:
     context = {
         **_common(request, submission, overview),
         "section": section,
-        "items": _items(request.user, submission, [leaf.answer_id for leaf in section.leaves], forms),
+        "items": _items(request.user, submission, section.leaves, forms),
         "section_form": SECTION_FORM,
     }
     return render(request, "submissions/section.html", context, status=status)
@@ -229,12 +229,15 @@ def state_banner(submission: Submission) -> dict[str, Any]:
 
 
 def _items(
-    user: User, submission: Submission, answer_ids: list[int], forms: dict[int, AnswerForm]
+    user: User, submission: Submission, leaves: list[LeafState], forms: dict[int, AnswerForm]
 ) -> list[dict[str, Any]]:
-    """The leaves' cards: each answer with its files, its latest history and its form; four queries
-    whatever the number of leaves or the length of their history."""
+    """The leaves' cards: each answer with its files, its latest history, its form and the focus index it
+    is or lies under (read with the overview); four queries whatever the number of leaves or the length of
+    their history."""
+    focus = {leaf.answer_id: leaf.focus for leaf in leaves}
+    components = {leaf.answer_id: leaf.component for leaf in leaves}
     answers = (
-        Answer.objects.filter(pk__in=answer_ids)
+        Answer.objects.filter(pk__in=[leaf.answer_id for leaf in leaves])
         .select_related("node", "updated_by")
         .prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.filter(removed_at=None).order_by("uploaded_at")),
@@ -252,6 +255,8 @@ def _items(
         {
             "answer": answer,
             "form": forms.get(answer.pk) or (AnswerForm.of(answer, form_id=SECTION_FORM) if editable else None),
+            "focus": focus[answer.pk],
+            "component": components[answer.pk],
         }
         for answer in answers
     ]
@@ -293,8 +298,7 @@ def _leaf_response(
         elif form is not None and form.saved:
             messages.success(request, _("Đã lưu %(code)s.") % {"code": answer.node.key})
             return redirect(leaf_url(answer))
-        leaves = [leaf.answer_id for leaf in section.leaves]
-        items = _items(request.user, submission, leaves, {answer.pk: form} if form is not None else {})
+        items = _items(request.user, submission, section.leaves, {answer.pk: form} if form is not None else {})
         for item in items:
             if item["answer"].pk == answer.pk:
                 item["evidence_problem"] = evidence_problem
@@ -307,7 +311,9 @@ def _leaf_response(
         answer = Answer.objects.select_related("node").get(pk=answer.pk)
         return render(request, "submissions/_leaf_saved.html", {"answer": answer, "form": form,
                                                                 "section_form": SECTION_FORM})  # fmt: skip
-    item = _items(request.user, submission, [answer.pk], {answer.pk: form} if form is not None else {})[0]
+    # The card replaces the one on the page whole, its focus flag included: the overview says which it has.
+    leaf = next(leaf for leaf in submission_overview(submission).leaves if leaf.answer_id == answer.pk)
+    item = _items(request.user, submission, [leaf], {answer.pk: form} if form is not None else {})[0]
     item["evidence_problem"] = evidence_problem
     response = render(
         request,

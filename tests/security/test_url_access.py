@@ -41,6 +41,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "submissions/campaigns/<int:campaign_id>/authority-values/": (PAGE, "/submissions/campaigns/1/authority-values/"),
     "submissions/campaigns/<int:campaign_id>/coverage/": (PAGE, "/submissions/campaigns/1/coverage/"),
     "submissions/campaigns/<int:campaign_id>/dashboard/": (PAGE, "/submissions/campaigns/1/dashboard/"),
+    "submissions/campaigns/<int:campaign_id>/focus/": (PAGE, "/submissions/campaigns/1/focus/"),
     "submissions/campaigns/<int:campaign_id>/remind/": (PAGE, "/submissions/campaigns/1/remind/"),
     "submissions/<int:submission_id>/review/": (PAGE, "/submissions/1/review/"),
     "submissions/<int:submission_id>/review/accept/": (PAGE, "/submissions/1/review/accept/"),
