@@ -212,6 +212,8 @@ class Submission(models.Model):
 
     # Present only on rows read through `SubmissionQuerySet.with_reminder_on`.
     reminded: bool
+    # Set by the appraisal queue: (warning's words, how many files carry it).
+    evidence_warnings: list[tuple[str, int]]
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -589,10 +591,29 @@ def evidence_path(instance: Evidence, filename: str) -> str:
     return f"evidence/{instance.answer.submission.campaign_id}/{uuid.uuid4().hex}.pdf"
 
 
+class EvidenceQuerySet(models.QuerySet["Evidence"]):
+    def attached(self) -> EvidenceQuerySet:
+        """The files attached now (a withdrawn one stays in the history)."""
+        return self.filter(removed_at=None)
+
+    def with_reading(self) -> EvidenceQuerySet:
+        """With each file's document, its campaign's year and whether another unit holds the same file,
+        for the document's identity, signatures and warnings."""
+        others = EvidenceDocument.objects.filter(sha256=OuterRef("sha256")).exclude(
+            organisation_id=OuterRef("answer__submission__organisation_id")
+        )
+        return self.select_related("document").annotate(
+            campaign_year=F("answer__submission__campaign__year"), shared_elsewhere=Exists(others)
+        )
+
+
 class Evidence(models.Model):
-    """A PDF supporting one answer, checked by content and stored privately."""
+    """A PDF attached to one answer, checked by content and stored privately: an attachment of one of the
+    unit's `EvidenceDocument`s (the file is the document's)."""
 
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="evidence")
+    # The unit's document this attaches; one document may be attached to many leaves.
+    document = models.ForeignKey("EvidenceDocument", null=True, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(upload_to=evidence_path, max_length=255)
     title = models.CharField(_("tiêu đề"), max_length=300)
     original_name = models.CharField(_("tên tệp gốc"), max_length=255)
@@ -604,6 +625,12 @@ class Evidence(models.Model):
     removed_at = models.DateTimeField(null=True, blank=True)
     removed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
+    # Present only on rows read through `EvidenceQuerySet.with_reading`.
+    campaign_year: int
+    shared_elsewhere: bool
+
+    objects = EvidenceQuerySet.as_manager()
+
     class Meta:
         ordering = ["answer", "uploaded_at"]
         verbose_name = _("tài liệu kiểm chứng")
@@ -611,6 +638,176 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def warnings(self) -> list[EvidenceWarning]:
+        """The document's warnings for this file's campaign (read through `with_reading`)."""
+        if self.document is None:
+            return []
+        year = getattr(self, "campaign_year", None) or self.answer.submission.campaign.year
+        shared = getattr(self, "shared_elsewhere", None)
+        if shared is None:
+            shared = (
+                EvidenceDocument.objects.filter(sha256=self.sha256)
+                .exclude(organisation_id=self.document.organisation_id)
+                .exists()
+            )
+        return self.document.warnings(year=year, shared_elsewhere=shared)
+
+
+def document_path(instance: EvidenceDocument, filename: str) -> str:
+    """A generated name under the unit: never the uploader's file name, which is kept only as data."""
+    return f"evidence/documents/{instance.organisation_id}/{uuid.uuid4().hex}.pdf"
+
+
+class TextStatus(models.TextChoices):
+    """Whether a document's text has been read (`submissions.reading`, in the background)."""
+
+    PENDING = "pending", _("Đang đọc tài liệu…")
+    DONE = "done", _("Đã đọc")
+    FAILED = "failed", _("Không đọc được")
+
+
+class EvidenceWarning(StrEnum):
+    """What an appraiser should look at in a document, as the API's `warnings` name it."""
+
+    DATE_OUTSIDE_YEAR = "date_outside_year"
+    NO_SIGNATURE_OR_NUMBER = "no_signature_or_number"
+    SAME_FILE_OTHER_UNIT = "same_file_other_unit"
+
+    @property
+    def label(self) -> str:
+        return str(WARNING_LABELS[self])
+
+
+WARNING_LABELS = {
+    EvidenceWarning.DATE_OUTSIDE_YEAR: _("Ngày văn bản ngoài năm đánh giá"),
+    EvidenceWarning.NO_SIGNATURE_OR_NUMBER: _("Không có chữ ký số hợp lệ, không có số văn bản"),
+    EvidenceWarning.SAME_FILE_OTHER_UNIT: _("Cùng tệp với tài liệu của đơn vị khác"),
+}
+
+
+# What is wrong with a signature, by the problem `submissions.signatures` names.
+SIGNATURE_PROBLEMS = {
+    "modified": _("Chữ ký số: tài liệu đã bị sửa sau khi ký"),
+    "untrusted": _("Chữ ký số: chứng thư không thuộc nguồn tin cậy"),
+    "invalid": _("Chữ ký số không hợp lệ"),
+    "unreadable": _("Không đọc được chữ ký số"),
+}
+
+
+class EvidenceDocumentQuerySet(models.QuerySet["EvidenceDocument"]):
+    def with_shared(self) -> EvidenceDocumentQuerySet:
+        """Annotate `shared_elsewhere`: another unit holds a document with the same content."""
+        others = EvidenceDocument.objects.filter(sha256=OuterRef("sha256")).exclude(
+            organisation_id=OuterRef("organisation_id")
+        )
+        return self.annotate(shared_elsewhere=Exists(others))
+
+
+class EvidenceDocument(models.Model):
+    """A file a unit uploaded once, read once: its text, its identity (number, date, issuer) and its digital
+    signatures. It is attached to one or more leaves, each attachment an `Evidence` row; withdrawing it from
+    one leaf leaves it on the others."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="evidence_documents")
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to=document_path, max_length=255)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    title = models.CharField(_("tiêu đề"), max_length=300)
+    size = models.PositiveIntegerField(_("dung lượng"))
+    pages = models.PositiveIntegerField(_("số trang"))
+    uploaded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    text_status = models.CharField(
+        _("đọc văn bản"), max_length=16, choices=TextStatus.choices, default=TextStatus.PENDING
+    )
+    text_method = models.CharField(_("cách đọc"), max_length=16, blank=True)
+    # The text of each page read, pages separated by a form feed; `search_text` is the same, folded
+    # (lower case, without accents) for searching with accents optional.
+    text = models.TextField(_("nội dung văn bản"), blank=True)
+    search_text = models.TextField(blank=True)
+    pages_read = models.PositiveIntegerField(default=0)
+    read_at = models.DateTimeField(null=True, blank=True)
+    read_error = models.TextField(blank=True)
+    document_kind = models.CharField(_("loại văn bản"), max_length=60, blank=True)
+    document_number = models.CharField(_("số, ký hiệu"), max_length=100, blank=True)
+    document_date = models.DateField(_("ngày văn bản"), null=True, blank=True)
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=300, blank=True)
+    # What the reading found, kept beside the reporter's correction: number, date, issuer, and where on
+    # which page the number and date were (the viewer highlights them).
+    detected = models.JSONField(default=dict, blank=True)
+    corrected_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    corrected_at = models.DateTimeField(null=True, blank=True)
+    # One entry per signature: signer, organisation, signed_at (ISO), intact, trusted, problem.
+    signatures = models.JSONField(default=list, blank=True)
+    # Whether one of them is intact and trusted: kept with them, so that the appraisal queue counts warnings
+    # in its one query.
+    validly_signed = models.BooleanField(default=False)
+
+    objects = EvidenceDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation", "-uploaded_at"]
+        verbose_name = _("văn bản kiểm chứng")
+        verbose_name_plural = _("văn bản kiểm chứng")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "sha256"], name="one_document_per_content_and_unit")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.text_status == TextStatus.DONE
+
+    def page_texts(self) -> list[str]:
+        return self.text.split("\f") if self.text else []
+
+    def has_valid_signature(self) -> bool:
+        return self.validly_signed
+
+    def identity_summary(self) -> str:
+        """“Quyết định số 123/QĐ-UBND ngày 12/03/2021 của Ủy ban nhân dân tỉnh Quảng Nam”; "" when nothing is known."""
+        parts = []
+        if self.document_number:
+            kind = self.document_kind or _("Văn bản")
+            parts.append(_("%(kind)s số %(number)s") % {"kind": kind, "number": self.document_number})
+        elif self.document_kind:
+            parts.append(str(self.document_kind))
+        if self.document_date:
+            parts.append(_("ngày %(date)s") % {"date": self.document_date.strftime("%d/%m/%Y")})
+        if self.issuer:
+            parts.append(_("của %(issuer)s") % {"issuer": self.issuer})
+        return " ".join(str(part) for part in parts)
+
+    def signature_badges(self) -> list[tuple[bool, str]]:
+        """Per signature, whether it holds and the words the leaf shows: "Đã ký số · <tổ chức> · dd/mm/yyyy ·
+        nguyên vẹn", or what is wrong."""
+        badges = []
+        for item in self.signatures:
+            problem = item.get("problem") or ""
+            if problem:
+                badges.append((False, str(SIGNATURE_PROBLEMS.get(problem, SIGNATURE_PROBLEMS["invalid"]))))
+                continue
+            signed = item.get("signed_at") or ""
+            day = f"{signed[8:10]}/{signed[5:7]}/{signed[0:4]}" if len(signed) >= 10 else ""
+            holder = item.get("organisation") or item.get("signer") or ""
+            words = [str(_("Đã ký số")), holder, day, str(_("nguyên vẹn"))]
+            badges.append((True, " · ".join(word for word in words if word)))
+        return badges
+
+    def warnings(self, *, year: int, shared_elsewhere: bool) -> list[EvidenceWarning]:
+        """The checks that help the appraiser, for a campaign of `year` (seeds 002, 004: the evidence
+        covers the assessment year, is issued by a competent body, numbered or digitally signed)."""
+        found = []
+        if self.document_date is not None and self.document_date.year != year:
+            found.append(EvidenceWarning.DATE_OUTSIDE_YEAR)
+        if self.is_read and not self.document_number and not self.has_valid_signature():
+            found.append(EvidenceWarning.NO_SIGNATURE_OR_NUMBER)
+        if shared_elsewhere:
+            found.append(EvidenceWarning.SAME_FILE_OTHER_UNIT)
+        return found
 
 
 class EventQuerySet(models.QuerySet["Event"]):

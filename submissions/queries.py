@@ -18,7 +18,7 @@ from django.db.models import Q
 from accounts.models import User
 from indicators.models import Node
 
-from .models import Action, Answer, Event, Submission
+from .models import Action, Answer, Event, Evidence, Submission
 
 
 @dataclass(frozen=True)
@@ -184,3 +184,13 @@ def reported_as(node: Node, reported: dict[str, Any]) -> Answer:
         choice=reported.get("choice") or "",
         explanation=reported.get("explanation") or "",
     )
+
+
+def evidence_warnings_by_submission(submission_ids: list[int]) -> dict[int, dict[str, int]]:
+    """For the appraisal queue: per submission, how many of its attached files carry each warning. One query."""
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    files = Evidence.objects.attached().filter(answer__submission_id__in=submission_ids).with_reading()
+    for evidence in files.select_related("answer"):
+        for warning in evidence.warnings():
+            counts[evidence.answer.submission_id][str(warning)] += 1
+    return {submission: dict(found) for submission, found in counts.items()}

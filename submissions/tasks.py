@@ -51,3 +51,19 @@ def remind_entry_deadline(days_before: int = 3) -> int:
                 Notification.objects.create(user=user, submission=submission, message=message)
                 created += 1
     return created
+
+
+@shared_task(name="submissions.read_document", soft_time_limit=settings.EVIDENCE_READ_SECONDS + 60)
+def read_document_task(document_id: int) -> str:
+    """Read one evidence document (`submissions.services.documents.read_document`); its text status."""
+    from submissions.services.documents import read_document
+
+    return str(read_document(document_id=document_id).text_status)
+
+
+@shared_task(name="submissions.requeue_unread_documents")
+def requeue_unread_documents_task() -> int:
+    """Queue again documents still unread long after their upload."""
+    from submissions.services.documents import requeue_unread_documents
+
+    return len(requeue_unread_documents())

@@ -2,7 +2,18 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import appraisal, approval, authority_values, dashboard, entry, exclusions, expert_panel, focus, sections
+from .views import (
+    appraisal,
+    approval,
+    authority_values,
+    dashboard,
+    entry,
+    evidence,
+    exclusions,
+    expert_panel,
+    focus,
+    sections,
+)
 
 app_name = "submissions"
 
@@ -38,5 +49,15 @@ urlpatterns = [
     path("<int:submission_id>/answers/<path:leaf_key>/reply/", appraisal.answer_reply, name="reply"),
     path("<int:submission_id>/answers/<path:leaf_key>/", sections.answer_save, name="answer-save"),
     path("evidence/<int:evidence_id>/", entry.evidence_download, name="evidence-download"),
+    path("evidence/<int:evidence_id>/view/", evidence.evidence_viewer, name="evidence-view"),
+    path("evidence/<int:evidence_id>/pages/<int:page>.png", evidence.evidence_page_image, name="evidence-page"),
+    path("<int:submission_id>/documents/", evidence.document_library, name="documents"),
+    path("<int:submission_id>/documents/attach/", evidence.document_attach, name="document-attach"),
+    path(
+        "<int:submission_id>/documents/<int:document_id>/identity/",
+        evidence.document_identity,
+        name="document-identity",
+    ),
+    path("campaigns/<int:campaign_id>/evidence-search/", evidence.evidence_search, name="evidence-search"),
     path("evidence/<int:evidence_id>/remove/", entry.evidence_remove, name="evidence-remove"),
 ]

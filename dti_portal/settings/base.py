@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from dti_portal import __version__
 
@@ -205,6 +206,16 @@ EVIDENCE_MAX_MB = env_int("EVIDENCE_MAX_MB", 20, minimum=1)
 # more is refused as too complex to check.
 EVIDENCE_CHECK_CPU_SECONDS = env_int("EVIDENCE_CHECK_CPU_SECONDS", 5, minimum=1)
 EVIDENCE_CHECK_MEMORY_MB = env_int("EVIDENCE_CHECK_MEMORY_MB", 512, minimum=128)
+# The certificates a digital signature on evidence must chain to (a PEM bundle; production loads the
+# Vietnamese government CA there). Unset: no signature counts as trusted, and the leaf says so.
+EVIDENCE_TRUST_ROOTS = env_str("EVIDENCE_TRUST_ROOTS", "")
+if EVIDENCE_TRUST_ROOTS and not Path(EVIDENCE_TRUST_ROOTS).is_file():
+    raise ImproperlyConfigured(f"EVIDENCE_TRUST_ROOTS names {EVIDENCE_TRUST_ROOTS}, which is not a file.")
+# Reading each document (text layer or OCR, number, date, issuer, signatures) in the background, bounded
+# in pages and seconds; without a broker in the process's background worker.
+EVIDENCE_READING = env_bool("EVIDENCE_READING", True)
+EVIDENCE_READ_MAX_PAGES = env_int("EVIDENCE_READ_MAX_PAGES", 30, minimum=1)
+EVIDENCE_READ_SECONDS = env_int("EVIDENCE_READ_SECONDS", 300, minimum=10)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -246,6 +257,7 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 # Without a broker, recomputes run after the response in the process's background worker thread
 # (common.background), coalesced per campaign, so no request waits for one.
 RECOMPUTE_IN_PROCESS = not CELERY_BROKER_URL
+EVIDENCE_READ_IN_PROCESS = not CELERY_BROKER_URL
 # How long a recompute waits for more saves of the same burst before it starts.
 RECOMPUTE_COALESCE_SECONDS = 2 if CELERY_BROKER_URL else 0.5
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -268,6 +280,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "kwargs": {"days_before": 3},
     },
     "requeue-pending-recomputes": {"task": "scoring.requeue_pending", "schedule": timedelta(minutes=1)},
+    "requeue-unread-documents": {"task": "submissions.requeue_unread_documents", "schedule": timedelta(minutes=10)},
 }
 # A message taken by a worker that dies comes back after this long (longer than any task may run).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}

@@ -20,6 +20,10 @@ RECOMPUTE_IN_PROCESS = False
 RECOMPUTE_COALESCE_SECONDS = 0
 # A webhook delivery runs synchronously when the transaction commits, as a Celery task in eager mode.
 WEBHOOK_DELIVERIES_IN_PROCESS = False
+# Evidence is read only where a test reads it (tests/submissions/test_evidence_documents.py switches it
+# on, synchronously after commit); elsewhere a document stays `pending`.
+EVIDENCE_READING = False
+EVIDENCE_READ_IN_PROCESS = False
 MEDIA_ROOT = BASE_DIR / "var" / "test-evidence"
 # Login throttling is exercised by its own tests, which switch it on.
 AXES_ENABLED = False

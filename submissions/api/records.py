@@ -50,7 +50,7 @@ class AnswerEvidenceApi(generics.ListAPIView, EvidenceApi):
         if getattr(self, "swagger_fake_view", False):  # the schema generator asks without a user
             return Evidence.objects.none()
         answer = get_answer_for_user(api_user(self.request), self.kwargs["submission_id"], self.kwargs["leaf_code"])
-        return answer.evidence.filter(removed_at=None).order_by("uploaded_at", "pk")
+        return answer.evidence.attached().with_reading().order_by("uploaded_at", "pk")
 
 
 EVIDENCE_ID = OpenApiParameter("evidence_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Mã số (id) tệp.")

@@ -4,6 +4,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -15,11 +16,14 @@ from submissions.models import (
     FOCUS_NOTE,
     TRANSITIONS,
     Answer,
+    Evidence,
+    EvidenceWarning,
     FocusIndex,
     FocusMark,
     FocusMarks,
     Submission,
     SubmissionState,
+    TextStatus,
 )
 
 
@@ -38,14 +42,62 @@ class SubmissionSerializer(serializers.ModelSerializer):
         fields = ["id", "organisation_code", "year", "level", "campaign", "state"]
 
 
+class SignatureSerializer(serializers.Serializer):
+    signer = serializers.CharField(help_text="The signing certificate's holder (its common name).")
+    organisation = serializers.CharField(help_text="The holder's organisation, as the certificate names it.")
+    signed_at = serializers.DateTimeField(allow_null=True)
+    intact = serializers.BooleanField(help_text="Nothing but what the signature allows was changed after signing.")
+    trusted = serializers.BooleanField(help_text="The certificate chains to the trust roots the portal is given.")
+
+
 class EvidenceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
+    document = serializers.IntegerField(
+        source="document_id", allow_null=True, help_text="The unit's document; one document may support many leaves."
+    )
     title = serializers.CharField()
     original_name = serializers.CharField()
     size = serializers.IntegerField()
     sha256 = serializers.CharField()
     pages = serializers.IntegerField()
     uploaded_at = serializers.DateTimeField()
+    text_status = serializers.SerializerMethodField()
+    document_number = serializers.SerializerMethodField()
+    document_date = serializers.SerializerMethodField()
+    issuer = serializers.SerializerMethodField()
+    signatures = serializers.SerializerMethodField()
+    warnings = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ChoiceField(choices=TextStatus.values))
+    def get_text_status(self, evidence: Evidence) -> str:
+        return evidence.document.text_status if evidence.document else TextStatus.PENDING
+
+    @extend_schema_field(serializers.CharField())
+    def get_document_number(self, evidence: Evidence) -> str:
+        return evidence.document.document_number if evidence.document else ""
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_document_date(self, evidence: Evidence) -> str | None:
+        date = evidence.document.document_date if evidence.document else None
+        return date.isoformat() if date else None
+
+    @extend_schema_field(serializers.CharField())
+    def get_issuer(self, evidence: Evidence) -> str:
+        return evidence.document.issuer if evidence.document else ""
+
+    @extend_schema_field(SignatureSerializer(many=True))
+    def get_signatures(self, evidence: Evidence) -> list[dict[str, Any]]:
+        fields = ("signer", "organisation", "signed_at", "intact", "trusted")
+        return [
+            {name: item.get(name) for name in fields}
+            for item in (evidence.document.signatures if evidence.document else [])
+        ]
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=[w.value for w in EvidenceWarning]))
+    )
+    def get_warnings(self, evidence: Evidence) -> list[str]:
+        return [str(warning) for warning in evidence.warnings()]
 
 
 class LevelSerializer(serializers.Serializer):
@@ -190,7 +242,8 @@ class AnswerSerializer(serializers.Serializer):
 
     @extend_schema_field(EvidenceSerializer(many=True))
     def get_evidence(self, answer: Answer) -> list[dict[str, Any]]:
-        files = [item for item in answer.evidence.all() if item.removed_at is None]
+        prefetched = getattr(answer, "_prefetched_objects_cache", {}).get("evidence")
+        files = list(prefetched) if prefetched is not None else list(answer.evidence.attached().with_reading())
         return self._evidence.to_representation(files)
 
     @cached_property
@@ -218,7 +271,10 @@ class SubmissionDetailSerializer(SubmissionSerializer):
             )
         }
         answers = sorted(
-            submission.answers.prefetch_related("evidence"), key=lambda answer: nodes[answer.node_id].order
+            submission.answers.prefetch_related(
+                Prefetch("evidence", queryset=Evidence.objects.attached().with_reading())
+            ),
+            key=lambda answer: nodes[answer.node_id].order,
         )
         for answer in answers:
             answer.node = nodes[answer.node_id]

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +34,7 @@ from ..excel import (
 )
 from ..models import VALUE_FIELDS, Answer, Event, Evidence, PendingImport, Submission
 from ..signals import campaign_values_changed
+from .documents import attach, store_document
 from .locks import lock_answer, lock_submission, locked_answers
 
 
@@ -249,12 +249,13 @@ def upload_evidence(*, answer_id: int, user: User, content: bytes, original_name
     a PDF check; whether the person may attach a file is asked first, and again under the lock.
     """
     answer = Answer.objects.select_related("submission__campaign").get(pk=answer_id)
-    _check_may_attach(answer.submission, answer, user)
+    check_may_attach(answer.submission, answer, user)
     checked = check_pdf(content)
     return _attach_evidence(answer=answer, user=user, checked=checked, original_name=original_name, title=title)
 
 
-def _check_may_attach(submission: Submission, answer: Answer, user: User) -> None:
+def check_may_attach(submission: Submission, answer: Answer, user: User) -> None:
+    """Whether the person may attach a file to this leaf now."""
     # During the explanation round the unit may add evidence to support its reply.
     if not (submission.can_edit(user) or (submission.can_explain(user) and answer.is_contested())):
         raise Forbidden(_("Hồ sơ không ở trạng thái cho phép sửa, hoặc bạn không có quyền nhập số liệu."))
@@ -263,31 +264,13 @@ def _check_may_attach(submission: Submission, answer: Answer, user: User) -> Non
 @transaction.atomic
 def _attach_evidence(*, answer: Answer, user: User, checked: CheckedPdf, original_name: str, title: str) -> Evidence:
     submission = lock_submission(answer.submission_id)
-    _check_may_attach(submission, answer, user)
+    check_may_attach(submission, answer, user)
     if answer.evidence.filter(sha256=checked.sha256, removed_at=None).exists():
         raise EvidenceRejected(_("Tệp này đã được đính kèm cho chỉ số này (trùng nội dung)."))
-    evidence = Evidence(
-        answer=answer,
-        title=title.strip() or original_name,
-        original_name=original_name[:255],
-        size=checked.size,
-        sha256=checked.sha256,
-        pages=checked.pages,
-        uploaded_by=user,
-    )
-    evidence.file.save("evidence.pdf", ContentFile(checked.content), save=False)
-    try:
-        evidence.save()
-        Event.objects.create(
-            submission=submission,
-            answer=answer,
-            kind=Event.Kind.EVIDENCE_ADDED,
-            actor=user,
-            new={"evidence": evidence.pk, "title": evidence.title, "sha256": evidence.sha256},
-        )
-    except Exception:
-        evidence.file.delete(save=False)
-        raise
+    # The unit's document with this content, stored and read once however many leaves it supports.
+    document = store_document(organisation_id=submission.organisation_id, user=user, checked=checked,
+                              original_name=original_name, title=title)  # fmt: skip
+    evidence = attach(submission=submission, answer=answer, user=user, document=document, title=title or original_name)
     Submission.objects.filter(pk=submission.pk).update(last_activity=timezone.now())
     return evidence
 

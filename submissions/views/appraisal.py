@@ -46,10 +46,12 @@ from submissions.models import (
     Campaign,
     Decision,
     Evidence,
+    EvidenceWarning,
     FinalDecision,
     Submission,
     SubmissionState,
 )
+from submissions.queries import evidence_warnings_by_submission
 from submissions.services.appraisal import (
     accept_undecided,
     appraise_answer,
@@ -122,6 +124,11 @@ def appraisal_queue(request: AuthenticatedRequest) -> HttpResponse:
         .order_by("campaign__year", "organisation__code")
     )
     today = timezone.localdate()
+    submissions = list(submissions)
+    warnings = evidence_warnings_by_submission([submission.pk for submission in submissions])
+    for submission in submissions:
+        found = warnings.get(submission.pk, {})
+        submission.evidence_warnings = [(EvidenceWarning(code).label, count) for code, count in sorted(found.items())]
     context = {
         "submissions": submissions,
         "late": {submission.pk for submission in submissions if submission.is_late(today)},
@@ -180,7 +187,7 @@ def _review_sections(submission: Submission, forms: dict[int, Any] | None = None
     nodes = {node.pk: node for node in submission.campaign.framework.nodes.all()}
     answers = (
         submission.answers.select_related("node", "appraised_by")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.filter(removed_at=None)))
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.attached().with_reading()))
         .order_by("node__order")
     )
     sections: dict[int, dict[str, Any]] = {}
@@ -278,7 +285,7 @@ def submit_form(form: Any, step: Callable[[dict[str, Any]], object]) -> int:
 def render_review_leaf(request: AuthenticatedRequest, answer_id: int, form: Any, status: int) -> HttpResponse:
     answer = (
         Answer.objects.select_related("node", "submission__campaign__framework", "appraised_by")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.filter(removed_at=None)))
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.attached().with_reading()))
         .get(pk=answer_id)
     )
     submission = answer.submission
@@ -332,7 +339,7 @@ def appraisal_outcome(submission: Submission, user: User) -> list[dict[str, Any]
     answers = (
         submission.answers.filter(appraisal_decision__in=[Decision.ADJUST, Decision.QUESTION])
         .select_related("node")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.filter(removed_at=None)))
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.attached().with_reading()))
         .order_by("node__order")
     )
     outcome = []

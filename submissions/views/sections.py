@@ -240,7 +240,7 @@ def _items(
         Answer.objects.filter(pk__in=[leaf.answer_id for leaf in leaves])
         .select_related("node", "updated_by")
         .prefetch_related(
-            Prefetch("evidence", queryset=Evidence.objects.filter(removed_at=None).order_by("uploaded_at")),
+            Prefetch("evidence", queryset=Evidence.objects.attached().with_reading().order_by("uploaded_at")),
             Prefetch(
                 "events",
                 queryset=Event.objects.readable_by(user, submission)

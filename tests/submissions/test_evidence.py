@@ -57,7 +57,8 @@ def test_a_pdf_is_stored_privately_under_a_generated_name(danang_submission: Sub
     assert len(evidence.sha256) == 64
     name = evidence.file.name
     assert name is not None
-    assert name.startswith(f"evidence/{danang_submission.campaign_id}/")
+    # Stored once as the unit's document, whichever leaves it is attached to.
+    assert name.startswith(f"evidence/documents/{danang_submission.organisation_id}/")
     assert ".." not in name
     assert "Quyết" not in name
     assert stored_files() == [Path(evidence.file.path)]
