@@ -81,6 +81,8 @@ ROUTES: dict[str, tuple[str, str]] = {
     "api/v1/rankings/explore/": (PUBLIC, "/api/v1/rankings/explore/?level=province&units=48&years=2021"),
     "api/v1/campaigns/": (PUBLIC, "/api/v1/campaigns/"),
     "api/v1/organisations/<str:code>/results/": (PUBLIC, "/api/v1/organisations/48/results/"),
+    "api/v1/organisations/<str:code>/what-if/": (PUBLIC, "/api/v1/organisations/48/what-if/?set=1:0.9"),
+    "api/v1/submissions/<int:submission_id>/what-if/": (API, "/api/v1/submissions/1/what-if/?set=1.1.1:1"),
     "api/v1/submissions/": (API, "/api/v1/submissions/"),
     "api/v1/submissions/<int:submission_id>/": (API, "/api/v1/submissions/1/"),
     "api/v1/submissions/<int:submission_id>/transitions/": (API, "/api/v1/submissions/1/transitions/"),
