@@ -252,6 +252,9 @@ def checked_changes(basis: Basis, requested: Sequence[Requested]) -> dict[str, D
     problems: dict[int, dict[str, str]] = {}
     values: dict[str, Decimal] = {}
     for position, item in enumerate(requested):
+        if not item.index:
+            problems[position] = {"index": _("Chọn chỉ số chính cần đạt giá trị “%(value)s”.") % {"value": item.value}}
+            continue
         if item.index not in mains:
             problems[position] = {"index": _("Không có chỉ số chính “%(index)s”; các chỉ số chính: %(known)s.")
                                   % {"index": item.index, "known": ", ".join(mains)}}  # fmt: skip

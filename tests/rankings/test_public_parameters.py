@@ -30,6 +30,7 @@ PATHS: dict[str, list[str]] = {
     "results/<int:year>/<str:level>/report/": [f"/results/{part}/report/" for part in YEARS_AND_LEVELS],
     "results/<int:year>/<str:level>/preview.png": [f"/results/{part}/preview.png" for part in YEARS_AND_LEVELS],
     "results/units/<str:code>/": [f"/results/units/{code}/" for code in UNITS],
+    "results/units/<str:code>/what-if/": [f"/results/units/{code}/what-if/" for code in UNITS],
     "api/v1/organisations/<str:code>/results/": [f"/api/v1/organisations/{code}/results/" for code in UNITS],
     "api/v1/organisations/<str:code>/what-if/": [f"/api/v1/organisations/{code}/what-if/" for code in UNITS],
     "frameworks/<slug:code>/": [f"/frameworks/{code}/" for code in FRAMEWORKS],

@@ -5,9 +5,13 @@ the campaign's scoring would."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from decimal import ROUND_CEILING, Decimal
+from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from accounts.models import Organisation
 from common.errors import InvalidInput, WorkflowError
@@ -31,6 +35,8 @@ from tests.rankings.what_if_setup import finalised, full_recompute  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
 
 def basis_of(code: str, year: int = 2021) -> Basis:
     return what_if_basis(
@@ -52,6 +58,17 @@ def ahead(index: str, value: Decimal, unit: str) -> list[str]:
         for row in rows
         if (figure := row.value) is not None and round_value(figure) > round_value(value)
     )
+
+
+def test_the_what_if_itself_loads_no_django_module() -> None:
+    # A fresh interpreter: this test process has Django loaded already.
+    check = "import sys, rankings.whatif; assert not [m for m in sys.modules if m.startswith('django')]"
+
+    completed = subprocess.run(
+        [sys.executable, "-c", check], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
+
+    assert completed.returncode == 0, completed.stderr
 
 
 def test_the_fifth_main_index_of_the_framework_of_the_2021_table_is_index_5(published_2021: None) -> None:
@@ -362,3 +379,64 @@ def test_a_ratio_is_typed_as_numerator_slash_denominator() -> None:
         with pytest.raises(Exception) as refused:  # noqa: PT011 - Django's ValidationError, its message checked
             leaf_answer(ratio, text)
         assert refused.value.messages == [message]  # type: ignore[attr-defined]
+
+
+# --- The page -----------------------------------------------------------------------------------------
+
+
+def test_the_page_shows_the_dti_and_rank_before_and_after_and_both_tables(published_2021: None, client: Client) -> None:
+    page = client.get("/results/units/31/what-if/?year=2021&set=5:1").content.decode()
+
+    assert '<dd id="what-if-value">0,4675 → 0,5393</dd>' in page
+    assert '<dd id="what-if-rank">hạng 16 → 4/63</dd>' in page
+    assert "<li><strong>5. An toàn thông tin mạng</strong>: 0,2821 → 1,0000</li>" in page
+    assert ('<tr data-index="CQS"><th scope="row">Chính quyền số</th><td class="number">0,4718 → 0,5744</td>'
+            '<td class="number">25 → 5/63</td></tr>') in page  # fmt: skip
+    assert ('<tr data-index="5"><th scope="row">5. An toàn thông tin mạng</th><td class="number">0,2821</td>'
+            '<td class="number">0,4008</td><td class="number">+0,1187</td></tr>') in page  # fmt: skip
+    assert ('<tr data-index="7" class="kind-main"><th scope="row">7. Hoạt động chính quyền số</th><td class="number">'
+            '0,5012</td><td class="number">200</td><td class="number">99,76</td></tr>') in page  # fmt: skip
+    assert '<option value="5" selected>5. An toàn thông tin mạng (0,2821)</option>' in page
+
+
+def test_the_filled_in_form_is_sent_on_to_its_set_address(published_2021: None, client: Client) -> None:
+    response = client.get("/results/units/31/what-if/?year=2021&index=5&value=0,9&index=&value=&index=7&value=1")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/results/units/31/what-if/?year=2021&set=5:0,9,7:1"
+
+
+def test_each_refused_row_is_shown_next_to_its_field(published_2021: None, client: Client) -> None:
+    page = client.get("/results/units/31/what-if/?index=5&value=1,9&index=&value=0,5").content.decode()
+
+    assert ('<input id="wi-value-1" name="value" type="text" inputmode="decimal" autocomplete="off" value="1,9" '
+            'placeholder="0,85" aria-invalid="true" aria-describedby="wi-error-1">') in page  # fmt: skip
+    assert ('<p class="field-error what-if-error" id="wi-error-1">Chỉ số 5: giá trị phải là một số từ 0 đến 1, ví dụ '
+            "0,85; nhận được “1,9”. </p>") in page  # fmt: skip
+    assert ('<select id="wi-index-2" name="index" aria-invalid="true" aria-describedby="wi-error-2">') in page
+    assert "Chọn chỉ số chính cần đạt giá trị “0,5”." in page
+    assert 'id="what-if-outcome"' not in page
+
+
+def test_a_unit_that_one_index_cannot_lift_or_that_leads_is_told_so(published_2021: None, client: Client) -> None:
+    hue = client.get("/results/units/46/what-if/").content.decode()
+    danang = client.get("/results/units/48/what-if/").content.decode()
+
+    assert '<td class="number muted" colspan="2">không đủ</td>' in hue
+    assert "Đơn vị đang đứng đầu nhóm." in danang
+    assert 'id="rank-up-table"' not in danang
+
+
+def test_the_profile_links_to_the_units_what_if_of_its_year(published_2021: None, client: Client) -> None:
+    page = client.get("/results/units/31/").content.decode()
+
+    assert '<a href="/results/units/31/what-if/?year=2021" id="profile-what-if">' in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/results/units/nope/what-if/", "/results/units/31/what-if/?year=2020", "/results/units/31/what-if/?year=abc",
+     "/results/units/authority/what-if/", "/results/units/31-2025/what-if/?year=2021"],
+)  # fmt: skip
+def test_an_unknown_unit_or_unpublished_year_is_not_found(published_2021: None, client: Client, url: str) -> None:
+    assert client.get(url).status_code == 404

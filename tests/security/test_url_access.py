@@ -29,6 +29,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "results/<int:year>/<str:level>/methodology/": (PUBLIC, "/results/2021/province/methodology/"),
     "results/<int:year>/<str:level>/report/": (PUBLIC, "/results/2021/province/report/"),
     "results/units/<str:code>/": (PUBLIC, "/results/units/48/"),
+    "results/units/<str:code>/what-if/": (PUBLIC, "/results/units/48/what-if/?set=1:0.9"),
     "results/compare/": (PUBLIC, "/results/compare/"),
     "results/explore/": (PUBLIC, "/results/explore/?level=province&index=dti"),
     "healthz": (PUBLIC, "/healthz"),
