@@ -1028,13 +1028,12 @@ def what_if(request: HttpRequest, code: str) -> HttpResponseBase:
     form is sent on to its `set` address, the one to share; a refused change is shown next to its field."""
     if not is_plain(code):
         raise Http404("No such unit")
-    organisation = get_object_or_404(Organisation.objects.select_related("region"), code=code, level__in=RANKED_LEVELS)
     year_text = request.GET.get("year", "")
     year = year_of(year_text)
     if year_text and year is None:
         raise Http404("No such year")
     audience = Audience.of(request.user)
-    found = cached(("what-if", audience, code, year), lambda: _what_if_basis(audience, organisation, year))
+    found = cached(("what-if", audience, code, year), lambda: _what_if_basis(audience, code, year))
     basis: Basis
     basis, years = found.body
     from_form = "index" in request.GET or "value" in request.GET
@@ -1057,7 +1056,7 @@ def what_if(request: HttpRequest, code: str) -> HttpResponseBase:
     rows += [WhatIfRow(position, "", "", {}) for position in range(len(rows), WHAT_IF_ROWS)]
     context = {
         "basis": basis,
-        "organisation": organisation,
+        "organisation": basis.organisation,
         "publication": basis.publication,
         "years": years,
         "rows": rows,
@@ -1076,10 +1075,11 @@ def _form_changes(request: HttpRequest) -> tuple[Requested, ...]:
 
 
 def _what_if_basis(
-    audience: Audience, organisation: Organisation, year: int | None
+    audience: Audience, code: str, year: int | None
 ) -> tuple[tuple[Basis, list[int]], list[Publication]]:
     """The unit's what-if basis in the year asked (its newest published year by default) and the years it
-    has a published result in, for the reader's audience."""
+    has a published result in, for the reader's audience; 404 for a unit that is not ranked."""
+    organisation = get_object_or_404(Organisation, code=code, level__in=RANKED_LEVELS)
     years = unit_years(organisation, audience.publications())
     basis = what_if_basis(organisation=organisation, among=audience.publications(), year=year)
     return (basis, sorted({p.campaign.year for p in years.publications})), [basis.publication, *years.read]

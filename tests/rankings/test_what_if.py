@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from accounts.models import Organisation
 from common.errors import InvalidInput, WorkflowError
@@ -167,12 +168,15 @@ def test_where_the_published_dti_is_not_its_main_indices_sum_the_published_dti_m
     assert outcome.group == "no_public_services"
 
 
-def test_lowering_an_index_can_lose_places(published_2021: None) -> None:
+def test_lowering_an_index_can_lose_places(published_2021: None, client: Client) -> None:
     outcome = published_what_if(basis=basis_of("31"), changes=[Requested("9", "0")])
+    page = client.get("/results/units/31/what-if/?set=9:0").content.decode()
 
     # 0,467485 − 0,4792 × 150 / 1000 = 0,395605.
     assert outcome.after.value == Decimal("0.395605")
-    assert outcome.places_lost == outcome.after.rank - 16 > 0  # type: ignore[operator]
+    rank = len(ahead("dti", Decimal("0.3956"), "31")) + 1
+    assert (outcome.after.rank, outcome.places_lost) == (rank, rank - 16)
+    assert f'<p id="what-if-verdict">Xuống {rank - 16} bậc.</p>' in page
 
 
 def brute_force(group: PeerGroup, unit: str, key: str) -> Decimal | None:
@@ -440,3 +444,15 @@ def test_the_profile_links_to_the_units_what_if_of_its_year(published_2021: None
 )  # fmt: skip
 def test_an_unknown_unit_or_unpublished_year_is_not_found(published_2021: None, client: Client, url: str) -> None:
     assert client.get(url).status_code == 404
+
+
+def test_a_warm_what_if_page_reads_nothing_from_the_database(
+    published_2021: None, client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    client.get("/results/units/31/what-if/?year=2021&set=5:1")
+
+    with django_assert_num_queries(0):
+        page = client.get("/results/units/31/what-if/?year=2021&set=5:0,5")
+
+    # 0,467485 + (0,5 − 0,2821) × 100 / 1000 = 0,489275: past Nam Định's 0,4885, behind Bắc Giang's 0,4933.
+    assert '<dd id="what-if-rank">hạng 16 → 11/63</dd>' in page.content.decode()
