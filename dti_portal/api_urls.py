@@ -7,7 +7,15 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import OrganisationViewSet, TokenApi
 from indicators.api.views import FrameworkViewSet
-from rankings.api.views import CampaignListApi, ExploreApi, OrganisationResultsApi, RankingApi, RobustnessApi
+from rankings.api.views import (
+    CampaignListApi,
+    ExploreApi,
+    OrganisationResultsApi,
+    OrganisationWhatIfApi,
+    RankingApi,
+    RobustnessApi,
+    SubmissionWhatIfApi,
+)
 
 router = DefaultRouter()
 router.register("frameworks", FrameworkViewSet, basename="framework")
@@ -20,6 +28,9 @@ urlpatterns = [
     path("rankings/explore/", ExploreApi.as_view(), name="api-rankings-explore"),
     path("campaigns/", CampaignListApi.as_view(), name="api-campaigns"),
     path("organisations/<str:code>/results/", OrganisationResultsApi.as_view(), name="api-organisation-results"),
+    path("organisations/<str:code>/what-if/", OrganisationWhatIfApi.as_view(), name="api-organisation-what-if"),
+    # A submission's what-if computes from the results stage, so its view is the rankings API's.
+    path("submissions/<int:submission_id>/what-if/", SubmissionWhatIfApi.as_view(), name="api-submission-what-if"),
     path("", include("submissions.api.urls")),
     path("", include("webhooks.api.urls")),
     *router.urls,

@@ -15,5 +15,6 @@ urlpatterns = [
     path("<int:year>/<str:level>/methodology/", views.methodology, name="methodology"),
     path("<int:year>/<str:level>/report/", views.national_report, name="report"),
     path("units/<str:code>/", views.profile, name="profile"),
+    path("units/<str:code>/what-if/", views.what_if, name="what-if"),
     path("compare/", views.compare, name="compare"),
 ]

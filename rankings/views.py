@@ -13,6 +13,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -31,7 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Organisation, Region
 from accounts.names import search_form, vietnamese_sort_key
-from common.errors import Rejected
+from common.errors import InvalidInput, Rejected
 from common.formatting import format_number
 from common.http import HtmxRequest
 from scoring.robustness import DRAWS, GEOMETRIC_FLOOR, SPREAD
@@ -78,6 +79,7 @@ from .queries import (
     unit_years,
 )
 from .services import request_national_report, robustness_of
+from .whatif_data import Basis, ChangesInvalid, Requested, published_what_if, requested_changes, what_if_basis
 
 LEVELS = {"province": gettext_lazy("cấp tỉnh"), "ministry": gettext_lazy("cấp bộ, ngành")}
 # What a level's ranked units are called in a count ("63 tỉnh, thành phố").
@@ -1008,3 +1010,81 @@ def _explore_download(request: HttpRequest, selection: Selection, output: str) -
         return validate(request, unchanged, found, shared=True)
     content, filename, content_type = found.body
     return validate(request, _download(content, filename, content_type), found, shared=True)
+
+
+# The what-if form's rows: "Nếu [chỉ số] đạt [giá trị]", three of them (more when the address asks for more).
+WHAT_IF_ROWS = 3
+
+
+@dataclass(frozen=True)
+class WhatIfRow:
+    """One row of the what-if form as asked, with its errors by field ("index", "value")."""
+
+    position: int
+    index: str
+    value: str
+    errors: dict[str, str]
+
+
+@require_GET
+def what_if(request: HttpRequest, code: str) -> HttpResponseBase:
+    """What a unit's DTI and rank would be with some of its main indices at other values, the other units at
+    their published figures: the form's rows, or `set` (5:0,85,3:0,9) as the API takes it. A filled-in
+    form is sent on to its `set` address, the one to share; a refused change is shown next to its field."""
+    if not is_plain(code):
+        raise Http404("No such unit")
+    year_text = request.GET.get("year", "")
+    year = year_of(year_text)
+    if year_text and year is None:
+        raise Http404("No such year")
+    audience = Audience.of(request.user)
+    found = cached(("what-if", audience, code, year), lambda: _what_if_basis(audience, code, year))
+    basis: Basis
+    basis, years = found.body
+    from_form = "index" in request.GET or "value" in request.GET
+    outcome, problem, refused = None, "", {}
+    asked: tuple[Requested, ...] = ()
+    try:
+        asked = _form_changes(request) if from_form else requested_changes(request.GET.getlist("set"))
+        if asked:
+            outcome = published_what_if(basis=basis, changes=asked)
+    except ChangesInvalid as error:
+        refused = error.rows
+    except InvalidInput as error:
+        problem = error.message
+    if from_form and not refused and not problem:
+        # The address to share: `set` as the API takes it, its colons and commas as typed.
+        changes = quote(",".join(item.as_text() for item in asked), safe=":,/")
+        query = f"year={basis.publication.campaign.year}" + (f"&set={changes}" if asked else "")
+        return redirect(f"{reverse('rankings:what-if', args=[code])}?{query}")
+    rows = [WhatIfRow(n, item.index, item.value, refused.get(n, {})) for n, item in enumerate(asked)]
+    rows += [WhatIfRow(position, "", "", {}) for position in range(len(rows), WHAT_IF_ROWS)]
+    context = {
+        "basis": basis,
+        "organisation": basis.organisation,
+        "publication": basis.publication,
+        "years": years,
+        "rows": rows,
+        "problem": problem,
+        "outcome": outcome,
+        "rank_up": basis.rank_up,
+        "gains": basis.gains,
+    }
+    return _private(render(request, "rankings/what_if.html", context), basis.publication)
+
+
+def _form_changes(request: HttpRequest) -> tuple[Requested, ...]:
+    """The form's rows that name an index or a value, in order."""
+    pairs = zip(request.GET.getlist("index"), request.GET.getlist("value"), strict=False)
+    return tuple(Requested(index.strip(), value.strip()) for index, value in pairs if index.strip() or value.strip())
+
+
+def _what_if_basis(
+    audience: Audience, code: str, year: int | None
+) -> tuple[tuple[Basis, list[int]], list[Publication]]:
+    """The unit's what-if basis in the year asked (its newest published year by default) and the years it
+    has a published result in, for the reader's audience; 404 for a unit that is not ranked."""
+    organisation = get_object_or_404(Organisation, code=code, level__in=RANKED_LEVELS)
+    years = unit_years(organisation, audience.publications())
+    basis = what_if_basis(organisation=organisation, among=audience.publications(), year=year)
+    return (basis, sorted({p.campaign.year for p in years.publications})), [basis.publication, *years.read]

@@ -27,11 +27,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.http import api_user
 from accounts.models import Organisation, Region
 from common.errors import InvalidInput
 from common.filters import checked, year_filter
@@ -46,6 +48,16 @@ from rankings.parameters import is_plain, year_of
 from rankings.queries import TableRow, edition, latest_publications, ranking_tables, unit_profile, unit_years
 from rankings.ranking import round_value
 from rankings.services import robustness_of
+from rankings.whatif import Outcome
+from rankings.whatif_data import (
+    MOST_CHANGES,
+    Basis,
+    leaf_what_if,
+    published_what_if,
+    requested_changes,
+    what_if_basis,
+)
+from submissions.access import get_submission_for_user
 from submissions.models import Campaign
 
 
@@ -744,3 +756,243 @@ def _explored(selection: Selection) -> tuple[dict[str, Any], list[Publication]]:
         ],
     }  # fmt: skip
     return body, explored.catalogue.publications
+
+
+# --- What if: a unit's DTI and ranks with some of its figures changed ------------------------------
+
+SET_DESCRIPTION = (
+    "The changes, `<index>:<value>` separated by commas (or the parameter repeated), at most "
+    f"{MOST_CHANGES}. A comma not followed by an index and a colon is a decimal comma: 5:0,85,3:0.9 is "
+    "5 → 0,85 and 3 → 0,9."
+)
+WHAT_IF_STANDING = inline_serializer(
+    "WhatIfStanding",
+    {"value": serializers.FloatField(allow_null=True), "rank": serializers.IntegerField(allow_null=True)},
+)
+WHAT_IF_PILLAR = inline_serializer(
+    "WhatIfPillar",
+    {
+        "index": serializers.CharField(),
+        "name": serializers.CharField(),
+        "before": serializers.FloatField(allow_null=True),
+        "after": serializers.FloatField(allow_null=True),
+        "rank_before": serializers.IntegerField(allow_null=True),
+        "rank_after": serializers.IntegerField(allow_null=True),
+    },
+    many=True,
+)
+WHAT_IF_FIELDS: dict[str, serializers.Field] = {
+    "before": WHAT_IF_STANDING,
+    "after": WHAT_IF_STANDING,
+    "pillars": WHAT_IF_PILLAR,
+    "group": serializers.CharField(),
+    "group_size": serializers.IntegerField(),
+}
+
+
+class OrganisationWhatIfApi(PublicApi):
+    """What a unit's DTI, pillars and ranks would be with some of its main indices at other values, every
+    other unit of its peer group at its published figures; and, for each main index, the smallest value
+    that alone would rank it better."""
+
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, description="The newest published year of the level if absent."),
+            OpenApiParameter(
+                "level", OpenApiTypes.STR, enum=["province", "ministry"], description="The unit's own level if absent."
+            ),
+            OpenApiParameter(
+                "set",
+                OpenApiTypes.STR,
+                many=True,
+                description=SET_DESCRIPTION + " An index is a main index's key; a value is 0–1.",
+            ),
+        ],
+        responses={
+            200: inline_serializer(
+                "WhatIf",
+                {
+                    "organisation_code": serializers.CharField(),
+                    "organisation_name": serializers.CharField(),
+                    "year": serializers.IntegerField(),
+                    "level": serializers.CharField(),
+                    **WHAT_IF_FIELDS,
+                    "changes": inline_serializer(
+                        "WhatIfChange",
+                        {
+                            "index": serializers.CharField(),
+                            "name": serializers.CharField(),
+                            "before": serializers.FloatField(allow_null=True),
+                            "after": serializers.FloatField(allow_null=True),
+                        },
+                        many=True,
+                    ),
+                    "offset": serializers.FloatField(
+                        allow_null=True,
+                        help_text="Where the published DTI is not what the unit's published main indices give "
+                        "(beyond rounding): the gap, which the after-DTI keeps (the published DTI moved by what "
+                        "the changes add). Null elsewhere: the after-DTI is computed from the main indices.",
+                    ),
+                    "rank_up": inline_serializer(
+                        "WhatIfRankUp",
+                        {
+                            "index": serializers.CharField(),
+                            "name": serializers.CharField(),
+                            "value": serializers.FloatField(),
+                            "needed": serializers.FloatField(
+                                allow_null=True,
+                                help_text="The smallest value (in steps of 0.0001) of this index alone, the rest "
+                                "as published, that ranks the unit better; null where 1 is not enough or the "
+                                "unit is first.",
+                            ),
+                        },
+                        many=True,
+                    ),
+                    "publication": inline_serializer(
+                        "WhatIfPublication",
+                        {"version": serializers.IntegerField(), "published_at": serializers.DateTimeField()},
+                    ),
+                },
+            ),
+            404: OpenApiResponse(
+                description="No such unit, nothing published for the year and level, or the unit is not in its table."
+            ),
+        },
+    )
+    def get(self, request: Request, code: str) -> HttpResponseBase:
+        if not is_plain(code):
+            raise NotFound("Không có đơn vị này.")
+        year = _year(request, required=False)
+        level = _plain(request, "level") or None
+        changes = requested_changes(request.query_params.getlist("set"))
+
+        def make() -> tuple[dict[str, Any], list[Publication]]:
+            organisation = Organisation.objects.filter(code=code).first()
+            if organisation is None:
+                raise NotFound("Không có đơn vị này.")
+            basis = what_if_basis(organisation=organisation, among=official(), year=year, level=level)
+            return {"basis": basis}, [basis.publication]
+
+        def answer(built: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+            basis: Basis = built["basis"]
+            body = _published_what_if(basis, published_what_if(basis=basis, changes=changes))
+            # Only the answer with no change is kept rendered: each set of changes would be another copy.
+            return body, not changes
+
+        return self.respond(request, ("what-if", code, year, level), make, answer)
+
+
+def _published_what_if(basis: Basis, outcome: Outcome) -> dict[str, Any]:
+    publication, places = basis.publication, outcome.places
+    return {
+        "organisation_code": basis.code,
+        "organisation_name": basis.unit_name,
+        "year": publication.campaign.year,
+        "level": publication.campaign.level,
+        **_outcome(outcome),
+        "changes": [
+            {
+                "index": change.index,
+                "name": change.name,
+                "before": _number(change.before, places),
+                "after": _number(change.after, places),
+            }
+            for change in outcome.changes
+        ],
+        "offset": _number(outcome.offset, places),
+        "rank_up": [
+            {
+                "index": item.index,
+                "name": item.name,
+                "value": _number(item.value, places),
+                "needed": _number(item.needed, places),
+            }
+            for item in basis.rank_up
+        ],
+        "publication": {"version": publication.version, "published_at": publication.published_at},
+    }
+
+
+def _outcome(outcome: Outcome) -> dict[str, Any]:
+    """What both what-ifs answer alike: the DTI before and after, each pillar, the group."""
+    places = outcome.places
+    return {
+        "before": {"value": _number(outcome.before.value, places), "rank": outcome.before.rank},
+        "after": {"value": _number(outcome.after.value, places), "rank": outcome.after.rank},
+        "pillars": [
+            {
+                "index": pillar.index,
+                "name": pillar.name,
+                "before": _number(pillar.before, places),
+                "after": _number(pillar.after, places),
+                "rank_before": pillar.rank_before,
+                "rank_after": pillar.rank_after,
+            }
+            for pillar in outcome.pillars
+        ],
+        "group": outcome.group,
+        "group_size": outcome.group_size,
+    }
+
+
+class SubmissionWhatIfApi(APIView):
+    """What the unit's final DTI, pillars and ranks would be with some of its final answers replaced,
+    recomputed as the campaign's scoring computes them; the other units of its peer group at their final
+    results. For the unit's own people and the authority, once the result is finalised."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "set",
+                OpenApiTypes.STR,
+                many=True,
+                description=SET_DESCRIPTION + " An index is a leaf's key; a value is the answer as data entry takes "
+                "it: a number, `<numerator>/<denominator>` for a ratio, a level's key (1, 2, …) or label, 1 or 0 "
+                "for yes or no.",
+            ),
+        ],
+        responses={
+            200: inline_serializer(
+                "LeafWhatIf",
+                {
+                    "submission": serializers.IntegerField(),
+                    "organisation_code": serializers.CharField(),
+                    "year": serializers.IntegerField(),
+                    "level": serializers.CharField(),
+                    **WHAT_IF_FIELDS,
+                    "changes": inline_serializer(
+                        "LeafWhatIfChange",
+                        {
+                            "index": serializers.CharField(),
+                            "name": serializers.CharField(),
+                            "before": serializers.FloatField(allow_null=True, help_text="The leaf's value (0–1)."),
+                            "after": serializers.FloatField(allow_null=True),
+                            "answer_before": serializers.CharField(help_text="The final answer, as the unit reads it."),
+                            "answer_after": serializers.CharField(),
+                        },
+                        many=True,
+                    ),
+                },
+            ),
+            409: OpenApiResponse(description="The result is not finalised yet: `code` is `not_final`."),
+        },
+    )
+    def get(self, request: Request, submission_id: int) -> Response:
+        submission = get_submission_for_user(api_user(request), submission_id)
+        changes = requested_changes(request.query_params.getlist("set"))
+        outcome = leaf_what_if(submission=submission, changes=changes)
+        places = outcome.places
+        return Response({
+            "submission": submission.pk,
+            "organisation_code": submission.organisation.code,
+            "year": submission.campaign.year,
+            "level": submission.campaign.level,
+            **_outcome(outcome),
+            "changes": [{"index": change.index, "name": change.name, "before": _number(change.before, places),
+                         "after": _number(change.after, places), "answer_before": change.answer_before,
+                         "answer_after": change.answer_after} for change in outcome.changes],
+        })  # fmt: skip

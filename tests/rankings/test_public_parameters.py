@@ -30,7 +30,9 @@ PATHS: dict[str, list[str]] = {
     "results/<int:year>/<str:level>/report/": [f"/results/{part}/report/" for part in YEARS_AND_LEVELS],
     "results/<int:year>/<str:level>/preview.png": [f"/results/{part}/preview.png" for part in YEARS_AND_LEVELS],
     "results/units/<str:code>/": [f"/results/units/{code}/" for code in UNITS],
+    "results/units/<str:code>/what-if/": [f"/results/units/{code}/what-if/" for code in UNITS],
     "api/v1/organisations/<str:code>/results/": [f"/api/v1/organisations/{code}/results/" for code in UNITS],
+    "api/v1/organisations/<str:code>/what-if/": [f"/api/v1/organisations/{code}/what-if/" for code in UNITS],
     "frameworks/<slug:code>/": [f"/frameworks/{code}/" for code in FRAMEWORKS],
     "frameworks/<slug:code>/compare/": [f"/frameworks/{code}/compare/" for code in FRAMEWORKS],
     "api/v1/^frameworks/(?P<code>[^/.]+)/$": [f"/api/v1/frameworks/{code}/" for code in FRAMEWORKS],
@@ -69,7 +71,14 @@ QUERIES = [
 # The published results' routes read these parameters, and are tried with every query above; the other
 # public routes read none of them (or their own), and are tried with one of each kind.
 RESULTS_ROUTES = {"", "api/v1/rankings/", "api/v1/rankings/explore/", "api/v1/campaigns/",
-                  "api/v1/organisations/<str:code>/results/"}  # fmt: skip
+                  "api/v1/organisations/<str:code>/results/", "api/v1/organisations/<str:code>/what-if/"}  # fmt: skip
+# The what-if routes also read the changes asked for: known, unknown and malformed indices and values, a
+# decimal comma, repeats, too many, a NUL character.
+WHAT_IF_QUERIES = ["set=1:0.9", "set=1:0,9,2:1", "set=1:abc", "set=1:2", "set=1:-1", "set=1", "set=nope:1",
+                   "set=1:1,1:0.5", "set=%00:1", "set=1:%00", "set=1:1e999999", "set=1:NaN", "set=:", "set=,,,",
+                   "set=1:0.5&set=2:0.5", "set=" + ",".join(["1:1"] * 60), "set=1:0.9&year=2024&level=ministry",
+                   "set=1:0.9&year=2020", "index=1&value=0,9", "index=1&value=abc&index=9&value=1",
+                   "index=%00&value=%00", "index=1"]  # fmt: skip
 FEW_QUERIES = ["", "year=%C2%B2", "version=99999999999999999999", "level=%00", "format=csv", "format=xyz",
                "unit=48&unit=BTC", "q=" + "x" * 300]  # fmt: skip
 
@@ -78,6 +87,8 @@ def server_errors(client: Client, route: str) -> list[tuple[str, int]]:
     sample = PUBLIC_ROUTES[route]
     paths = PATHS.get(route, [sample.split("?")[0]])
     queries = QUERIES if route in RESULTS_ROUTES or route.startswith("results/") else FEW_QUERIES
+    if "what-if" in route:
+        queries = [*queries, *WHAT_IF_QUERIES]
     found = []
     for path in paths:
         for query in queries:

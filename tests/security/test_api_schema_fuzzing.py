@@ -75,7 +75,7 @@ def test_every_operation_answers_within_its_schema_and_never_fails(
 
         call()
 
-    assert len(operations) == 31
+    assert len(operations) == 33
 
 
 @pytest.mark.django_db
