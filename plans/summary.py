@@ -24,7 +24,7 @@ from scoring.models import Result
 from scoring.reports import points_lost
 from submissions.models import SETTLED_STATES, Campaign, FocusIndex, Submission
 
-from .models import PlanItem, PlanSource
+from .models import ImprovementPlan, PlanItem, PlanSource
 
 ZERO = Decimal(0)
 
@@ -290,3 +290,13 @@ def reached(organisation: Organisation, *, year: int, level: str, keys: list[str
     if not values:
         return None
     return Reached(year, _("Kết quả DTI %(year)s đã công bố") % {"year": year}, values)
+
+
+def plan_source_submission(plan: ImprovementPlan) -> Submission | None:
+    """The settled submission a plan's figures came from, for the what-if on its final answers."""
+    return (
+        Submission.objects.filter(campaign_id=plan.campaign_id, organisation_id=plan.organisation_id,
+                                  state__in=SETTLED_STATES)
+        .select_related("campaign__framework", "organisation")
+        .first()
+    )  # fmt: skip

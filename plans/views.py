@@ -16,13 +16,15 @@ from accounts.models import Department, Role
 from common.errors import DomainError, InvalidInput
 from common.formatting import format_number
 from common.pages import refusals_as_messages
+from rankings.models import Publication
+from rankings.whatif_data import ChangesInvalid, Requested, leaf_what_if, what_if_basis
 
 from .access import get_plan_for_user, get_rw_plan_for_user, may_read_unit
 from .documents import plan_document, plan_docx, plan_pdf
 from .forms import PlanItemForm, ReopenForm
-from .models import ImprovementPlan, PlanItem
+from .models import ImprovementPlan, PlanItem, PlanSource
 from .services import approve_plan, generate_plan, may_edit, reopen_plan, update_plan_item
-from .summary import plan_source
+from .summary import plan_source, plan_source_submission
 
 
 @login_required
@@ -66,6 +68,7 @@ def plan_detail(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     document = plan_document(plan)
     editable = plan.is_draft and may_edit(request.user, plan.organisation_id)
     context = {
+        **_what_if(request, plan),
         "document": document,
         "plan": plan,
         "editable": editable,
@@ -74,6 +77,50 @@ def plan_detail(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
         "no_departments": editable and not Department.objects.filter(organisation_id=plan.organisation_id).exists(),
     }
     return render(request, "plans/plan_detail.html", context)
+
+
+# Rows of the plan's "nếu … đạt …" form.
+WHAT_IF_ROWS = 3
+
+
+def _what_if(request: AuthenticatedRequest, plan: ImprovementPlan) -> dict[str, object]:
+    """The plan's what-if: on the unit's final answers (any leaf, `leaf`/`answer` rows of the form) where the
+    plan starts from a settled submission, and the published guidance (the value each main index needs for
+    a better rank, where the most points are left) where its year is published."""
+    context: dict[str, object] = {"what_if_rows": [], "what_if_outcome": None, "guidance": None}
+    submission = plan_source_submission(plan)
+    if submission is not None:
+        asked = [
+            Requested(leaf.strip(), answer.strip())
+            for leaf, answer in zip(request.GET.getlist("leaf"), request.GET.getlist("answer"), strict=False)
+            if leaf.strip() or answer.strip()
+        ][:WHAT_IF_ROWS]
+        refused: dict[int, dict[str, str]] = {}
+        if asked:
+            try:
+                context["what_if_outcome"] = leaf_what_if(submission=submission, changes=asked)
+            except ChangesInvalid as error:
+                refused = error.rows
+            except DomainError as error:
+                refused = {0: {"index": error.message}}
+        rows = [(n, item.index, item.value, refused.get(n, {})) for n, item in enumerate(asked)]
+        rows += [(n, "", "", {}) for n in range(len(rows), WHAT_IF_ROWS)]
+        context["what_if_rows"] = rows
+        context["what_if_leaves"] = list(
+            submission.answers.select_related("node")
+            .order_by("node__order")
+            .values_list("node__key", "node__code", "node__name")
+        )
+    if plan.source == PlanSource.PUBLISHED:
+        try:
+            basis = what_if_basis(organisation=plan.organisation, among=Publication.objects.official(),
+                                  year=plan.assessment_year, level=plan.campaign.level)  # fmt: skip
+        except DomainError:
+            basis = None
+        if basis is not None:
+            context["guidance"] = {"rank_up": basis.rank_up, "gains": basis.gains, "rank": basis.member.dti.rank,
+                                   "places": basis.publication.campaign.framework.precision}  # fmt: skip
+    return context
 
 
 @login_required
