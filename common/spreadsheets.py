@@ -25,6 +25,7 @@ from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
+from lxml.etree import LxmlError
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.utils import get_column_letter
@@ -47,10 +48,11 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # and EOFError/OSError for a damaged entry, NotImplementedError for an unknown compression or zip
 # version, RuntimeError for an entry flagged as encrypted, KeyError for a part the archive lacks,
 # expat's ParseError for XML cut short, ValueError (openpyxl wraps its own failures in it, and
-# defusedxml's refusal of entities is one) and TypeError for an attribute of the wrong kind.
+# defusedxml's refusal of entities is one), TypeError for an attribute of the wrong kind, and lxml's
+# errors: with lxml installed (python-docx needs it) openpyxl parses some parts with it.
 DAMAGED = (
     zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, NotImplementedError, RuntimeError, KeyError,
-    ParseError, ValueError, TypeError,
+    ParseError, ValueError, TypeError, LxmlError,
 )  # fmt: skip
 
 
