@@ -744,6 +744,9 @@ class EvidenceDocument(models.Model):
     # in its one query.
     validly_signed = models.BooleanField(default=False)
 
+    # Present only on rows read through `EvidenceDocumentQuerySet.with_shared`.
+    shared_elsewhere: bool
+
     objects = EvidenceDocumentQuerySet.as_manager()
 
     class Meta:
@@ -790,8 +793,8 @@ class EvidenceDocument(models.Model):
             if problem:
                 badges.append((False, str(SIGNATURE_PROBLEMS.get(problem, SIGNATURE_PROBLEMS["invalid"]))))
                 continue
-            signed = item.get("signed_at") or ""
-            day = f"{signed[8:10]}/{signed[5:7]}/{signed[0:4]}" if len(signed) >= 10 else ""
+            signed = item.get("signed_at")
+            day = timezone.localtime(datetime.datetime.fromisoformat(signed)).strftime("%d/%m/%Y") if signed else ""
             holder = item.get("organisation") or item.get("signer") or ""
             words = [str(_("Đã ký số")), holder, day, str(_("nguyên vẹn"))]
             badges.append((True, " · ".join(word for word in words if word)))

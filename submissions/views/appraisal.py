@@ -124,14 +124,14 @@ def appraisal_queue(request: AuthenticatedRequest) -> HttpResponse:
         .order_by("campaign__year", "organisation__code")
     )
     today = timezone.localdate()
-    submissions = list(submissions)
-    warnings = evidence_warnings_by_submission([submission.pk for submission in submissions])
-    for submission in submissions:
+    listed = list(submissions)
+    warnings = evidence_warnings_by_submission([submission.pk for submission in listed])
+    for submission in listed:
         found = warnings.get(submission.pk, {})
         submission.evidence_warnings = [(EvidenceWarning(code).label, count) for code, count in sorted(found.items())]
     context = {
-        "submissions": submissions,
-        "late": {submission.pk for submission in submissions if submission.is_late(today)},
+        "submissions": listed,
+        "late": {submission.pk for submission in listed if submission.is_late(today)},
         "counts": [(state, SubmissionState(state).label, counts.get(state, 0)) for state in AUTHORITY_QUEUE_STATES],
         "filters": filters,
         "campaigns": campaigns,

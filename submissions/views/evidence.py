@@ -113,7 +113,7 @@ def document_identity(request: AuthenticatedRequest, submission_id: int, documen
     form = IdentityForm(request.POST, prefix=f"document-{document.pk}")
     with refusals_as_messages(request):
         if not form.is_valid():
-            raise InvalidInput({name: " ".join(errors) for name, errors in form.errors.items()})
+            raise InvalidInput({name: " ".join(str(error) for error in errors) for name, errors in form.errors.items()})
         data = form.cleaned_data
         date: datetime.date | None = data.get("date")
         given = IdentityInput(number=data.get("number") or "", date=date, issuer=data.get("issuer") or "")
@@ -170,7 +170,7 @@ def _highlighted(text: str, marks: list[tuple[tuple[int, int], str]]) -> list[tu
 @login_required
 def evidence_page_image(request: AuthenticatedRequest, evidence_id: int, page: int) -> HttpResponse:
     """One page of a file as a PNG thumbnail, for the viewer."""
-    from submissions.reading import ReadingFailed, page_thumbnails
+    from submissions.reading import ReadingFailed, page_image
 
     evidence = get_evidence_for_user(request.user, evidence_id)
     if not 1 <= page <= min(evidence.pages, VIEWER_PAGES):
@@ -179,8 +179,8 @@ def evidence_page_image(request: AuthenticatedRequest, evidence_id: int, page: i
     with evidence.file.open("rb") as stored:
         content = stored.read()
     try:
-        image = page_thumbnails(content, max_pages=page, width=width)[page - 1]
-    except (ReadingFailed, IndexError):  # a page the renderer cannot draw shows as missing
+        image = page_image(content, page=page, width=width)
+    except ReadingFailed:  # a page the renderer cannot draw shows as missing
         raise Http404("Page not drawn") from None
     response = HttpResponse(image, content_type="image/png")
     response["Cache-Control"] = "private, max-age=3600"

@@ -38,7 +38,7 @@ def test_one_document_attached_to_two_leaves_stays_on_one_when_removed_from_the_
 ) -> None:
     first = upload(danang_submission, danang_reporter, "1.1.1", pdf(2))
     second = attach_document(answer_id=answer_of(danang_submission, "1.2.1").pk, user=danang_reporter,
-                             document_id=first.document_id)  # fmt: skip
+                             document_id=first.document.pk)  # type: ignore[union-attr]  # fmt: skip
     assert EvidenceDocument.objects.count() == 1
     assert (second.document_id, second.file.name, second.pages) == (first.document_id, first.file.name, 2)
     # The same file uploaded again for a third leaf is the same document, not a second copy.
@@ -47,7 +47,7 @@ def test_one_document_attached_to_two_leaves_stays_on_one_when_removed_from_the_
     assert EvidenceDocument.objects.count() == 1
 
     remove_evidence(evidence_id=first.pk, user=danang_reporter)
-    attached = Evidence.objects.attached().filter(document_id=first.document_id)
+    attached = Evidence.objects.attached().filter(document_id=first.document.pk)  # type: ignore[union-attr]
     assert sorted(evidence.answer.node.key for evidence in attached) == ["1.1.2", "1.2.1"]
     history = Event.objects.filter(submission=danang_submission, kind__startswith="evidence").order_by("pk")
     assert [(event.kind, event.answer.node.key) for event in history] == [  # type: ignore[union-attr]
@@ -65,7 +65,7 @@ def test_a_unit_cannot_attach_another_units_document(
     hue_file = upload(hue_submission, hue_reporter, "1.1.1", pdf(1))
     with pytest.raises(InvalidInput, match="thư viện tài liệu của đơn vị"):
         attach_document(answer_id=answer_of(danang_submission, "1.1.1").pk, user=danang_reporter,
-                        document_id=hue_file.document_id)  # fmt: skip
+                        document_id=hue_file.document.pk)  # type: ignore[union-attr]  # fmt: skip
 
 
 def test_the_warnings_name_a_date_outside_the_year_no_signature_or_number_and_a_file_another_unit_holds(
