@@ -16,6 +16,8 @@ keys, worded by `submissions.models.SIGNATURE_PROBLEMS`.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime
 import io
 import logging
@@ -104,12 +106,12 @@ def _unreadable() -> SignatureCheck:
 
 
 def _check(signature: Any, roots: list[Any]) -> SignatureCheck:
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.pdf_embedded import async_validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
     try:
         context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
-        status = validate_pdf_signature(signature, context, skip_diff=False)
+        status = _run(async_validate_pdf_signature(signature, context, skip_diff=False))
     except Exception:  # a signature that cannot be validated is reported as such
         logger.info("A signature could not be validated", exc_info=True)
         return _unreadable()
@@ -134,6 +136,17 @@ def _check(signature: Any, roots: list[Any]) -> SignatureCheck:
     else:
         problem = SignatureProblem.NONE
     return SignatureCheck(signer, str(organisation), signed_at, unchanged, trusted, problem)
+
+
+def _run(coroutine: Any) -> Any:
+    """Run pyHanko's validation to its end from synchronous code: in this thread, or, where this thread
+    already runs an event loop, in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _unchanged_since(status: Any) -> bool:

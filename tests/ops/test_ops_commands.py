@@ -18,6 +18,7 @@ from accounts.models import User
 from indicators.models import Node
 from ops.synthetic import RULES, build_campaign
 from submissions.models import Answer, Submission
+from tests.submissions.scanned_pdfs import require_ocr
 
 
 def test_the_load_accounts_are_refused_without_dti_load_test(settings: Settings, tmp_path: Path) -> None:
@@ -104,3 +105,15 @@ def synthetic_answers(seed: int) -> list[tuple[str, Decimal | None, Decimal | No
 def test_the_same_seed_builds_the_same_synthetic_answers() -> None:
     assert synthetic_answers(5) == synthetic_answers(5)
     assert synthetic_answers(5) != synthetic_answers(6)
+
+
+def test_the_evidence_benchmark_reads_a_scan_and_prints_its_figures_as_json() -> None:
+    require_ocr()
+    out = io.StringIO()
+
+    call_command("bench_evidence", pages=1, repeat=1, stdout=out)
+
+    figures = json.loads(out.getvalue())
+    assert {key: figures[key] for key in ("pages", "method", "document_number", "repeat")} == {
+        "pages": 1, "method": "ocr", "document_number": "123/QĐ-UBND", "repeat": 1}  # fmt: skip
+    assert figures["seconds_p50"] <= figures["slowest_seconds"]

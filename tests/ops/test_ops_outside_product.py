@@ -21,9 +21,17 @@ from django.conf import settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PRODUCT_PACKAGES = [
-    "accounts", "indicators", "submissions", "scoring", "rankings", "plans", "webhooks", "dti_portal", "common"
+    "accounts",
+    "indicators",
+    "submissions",
+    "scoring",
+    "rankings",
+    "plans",
+    "webhooks",
+    "dti_portal",
+    "common",
 ]
-OPS_COMMANDS = {"bench_scoring", "bench_robustness", "check_load", "prepare_load", "run_faults"}
+OPS_COMMANDS = {"bench_scoring", "bench_robustness", "bench_evidence", "check_load", "prepare_load", "run_faults"}
 # Starting, signalling or killing processes, or driving the stack of scripts/stack.sh.
 PROCESS_CONTROL = re.compile(r"\bsubprocess\b|\bPopen\b|\bos\.kill\b|\bsignal\b|stack\.sh")
 

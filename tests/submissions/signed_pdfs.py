@@ -3,6 +3,7 @@ unrelated CA, a PDF signed with pyHanko, the same PDF changed after signing."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime
 import functools
 import io
@@ -107,7 +108,10 @@ def signed_pdf(identity: Identity | None = None, content: bytes | None = None) -
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(content or pdf(1, marker="ky-so")), strict=False)
     out = io.BytesIO()
-    signers.sign_pdf(writer, signers.PdfSignatureMetadata(field_name="ChuKy"), signer=signer, output=out)
+    # pyHanko signs through asyncio.run: in a thread of its own, since a browser test's thread runs a loop.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(signers.sign_pdf, writer, signers.PdfSignatureMetadata(field_name="ChuKy"), signer=signer,
+                    output=out).result()  # fmt: skip
     return out.getvalue()
 
 
