@@ -156,3 +156,20 @@ def test_the_reporter_corrects_what_the_reading_found_and_another_unit_cannot(
     outsider = UserFactory.create(organisation=organisations["46"], roles=[Role.REPORTER])
     client.force_login(outsider)
     assert client.post(url, {f"{prefix}-number": "1"}).status_code == 404
+
+
+def test_the_library_attaches_a_document_to_another_leaf_and_lists_where_it_is(
+    danang_submission: Submission, danang_reporter: User
+) -> None:
+    evidence = upload(danang_submission, danang_reporter, "1.1.1", pdf(1))
+    client = Client()
+    client.force_login(danang_reporter)
+    answer = client.post(f"/submissions/{danang_submission.pk}/documents/attach/",
+                         {"document": evidence.document_id, "leaf": "2.1.1"})  # fmt: skip
+    assert answer.status_code == 302
+    assert sorted(
+        Evidence.objects.filter(document_id=evidence.document_id).values_list("answer__node__key", flat=True)
+    ) == ["1.1.1", "2.1.1"]
+    page = client.get(f"/submissions/{danang_submission.pk}/documents/").content.decode()
+    assert ">1.1.1</a>, <a" in page
+    assert "Đã đính kèm văn bản cho chỉ số 2.1.1." in page
