@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,8 +21,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from accounts.names import search_form
+from accounts.models import Role, User
 from common import background
 from common.errors import Forbidden, InvalidInput
 from common.text import text_problem
@@ -111,9 +111,7 @@ class IdentityInput:
 def correct_identity(*, document_id: int, user: User, given: IdentityInput) -> EvidenceDocument:
     """The unit's reporter (or IT lead) corrects the document's number, date and issuer."""
     document = EvidenceDocument.objects.select_for_update().get(pk=document_id)
-    if not (
-        user.may_act_as("reporter", document.organisation_id) or user.may_act_as("it_lead", document.organisation_id)
-    ):
+    if not any(user.may_act_as(role, document.organisation_id) for role in (Role.REPORTER, Role.IT_LEAD)):
         raise Forbidden(_("Chỉ chuyên viên báo cáo hoặc lãnh đạo cơ quan CNTT của đơn vị được sửa thông tin văn bản."))
     errors = {}
     for field, text, limit in (("number", given.number, 100), ("issuer", given.issuer, 300)):
@@ -205,8 +203,10 @@ def read_document(*, document_id: int) -> EvidenceDocument:
 
 
 def search_form_of(text: str) -> str:
-    """Text as the evidence search compares it: lower case, without accents, one space between words."""
-    return " ".join(search_form(line) for line in text.split("\n") if line.strip())
+    """Text as the evidence search compares it: lower case, without accents (đ as d), one space between words,
+    so that "tap huan" finds "Tập huấn"."""
+    decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFC", text).casefold().replace("đ", "d"))
+    return " ".join("".join(char for char in decomposed if not unicodedata.combining(char)).split())
 
 
 @dataclass(frozen=True)

@@ -173,3 +173,13 @@ def test_the_library_attaches_a_document_to_another_leaf_and_lists_where_it_is(
     page = client.get(f"/submissions/{danang_submission.pk}/documents/").content.decode()
     assert ">1.1.1</a>, <a" in page
     assert "Đã đính kèm văn bản cho chỉ số 2.1.1." in page
+
+
+def test_the_search_folds_case_and_accents_but_keeps_every_word(
+    danang_submission: Submission, danang_reporter: User
+) -> None:
+    evidence = upload(danang_submission, danang_reporter, "1.1.1", pdf(1))
+    read_as(evidence.document, "Tỉnh Quảng Nam\nĐẨY MẠNH chuyển đổi số")  # type: ignore[arg-type]
+    campaign = danang_submission.campaign_id
+    assert [hit.page for hit in search_evidence(campaign_id=campaign, phrase="tinh quang nam day manh")] == [1]
+    assert search_form_of("Tỉnh Quảng Nam\nĐẨY  MẠNH") == "tinh quang nam day manh"
