@@ -168,7 +168,10 @@ def read_document(*, document_id: int) -> EvidenceDocument:
     validly_signed = any(check.intact and check.trusted for check in checks)
     try:
         read = read_text(content, max_pages=settings.EVIDENCE_READ_MAX_PAGES, seconds=settings.EVIDENCE_READ_SECONDS)
-    except ReadingFailed as failure:
+    except Exception as failure:
+        # A file no reader can read is marked so once, never retried by the sweep until the end of time.
+        if not isinstance(failure, ReadingFailed):
+            logger.exception("Reading document %s failed", document_id)
         EvidenceDocument.objects.filter(pk=document_id).update(
             text_status=TextStatus.FAILED,
             read_error=str(failure)[:1000],

@@ -99,7 +99,8 @@ def test_a_file_that_cannot_be_read_is_marked_failed_not_lost(
 
     from submissions.reading import ReadingFailed
 
-    with mock.patch("submissions.reading.read_text", side_effect=ReadingFailed("hỏng")):
-        evidence = upload(danang_submission, danang_reporter, "1.1.1", scanned_pdf())
-    assert EvidenceDocument.objects.get(attachments=evidence).text_status == TextStatus.FAILED
-    assert Evidence.objects.filter(pk=evidence.pk).exists()
+    for failure, key in ((ReadingFailed("hỏng"), "1.1.1"), (MemoryError(), "1.1.2")):
+        with mock.patch("submissions.reading.read_text", side_effect=failure):
+            evidence = upload(danang_submission, danang_reporter, key, scanned_pdf([key]))
+        assert EvidenceDocument.objects.get(attachments=evidence).text_status == TextStatus.FAILED
+        assert Evidence.objects.filter(pk=evidence.pk).exists()
