@@ -13,6 +13,7 @@ Framework-free: importing this module loads no Django.
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 import tempfile
@@ -97,6 +98,13 @@ def _scale(page: Any, dpi: int) -> float:
     return scale if pixels <= MAX_PIXELS else scale * (MAX_PIXELS / pixels) ** 0.5
 
 
+def _ocr_environment() -> dict[str, str]:
+    """Tesseract's environment: none of the portal's secrets, and one thread (on a small host several
+    threads per page are slower than one, and the reading runs beside the portal's own work)."""
+    kept = {name: os.environ[name] for name in ("PATH", "TESSDATA_PREFIX") if name in os.environ}
+    return {**kept, "OMP_THREAD_LIMIT": "1", "LC_ALL": "C.UTF-8"}
+
+
 def _ocr(page: Any, image_path: Path, *, timeout: float) -> str:
     engine = shutil.which(TESSERACT)
     if engine is None:
@@ -107,7 +115,7 @@ def _ocr(page: Any, image_path: Path, *, timeout: float) -> str:
         # The engine found on PATH and a file this function wrote; no text of the document is an argument.
         completed = subprocess.run(  # noqa: S603
             [engine, str(image_path), "stdout", "-l", "vie", "--psm", "3"],
-            capture_output=True, timeout=max(timeout, 1), check=False,
+            capture_output=True, timeout=max(timeout, 1), check=False, env=_ocr_environment(),
         )  # fmt: skip
     except subprocess.TimeoutExpired as error:
         raise ReadingFailed("OCR took longer than allowed.") from error

@@ -90,3 +90,14 @@ def test_importing_the_readers_loads_no_django(module: str) -> None:
     completed = subprocess.run([sys.executable, "-c", check], cwd=PROJECT_ROOT, capture_output=True, text=True,
                                timeout=60, check=False)  # fmt: skip
     assert completed.returncode == 0, completed.stderr
+
+
+def test_tesseract_runs_on_one_thread_without_the_portals_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    from submissions.reading import _ocr_environment
+
+    monkeypatch.setenv("SECRET_KEY", "bi-mat")
+    monkeypatch.setenv("DATABASE_URL", "postgres://bi-mat@db/dti")
+    environment = _ocr_environment()
+    assert environment["OMP_THREAD_LIMIT"] == "1"
+    assert "SECRET_KEY" not in environment
+    assert "DATABASE_URL" not in environment
