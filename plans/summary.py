@@ -208,11 +208,12 @@ def _component_rows(source: Source) -> list[ItemRow]:
     focus = FocusIndex.objects.notes_by_key(campaign.pk)
     reasons: dict[str, list[str]] = defaultdict(list)
     report = points_lost(source.submission)
-    items: dict[int, Node] = {}
-    for node in nodes:
-        has_components = any(child.parent_id == node.pk and child.kind == Node.Kind.COMPONENT for child in nodes)
-        if node.kind == Node.Kind.COMPONENT or (node.kind == Node.Kind.MAIN and not has_components):
-            items[node.pk] = node
+    with_components = {node.parent_id for node in nodes if node.kind == Node.Kind.COMPONENT}
+    items = {
+        node.pk: node
+        for node in nodes
+        if node.kind == Node.Kind.COMPONENT or (node.kind == Node.Kind.MAIN and node.pk not in with_components)
+    }
     item_of_key: dict[str, Node] = {}
     for node in nodes:
         found = node
