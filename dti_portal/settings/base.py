@@ -360,4 +360,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # pyHanko logs an error with a traceback for every signature it cannot trust or finds changed: for
+    # evidence those are findings the leaf shows (submissions.signatures), not faults of the portal.
+    "loggers": {name: {"level": "CRITICAL"} for name in ("pyhanko", "pyhanko_certvalidator")},
 }
