@@ -29,6 +29,8 @@ from common.vocabulary import Stage
 from indicators.models import Framework, Node
 from indicators.rules import Rule, local_score
 
+from .signatures import SignatureProblem
+
 
 class CampaignQuerySet(models.QuerySet["Campaign"]):
     def running(self) -> CampaignQuerySet:
@@ -688,10 +690,10 @@ WARNING_LABELS = {
 
 # What is wrong with a signature, by the problem `submissions.signatures` names.
 SIGNATURE_PROBLEMS = {
-    "modified": _("Chữ ký số: tài liệu đã bị sửa sau khi ký"),
-    "untrusted": _("Chữ ký số: chứng thư không thuộc nguồn tin cậy"),
-    "invalid": _("Chữ ký số không hợp lệ"),
-    "unreadable": _("Không đọc được chữ ký số"),
+    SignatureProblem.MODIFIED: _("Chữ ký số: tài liệu đã bị sửa sau khi ký"),
+    SignatureProblem.UNTRUSTED: _("Chữ ký số: chứng thư không thuộc nguồn tin cậy"),
+    SignatureProblem.INVALID: _("Chữ ký số không hợp lệ"),
+    SignatureProblem.UNREADABLE: _("Không đọc được chữ ký số"),
 }
 
 
@@ -791,7 +793,8 @@ class EvidenceDocument(models.Model):
         for item in self.signatures:
             problem = item.get("problem") or ""
             if problem:
-                badges.append((False, str(SIGNATURE_PROBLEMS.get(problem, SIGNATURE_PROBLEMS["invalid"]))))
+                wrong = SIGNATURE_PROBLEMS.get(SignatureProblem(problem), SIGNATURE_PROBLEMS[SignatureProblem.INVALID])
+                badges.append((False, str(wrong)))
                 continue
             signed = item.get("signed_at")
             day = timezone.localtime(datetime.datetime.fromisoformat(signed)).strftime("%d/%m/%Y") if signed else ""
