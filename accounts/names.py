@@ -28,10 +28,16 @@ def normalise_name(name: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def folded(text: str) -> str:
+    """Text as a search compares it: lower case, without accents (đ as d), one space between words, so that
+    "da nang" finds "Đà Nẵng" and "tap huan" finds "Tập huấn"."""
+    decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFC", text).casefold().replace("đ", "d"))
+    return " ".join("".join(char for char in decomposed if not unicodedata.combining(char)).split())
+
+
 def search_form(text: str) -> str:
     """A name as a search compares it: normalised, then without accents ("da nang" finds "Đà Nẵng")."""
-    decomposed = unicodedata.normalize("NFD", normalise_name(text).replace("đ", "d"))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return folded(normalise_name(text))
 
 
 # The Vietnamese alphabet: ă, â, đ, ê, ô, ơ, ư are letters of their own, after their base letters.

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from accounts.names import folded
 from common import background
 from common.errors import Forbidden, InvalidInput
 from common.text import text_problem
@@ -206,10 +206,8 @@ def read_document(*, document_id: int) -> EvidenceDocument:
 
 
 def search_form_of(text: str) -> str:
-    """Text as the evidence search compares it: lower case, without accents (đ as d), one space between words,
-    so that "tap huan" finds "Tập huấn"."""
-    decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFC", text).casefold().replace("đ", "d"))
-    return " ".join("".join(char for char in decomposed if not unicodedata.combining(char)).split())
+    """Text as the evidence search compares it (`accounts.names.folded`); unlike a name, nothing is left out."""
+    return folded(text)
 
 
 @dataclass(frozen=True)

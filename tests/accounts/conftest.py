@@ -6,21 +6,7 @@ import pytest
 
 from accounts.models import Department, Organisation, Role, User
 from tests.factories import UserFactory
-
-
-@pytest.fixture
-def danang_office(organisations: dict[str, Organisation]) -> User:
-    return UserFactory.create(username="danang.vanphong", organisation=organisations["48"], roles=[Role.OFFICE])
-
-
-@pytest.fixture
-def danang_leader(organisations: dict[str, Organisation]) -> User:
-    return UserFactory.create(username="danang.lanhdao", organisation=organisations["48"], roles=[Role.LEADER])
-
-
-@pytest.fixture
-def danang_it_lead(organisations: dict[str, Organisation]) -> User:
-    return UserFactory.create(username="danang.cntt", organisation=organisations["48"], roles=[Role.IT_LEAD])
+from tests.submissions.conftest import danang_it_lead, danang_leader, danang_office  # noqa: F401
 
 
 @pytest.fixture
